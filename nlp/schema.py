@@ -1,0 +1,80 @@
+"""The facts Pantau extracts, as plain dataclasses: the contract between nlp/ and pipelines/."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class Evidence:
+    """The sentence that supports a fact, with its character span in the article text."""
+
+    sentence: str
+    start: int
+    end: int
+
+
+@dataclass
+class Office:
+    """An immigration unit named in the text, linked to a gazetteer row when one fits."""
+
+    name: str  # as written, in its fullest form found in the text
+    office_id: str | None = None
+    kind: str | None = None
+    evidence: Evidence | None = None
+
+
+@dataclass
+class Official:
+    """A named official who speaks or acts, with the role as written."""
+
+    name: str
+    role: str | None = None
+    office_id: str | None = None
+    evidence: Evidence | None = None
+
+
+@dataclass
+class Nationality:
+    """A foreign country whose citizens the story concerns (ISO 3166-1 alpha-2)."""
+
+    code: str
+    name: str  # as written
+    count: int | None = None  # per-country number where the text gives one
+    evidence: Evidence | None = None
+
+
+@dataclass
+class Count:
+    """A cardinal quantity of people, documents or operations."""
+
+    value: int
+    unit: str | None
+    what: str  # a short description in the article's words
+    category: str = "other"
+    evidence: Evidence | None = None
+
+
+@dataclass
+class Award:
+    """An award, predicate, ranking or appreciation received."""
+
+    name: str
+    rank: int | None = None
+    giver: str | None = None
+    year: int | None = None
+    evidence: Evidence | None = None
+
+
+@dataclass
+class Extraction:
+    """Everything extracted from one article; `to_dict()` gives the `pantau nlp` JSON shape."""
+
+    offices: list[Office] = field(default_factory=list)
+    people: list[Official] = field(default_factory=list)
+    nationalities: list[Nationality] = field(default_factory=list)
+    counts: list[Count] = field(default_factory=list)
+    awards: list[Award] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)

@@ -6,7 +6,10 @@ from functools import lru_cache
 
 from nlp.schema import Extraction
 
-__all__ = ["Extraction", "extract", "load_pipeline"]
+__all__ = ["NLP_VERSION", "Extraction", "extract", "load_pipeline"]
+
+# Bump when rules or vocabulary change: `pantau extract` redoes articles of older versions.
+NLP_VERSION = "0.1"
 
 # Longer inputs are cut here: a 1 MB "article" is junk, and spaCy's own limit is 1,000,000 chars.
 MAX_CHARS = 200_000

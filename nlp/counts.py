@@ -1,10 +1,231 @@
-"""PLACEHOLDER for the pantau_counts component (being written): finds nothing yet."""
+"""The pantau_counts component: cardinal quantities of people, documents and operations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from nlp.numbers import parse_at, starts_number
+from nlp.schema import Count, Evidence
+from nlp.vocabulary import load_vocabulary, match_phrase, phrase_index, token_words, clean_text
 
-@Language.component("pantau_counts")
-def pantau_counts(doc: Doc) -> Doc:
-    doc._.pantau_counts = []
-    return doc
+# --- constants --------------------------------------------------------------------------------
+CATEGORIES = ("deportation", "arrest", "detention", "refusal_of_entry", "passport_issued",
+              "applicants_served", "permit_issued", "joint_operation", "other")
+UNIT_LABELS = {"unit_person": "person", "unit_document": "document", "unit_event": "event",
+               "unit_action": "action"}
+VOCAB = load_vocabulary("counts", required=(
+    *UNIT_LABELS, "noncount", "exclude_next", "exclude_prev", "vague_prev", "subset_next",
+    "count_verb", *(f"cat:{c}" for c in CATEGORIES if c != "other")))
+UNIT_CLASS = {p: cls for label, cls in UNIT_LABELS.items() for p in VOCAB[label]}
+UNIT_INDEX = phrase_index(list(UNIT_CLASS))
+NONCOUNT_INDEX = phrase_index(VOCAB["noncount"])
+SUBSET_INDEX = phrase_index(VOCAB["subset_next"])
+EXCLUDE_NEXT = frozenset(VOCAB["exclude_next"])
+EXCLUDE_PREV = frozenset(VOCAB["exclude_prev"])
+VAGUE_PREV = tuple(tuple(p.split()) for p in VOCAB["vague_prev"])
+COUNT_VERBS = frozenset(VOCAB["count_verb"])
+CATEGORY_OF = {p: label[4:] for label, ps in VOCAB.items() if label.startswith("cat:") for p in ps}
+CATEGORY_INDEX = phrase_index(list(CATEGORY_OF))
+
+YEARS = range(1900, 2101)  # a bare four-digit number in this range is a year
+RANGE_WORDS = frozenset({"-", "sampai", "hingga", "s/d", "s.d.", "atau", "–"})
+ELLIPSIS_PREV = frozenset({"dan", ",", "sekira", "sekitar", "sebanyak", "serta", "lalu",
+                           "sedangkan", "kemudian"})
+OPENERS = frozenset({"(", "“", '"', "'", "‘", "["})
+CATEGORY_WINDOW = 12  # tokens either side searched for a category cue
+WHAT_RIGHT, WHAT_LEFT = 6, 5  # tokens of context kept in `what`
+
+
+def unit_at(words: list[str], j: int) -> tuple[int, str] | None:
+    """The unit noun starting at words[j]: (length in tokens, class), or None.
+
+    Classes are "person", "document", "event" and "action" ("penolakan", "pemberian").
+    """
+    length = match_phrase(UNIT_INDEX, words, j)
+    if not length:
+        return None
+    return length, UNIT_CLASS[" ".join(words[j : j + length])]
+
+
+@dataclass
+class _Found:
+    """A number kept as a count, before it becomes a schema Count."""
+
+    value: int
+    start: int  # first number token
+    unit_start: int
+    unit_end: int  # unit_start == unit_end when no unit noun follows
+    unit_class: str | None
+
+
+@Language.factory("pantau_counts", assigns=["doc._.pantau_counts"], default_config={})
+def make_counts(nlp: Language, name: str) -> CountFinder:
+    """Build the count finder for a pipeline."""
+    return CountFinder()
+
+
+class CountFinder:
+    """Finds numbers followed by a person, document or event noun, skipping dates, money and ranks."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        words = token_words(doc)
+        countries = doc.user_data.get("pantau_country_starts", {})
+        found: list[_Found] = []
+        vague: set[int] = set()
+        last_class: dict[int, str | None] = {}  # sentence start -> unit class of its last count
+        for sent in doc.sents:
+            i = sent.start
+            while i < sent.end:
+                if not starts_number(words[i]):
+                    i += 1
+                    continue
+                parsed = parse_at(words, i)
+                if parsed is None:
+                    i += 1
+                    continue
+                value, j = parsed
+                hit = self._classify(doc, words, i, j, value, sent.start, countries, vague,
+                                     last_class)
+                if hit is not None:
+                    found.append(hit)
+                i = j
+        doc._.pantau_counts = self._to_counts(doc, words, found)
+        return doc
+
+    def _classify(self, doc, words, i, j, value, sent_start, countries, vague, last_class):
+        """Decide whether words[i:j] is a count; return it, or None."""
+        if _excluded(doc, words, i, j):
+            return None
+        if _vague(words, i, sent_start):
+            vague.add(value)
+            return None
+        if j < len(words) and words[j] in RANGE_WORDS and j + 1 < len(words) \
+                and starts_number(words[j + 1]):
+            return None  # "lima sampai sepuluh tahun": only the range's end carries the unit
+        unit = unit_at(words, j)
+        if unit is not None:
+            if value <= 0 or value in vague:
+                return None
+            last_class[sent_start] = unit[1]
+            return _Found(value, i, j, j + unit[0], unit[1])
+        if match_phrase(NONCOUNT_INDEX, words, j):
+            last_class[sent_start] = None  # "enam satker ..., tiga di antaranya" counts satker
+            return None
+        return self._bare(doc, words, i, j, value, sent_start, countries, vague, last_class)
+
+    def _bare(self, doc, words, i, j, value, sent_start, countries, vague, last_class):
+        """A number with no unit noun: kept only in constructions that imply people or cases."""
+        if value <= 0 or value in vague:
+            return None
+        if value in YEARS and doc[i].text.isdigit():
+            return None
+        prev = words[i - 1] if i > sent_start else ""
+        earlier = last_class.get(sent_start, "")
+        keep = False
+        if match_phrase(SUBSET_INDEX, words, j):
+            keep = earlier is not None  # "17 diantaranya", unless the whole was offices
+        elif j + 1 < len(words) and words[j] == "dari" and (j + 1) in countries:
+            keep = True  # "satu dari Kanada"
+        elif prev in COUNT_VERBS:
+            keep = True  # "menangani 1.257 di Community House"
+        elif prev in ELLIPSIS_PREV and earlier:
+            keep = True  # "2 WNA dideportasi karena ... dan 4 karena ..."
+        if not keep:
+            return None
+        return _Found(value, i, j, j, None)
+
+    def _to_counts(self, doc: Doc, words: list[str], found: list[_Found]) -> list[Count]:
+        counts, seen = [], set()
+        valued = {f.value for f in found if f.unit_class is not None}
+        for f in found:
+            category = _category(doc, words, f)
+            unit = clean_text(doc[f.unit_start : f.unit_end].text) or None
+            key_unit = f.unit_class if f.unit_class != "action" else words[f.unit_start]
+            key = (f.value, key_unit, category)
+            if key in seen or (f.unit_class is None and f.value in valued):
+                continue  # one entry per quantity: a headline figure repeated in the body
+            seen.add(key)
+            sent = doc[f.start].sent
+            counts.append(Count(
+                value=f.value, unit=unit, what=_what(doc, f), category=category,
+                evidence=Evidence(sent.text, sent.start_char, sent.end_char)))
+        return counts
+
+
+def _excluded(doc: Doc, words: list[str], i: int, j: int) -> bool:
+    """Dates, times, money, ranks, ordinals, classes, article numbers, ages, percentages."""
+    n = len(words)
+    if i > 0:
+        before = doc[i - 1]
+        if words[i - 1] in EXCLUDE_PREV:
+            return True  # "Pasal 75", "Kelas I", "ke 69", "pukul 22.00", "Rp 7.583"
+        if not before.whitespace_ and not before.is_space and before.text not in OPENERS:
+            return True  # glued to a word or sign: "Rp1", "ke-67", "Covid-19", "26/11"
+        if before.text == "(" and j < n and words[j] == ")":
+            return True  # "MCC (33)": an age or a reference in brackets
+    if j < n:
+        nxt = words[j]
+        if nxt in EXCLUDE_NEXT:
+            return True  # "22 Mei", "60 hari", "20 %", "3 kali lipat" (via "lipat" below)
+        if nxt == "kali" and j + 1 < n and words[j + 1] in EXCLUDE_NEXT:
+            return True
+        if not doc[j - 1].whitespace_ and nxt in ("/", ":", "-", "%", ".") and j + 1 < n \
+                and words[j + 1][:1].isdigit():
+            return True  # "26/11/2025", "22:00", "01.01"
+        if not doc[j - 1].whitespace_ and nxt in ("/", "%", "-"):
+            return True
+    return False
+
+
+def _vague(words: list[str], i: int, sent_start: int) -> bool:
+    """ "lebih dari dua ratus", "hampir 300": approximate amounts are not counts (GOLD.md)."""
+    for phrase in VAGUE_PREV:
+        k = i - len(phrase)
+        if k >= sent_start and tuple(words[k:i]) == phrase:
+            return True
+    return False
+
+
+def _category(doc: Doc, words: list[str], f: _Found) -> str:
+    """The nearest category cue in the sentence ("dideportasi", "ditolak masuk", "paspor" ...)."""
+    sent = doc[f.start].sent
+    lo = max(sent.start, f.start - CATEGORY_WINDOW)
+    hi = min(sent.end, f.unit_end + CATEGORY_WINDOW)
+    best, best_dist = "other", CATEGORY_WINDOW * 2
+    k = lo
+    while k < hi:
+        length = match_phrase(CATEGORY_INDEX, words, k)
+        if length:
+            dist = f.start - k if k < f.start else max(0, k - f.unit_end) + 1
+            if dist < best_dist:
+                best, best_dist = CATEGORY_OF[" ".join(words[k : k + length])], dist
+            k += length
+        else:
+            k += 1
+    return best
+
+
+def _clause(doc: Doc, start: int, stop: int, step: int, limit: int) -> list[int]:
+    """Token indices from `start` walking by `step` until punctuation, `stop` or `limit` tokens."""
+    out, k = [], start
+    while k != stop and len(out) < limit:
+        if doc[k].is_punct and doc[k].text not in "()":
+            break
+        out.append(k)
+        k += step
+    return out
+
+
+def _what(doc: Doc, f: _Found) -> str:
+    """A short description in the article's words: the unit and the clause around it."""
+    sent = doc[f.start].sent
+    right = _clause(doc, f.unit_end, sent.end, 1, WHAT_RIGHT)
+    if f.unit_end > f.unit_start and len(right) >= 2:
+        return clean_text(doc[f.unit_start : right[-1] + 1].text)
+    left = _clause(doc, f.start - 1, sent.start - 1, -1, WHAT_LEFT)
+    start = left[-1] if left else f.start
+    end = right[-1] + 1 if right else max(f.unit_end, f.start + 1)
+    return clean_text(doc[start:end].text)

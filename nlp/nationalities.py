@@ -1,10 +1,361 @@
-"""PLACEHOLDER for the pantau_nationalities component (being written): finds nothing yet."""
+"""The pantau_nationalities component: countries whose citizens a story concerns, as ISO 3166 codes."""
 
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pycountry
+from babel import Locale
+from rapidfuzz import fuzz, process
 from spacy.language import Language
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
+from spacy.util import filter_spans
+
+from nlp.numbers import parse_at, starts_number
+from nlp.schema import Evidence, Nationality
+from nlp.vocabulary import DATA_DIR, load_vocabulary, token_words
+
+# --- constants --------------------------------------------------------------------------------
+TABLE_PATH = DATA_DIR / "nationalities.csv"
+HOME_COUNTRY = "ID"  # Indonesia is never a nationality in Pantau (GOLD.md)
+# A misspelling must be this close (rapidfuzz ratio, 0-100) to a known name: "Partai Gading" ~92.
+FUZZY_CUTOFF = 88
+FUZZY_MIN_CHARS = 5
+MAX_CUE_STEPS = 4  # fillers allowed between a cue and the country: "WNA asal negara X"
+MAX_CHAIN_GAP = 8  # tokens allowed between two listed countries: ", Thailand (masing-masing 4 orang),"
+MAX_FOLLOW = 6  # "RRT menjadi negara yang warga negaranya ..."
+# Babel decorations that are not part of a name as written in news: "Myanmar (Burma)".
+BABEL_NOISE = re.compile(r"\s*\(.*?\)|\s+DAK\s+.*$")
+STRONG_FILLERS = frozenset({"asal", "berasal", "berkewarganegaraan", "kewarganegaraan",
+                            "berkebangsaan", "kebangsaan"})
+# Two-letter abbreviations ("AS") are also suspects' initials, so they need a citizenship word.
+ABBR_CUES = frozenset({"warga", "wna", "wn", "asal", "negara", "berkewarganegaraan",
+                       "kewarganegaraan", "berkebangsaan", "kebangsaan"})
+LIST_OPENERS = frozenset({"(", "["})
+LIST_CLOSERS = frozenset({")", "]"})
+
+VOCAB = load_vocabulary("nationalities", required=(
+    "person_cue", "strong_cue", "filler", "connector", "place_cue", "list_cue", "follow_cue",
+    "count_skip"))
+PERSON_CUES = frozenset(VOCAB["person_cue"])
+FILLERS = frozenset(VOCAB["filler"])
+CONNECTORS = frozenset(VOCAB["connector"])
+PLACE_CUES = frozenset(VOCAB["place_cue"])
+LIST_CUES = frozenset(VOCAB["list_cue"])
+FOLLOW_CUES = frozenset(VOCAB["follow_cue"])
+COUNT_SKIP = frozenset(VOCAB["count_skip"])
 
 
-@Language.component("pantau_nationalities")
-def pantau_nationalities(doc: Doc) -> Doc:
-    doc._.pantau_nationalities = []
-    return doc
+@lru_cache(maxsize=1)
+def country_table() -> tuple[dict[str, str], dict[str, str]]:
+    """Return (lowercased name -> iso2, case-sensitive abbreviation -> iso2).
+
+    Names come from Babel's Indonesian CLDR territory names, pycountry's English names, and
+    data/nationalities.csv (news spellings and abbreviations), which wins on conflicts.
+    """
+    if not TABLE_PATH.is_file():
+        raise FileNotFoundError(f"nationalities table not found: {TABLE_PATH}")
+    valid = {c.alpha_2 for c in pycountry.countries} - {HOME_COUNTRY}
+    names: dict[str, str] = {}
+    for country in pycountry.countries:
+        for attr in ("name", "common_name"):
+            name = getattr(country, attr, None)
+            if name and "," not in name and len(name) >= FUZZY_MIN_CHARS:
+                names[name.lower()] = country.alpha_2
+    for code, name in Locale("id").territories.items():
+        if code in valid and " - " not in name:
+            names[BABEL_NOISE.sub("", name).strip().lower()] = code
+    abbreviations: dict[str, str] = {}
+    with TABLE_PATH.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    if not rows:
+        raise ValueError(f"nationalities table is empty: {TABLE_PATH}")
+    for row in rows:
+        code = row["iso2"].strip().upper()
+        if code not in valid:
+            raise ValueError(f"{TABLE_PATH}: {code!r} is not a foreign ISO 3166 alpha-2 code")
+        for name in filter(None, (n.strip() for n in row["names"].split("|"))):
+            names[name.lower()] = code
+        for abbr in filter(None, (a.strip() for a in (row["abbreviations"] or "").split("|"))):
+            abbreviations[abbr] = code
+    names = {n: c for n, c in names.items() if c != HOME_COUNTRY and n != "indonesia"}
+    return names, abbreviations
+
+
+@dataclass
+class Mention:
+    """One country name in the text (token span), with what the rules decided about it."""
+
+    start: int
+    end: int
+    code: str
+    abbreviation: bool = False
+    positive: bool = False
+    blocked: bool = False
+    count: int | None = None
+    each: bool = False  # the count was given "masing-masing" for a group of listed countries
+
+
+@Language.factory(
+    "pantau_nationalities",
+    assigns=["doc._.pantau_nationalities"],
+    default_config={"fuzzy_cutoff": FUZZY_CUTOFF},
+)
+def make_nationalities(nlp: Language, name: str, fuzzy_cutoff: int) -> NationalityFinder:
+    """Build the nationality finder for a pipeline."""
+    return NationalityFinder(nlp, fuzzy_cutoff=fuzzy_cutoff)
+
+
+class NationalityFinder:
+    """Finds country names, keeps those used for citizens, and links misspellings by fuzzy match."""
+
+    def __init__(self, nlp: Language, fuzzy_cutoff: int = FUZZY_CUTOFF):
+        """Args:
+        nlp: the pipeline, whose tokenizer builds the phrase patterns.
+        fuzzy_cutoff: minimum rapidfuzz ratio (0-100) for a misspelled country name.
+        """
+        self.names, self.abbreviations = country_table()
+        self.fuzzy_cutoff = fuzzy_cutoff
+        self.choices = list(self.names)
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.matcher.add("COUNTRY", [nlp.make_doc(n) for n in self.names])
+        self.abbr_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.abbr_matcher.add("ABBR", [nlp.make_doc(a) for a in self.abbreviations])
+
+    def __call__(self, doc: Doc) -> Doc:
+        words = token_words(doc)
+        mentions = self._find(doc, words)
+        doc.user_data["pantau_country_starts"] = {m.start: m.code for m in mentions}
+        self._decide(doc, words, mentions)
+        doc._.pantau_nationalities = self._collect(doc, mentions)
+        return doc
+
+    # --- finding ------------------------------------------------------------------------------
+    def _find(self, doc: Doc, words: list[str]) -> list[Mention]:
+        spans = [doc[s:e] for _, s, e in self.matcher(doc)]
+        abbr = {(s, e) for _, s, e in self.abbr_matcher(doc)}
+        spans += [doc[s:e] for s, e in abbr]
+        mentions = []
+        for span in filter_spans(spans):
+            if (span.start, span.end) in abbr:
+                code = self.abbreviations[span.text]
+                mentions.append(Mention(span.start, span.end, code, abbreviation=True))
+            else:
+                mentions.append(Mention(span.start, span.end, self.names[span.text.lower()]))
+        mentions += self._fuzzy(doc, words, mentions)
+        mentions.sort(key=lambda m: m.start)
+        return mentions
+
+    def _fuzzy(self, doc: Doc, words: list[str], mentions: list[Mention]) -> list[Mention]:
+        """Misspelled names next to a listed country or a citizenship cue ("Banglades", "Partai Gading")."""
+        taken = {i for m in mentions for i in range(m.start, m.end)}
+        candidates = set()
+        for m in mentions:
+            k = m.end
+            while k < len(doc) and words[k] in CONNECTORS:
+                k += 1
+            if k > m.end:
+                candidates.add(k)
+        for i, w in enumerate(words):
+            if w in STRONG_FILLERS or w in ("wna", "warga"):
+                candidates.add(i + 1)
+        found = []
+        for k in sorted(candidates):
+            if k >= len(doc) or k in taken or not doc[k].is_title:
+                continue
+            for length in (2, 1):
+                span = doc[k : k + length]
+                if len(span) < length or any(i in taken for i in range(k, k + length)):
+                    continue
+                text = span.text.lower()
+                if len(text) < FUZZY_MIN_CHARS:
+                    continue
+                best = process.extractOne(text, self.choices, scorer=fuzz.ratio,
+                                          score_cutoff=self.fuzzy_cutoff)
+                if best and best[0][0] == text[0]:
+                    found.append(Mention(k, k + length, self.names[best[0]]))
+                    taken.update(range(k, k + length))
+                    break
+        return found
+
+    # --- deciding -----------------------------------------------------------------------------
+    def _decide(self, doc: Doc, words: list[str], mentions: list[Mention]) -> None:
+        sent_of = _sentence_index(doc)
+        for m in mentions:
+            left = self._left_cue(words, m)
+            right = self._right_count(words, m)
+            if right is not None:
+                m.count, m.each = right
+            if left or right is not None or self._follow_cue(words, m):
+                m.positive = True
+            elif m.start > 0 and words[m.start - 1] in PLACE_CUES:
+                m.blocked = True
+            if m.count is None:
+                m.count = _left_count(words, m)
+        sent_cues = _sentence_cues(doc, words)
+        for chain in _chains(words, mentions):
+            if chain[0].blocked:
+                continue
+            size = len(chain)
+            s = sent_of[chain[0].start]
+            cued = sent_cues.get(s, False) and size >= 2
+            cued = cued or (size >= 3 and sent_cues.get(s - 1, False))
+            if cued or any(m.positive for m in chain):
+                for m in chain:
+                    if not m.blocked:
+                        m.positive = True
+            _share_counts(chain)
+        for m in mentions:
+            if m.abbreviation and m.positive and len(doc[m.start].text) <= 2:
+                m.positive = _abbreviation_ok(words, m, mentions)
+
+    def _left_cue(self, words: list[str], m: Mention) -> bool:
+        """A citizenship word before the name: "WNA asal", "warga negara", "berkewarganegaraan."."""
+        k, seen = m.start - 1, set()
+        while k >= 0 and m.start - k <= MAX_CUE_STEPS and words[k] in FILLERS:
+            seen.add(words[k])
+            k -= 1
+        if seen & STRONG_FILLERS:
+            return True
+        if k < 0:
+            return False
+        if words[k] in PERSON_CUES and not ({".", ":"} & seen):
+            return True
+        # "satu dari Kanada": a number of people from a country
+        return "dari" in seen and starts_number(words[k]) and len(seen) == 1
+
+    def _right_count(self, words: list[str], m: Mention) -> tuple[int, bool] | None:
+        """A count right after the name: "Nigeria 560 orang", "India sebanyak 142 orang"."""
+        from nlp.counts import unit_at  # counts owns the unit vocabulary
+
+        k = m.end
+        while k < len(words) and k - m.end < 3 and words[k] in COUNT_SKIP:
+            k += 1
+        each = "masing-masing" in words[m.end : k]
+        if k >= len(words) or not starts_number(words[k]):
+            return None
+        parsed = parse_at(words, k)
+        if parsed is None:
+            return None
+        unit = unit_at(words, parsed[1])
+        if unit is None or unit[1] not in ("person", "event"):
+            return None
+        return parsed[0], each
+
+    def _follow_cue(self, words: list[str], m: Mention) -> bool:
+        """ "RRT menjadi negara yang warga negaranya ...": the citizens are named after the country."""
+        window = words[m.end : m.end + MAX_FOLLOW]
+        for i, w in enumerate(window):
+            if w == "warganya" or (w == "negaranya" and i > 0 and window[i - 1] == "warga"):
+                return True
+        return False
+
+    # --- output -------------------------------------------------------------------------------
+    def _collect(self, doc: Doc, mentions: list[Mention]) -> list[Nationality]:
+        result: dict[str, Nationality] = {}
+        for m in mentions:
+            if not m.positive:
+                continue
+            nat = result.get(m.code)
+            if nat is None:
+                sent = doc[m.start].sent
+                result[m.code] = Nationality(
+                    code=m.code, name=doc[m.start : m.end].text, count=m.count,
+                    evidence=Evidence(sent.text, sent.start_char, sent.end_char))
+            elif nat.count is None and m.count is not None:
+                nat.count = m.count
+        return list(result.values())
+
+
+def _sentence_index(doc: Doc) -> list[int]:
+    """Sentence number of every token."""
+    index = [0] * len(doc)
+    for n, sent in enumerate(doc.sents):
+        for i in range(sent.start, sent.end):
+            index[i] = n
+    return index
+
+
+def _sentence_cues(doc: Doc, words: list[str]) -> dict[int, bool]:
+    """Which sentences talk about foreigners ("WNA", "warga", "berasal", "deteni" ...)."""
+    return {n: any(words[i] in LIST_CUES for i in range(s.start, s.end))
+            for n, s in enumerate(doc.sents)}
+
+
+def _chains(words: list[str], mentions: list[Mention]) -> list[list[Mention]]:
+    """Group listed countries: "Nigeria, RRT, Mesir dan Malaysia" (counts and brackets may sit between)."""
+    chains: list[list[Mention]] = []
+    for m in mentions:
+        if chains and _listed(words, chains[-1][-1].end, m.start):
+            chains[-1].append(m)
+        else:
+            chains.append([m])
+    return chains
+
+
+def _listed(words: list[str], a: int, b: int) -> bool:
+    """True when words[a:b] only joins two list items: connectors, a count, a bracketed note."""
+    gap = words[a:b]
+    if not gap or len(gap) > MAX_CHAIN_GAP:
+        return False
+    depth, joined = 0, False
+    for w in gap:
+        if w in LIST_OPENERS:
+            depth += 1
+        elif w in LIST_CLOSERS:
+            depth = max(0, depth - 1)
+        elif depth:
+            continue
+        elif w in CONNECTORS:
+            joined = True
+        elif not (starts_number(w) or w in COUNT_SKIP or w in PERSON_CUES):
+            return False
+    return joined or depth > 0 or gap[-1] in LIST_CLOSERS
+
+
+def _left_count(words: list[str], m: Mention) -> int | None:
+    """A count before the name: "11 warga Nigeria", "39 orang China", "19 orang dari China"."""
+    from nlp.counts import unit_at
+
+    for k in range(max(0, m.start - 6), m.start):
+        if not starts_number(words[k]):
+            continue
+        parsed = parse_at(words, k)
+        if parsed is None:
+            continue
+        value, j = parsed
+        unit = unit_at(words, j)
+        if unit is None or unit[1] != "person":
+            continue
+        j += unit[0]
+        while j < m.start and (words[j] in FILLERS or words[j] in PERSON_CUES):
+            j += 1
+        if j == m.start:
+            return value
+    return None
+
+
+def _share_counts(chain: list[Mention]) -> None:
+    """ "Korea Selatan, Prancis, Thailand (masing-masing 4 orang)": the count covers the group."""
+    pending: list[Mention] = []
+    for m in chain:
+        if m.count is None:
+            pending.append(m)
+            continue
+        if m.each:
+            for p in pending:
+                p.count = m.count
+        pending = []
+
+
+def _abbreviation_ok(words: list[str], m: Mention, mentions: list[Mention]) -> bool:
+    """Keep "AS" only with a citizenship word before it or inside a list of named countries."""
+    k = m.start - 1
+    if k >= 0 and words[k] in ABBR_CUES:
+        return True
+    return any(o is not m and not o.abbreviation and o.positive and abs(o.start - m.start) <= 12
+               for o in mentions)

@@ -1,10 +1,411 @@
-"""PLACEHOLDER for the pantau_offices component (being written): finds nothing yet."""
+"""The pantau_offices component: immigration-unit mentions linked to gazetteer office_ids."""
 
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from nlp.gazetteer import GazetteerError, fold, load_offices, load_places, place_words
+from nlp.schema import Evidence, Office
 
-@Language.component("pantau_offices")
-def pantau_offices(doc: Doc) -> Doc:
-    doc._.pantau_offices = []
-    return doc
+# ---- vocabulary (folded words) -------------------------------------------------------------
+# Head phrase -> office kind. "imigrasi" alone is a weak head: it needs a known office place.
+HEADS = {
+    ("kantor", "imigrasi"): "kantor_imigrasi", ("kanim",): "kantor_imigrasi",
+    ("kanimsus",): "kantor_imigrasi", ("imigrasi",): "kantor_imigrasi",
+    ("rumah", "detensi", "imigrasi"): "rudenim", ("rumah", "detensi"): "rudenim",
+    ("rudenim",): "rudenim", ("unit", "layanan", "paspor"): "unit_layanan_paspor",
+    ("ulp",): "unit_layanan_paspor", ("direktorat", "jenderal", "imigrasi"): "ditjen_imigrasi",
+    ("ditjen", "imigrasi"): "ditjen_imigrasi", ("ditjenim",): "ditjen_imigrasi",
+    ("kantor", "wilayah"): "kanwil_imigrasi", ("kanwil",): "kanwil_imigrasi",
+}
+WEAK_HEAD = ("imigrasi",)
+# Heads by first word, longest first, so that each word costs one dict lookup.
+_HEADS_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
+for _h in sorted(HEADS, key=len, reverse=True):
+    _HEADS_BY_FIRST.setdefault(_h[0], []).append(_h)
+# A bare "Imigrasi" after these words belongs to another name ("Tempat Pemeriksaan Imigrasi",
+# "Hari Bhakti Imigrasi", "Dirjen Imigrasi" as a person's title, "Pos Imigrasi" = a TPI post).
+WEAK_HEAD_BLOCKERS = {
+    "jenderal", "ditjen", "dirjen", "kantor", "detensi", "pemeriksaan", "wilayah", "kanwil",
+    "bhakti", "kementerian", "menteri", "pos", "atase", "direktur", "direktorat", "divisi",
+    "kadiv", "layanan", "unit", "teknis", "pelaksana", "kemenkumham", "kumham", "sekjen",
+}
+# Regional offices: the ministry or directorate between "Kanwil" and the province. The old
+# Kemenkumham names count (immigration was a division of them until Oct 2024); "Kemenkum"
+# (the 2024 law ministry) is a different body and is deliberately absent.
+KANWIL_ORGS = (
+    ("kementerian", "hukum", "dan", "hak", "asasi", "manusia"), ("kementerian", "hukum", "dan", "ham"),
+    ("kementerian", "imigrasi", "dan", "pemasyarakatan"), ("direktorat", "jenderal", "imigrasi"),
+    ("ditjen", "imigrasi"), ("kemenkumham",), ("kumham",), ("ditjenim",), ("kemenimipas",),
+    ("imipas",), ("imigrasi",),
+)
+CLASS_START = {"kelas", "klas", "kls"}
+CLASS_NUMERALS = {"i", "ii", "iii", "1", "2", "3", "satu", "dua", "tiga", "ia", "iia"}
+CLASS_WORDS = {"khusus", "non", "tpi"}
+TPI_LONG = ("tempat", "pemeriksaan", "imigrasi")
+# Words that may precede a place without being part of its gazetteer key.
+PLACE_PREFIXES = {"kota", "kabupaten", "kab", "bandara", "pelabuhan", "provinsi"}
+MAX_PAREN_WORDS = 4
+FUZZY_MAX_WORDS = 3
+
+
+@dataclass
+class Mention:
+    """One office phrase in a doc: token span, kind, linked id (or None) and folded place words."""
+
+    start: int
+    end: int
+    kind: str
+    office_id: str | None
+    place: tuple[str, ...]
+    generic: bool = False  # a head without a place ("Kepala Kantor Imigrasi, ..."): not an office
+
+
+# Shared with pantau_officials: the office phrases (also placeless ones) and the folded words.
+for _ext in ("pantau_office_mentions", "pantau_words"):
+    if not Doc.has_extension(_ext):
+        Doc.set_extension(_ext, default=None)
+
+
+def _trie_add(trie: dict, words: tuple[str, ...], value) -> None:
+    node = trie
+    for w in words:
+        node = node.setdefault(w, {})
+    node[None] = value
+
+
+def _trie_longest(trie: dict, words: list, i: int):
+    """Longest key of `trie` starting at words[i]; returns (end, value) or (i, None)."""
+    node, best = trie, (i, None)
+    j = i
+    seq = words.word if isinstance(words, Words) else [w.word for w in words]
+    while j < len(seq) and seq[j] in node:
+        node = node[seq[j]]
+        j += 1
+        if None in node:
+            best = (j, node[None])
+    return best
+
+
+_FOLD_CACHE: dict[str, tuple[tuple[str, ...], bool]] = {}
+_FOLD_CACHE_MAX = 200_000  # distinct token texts; bounds memory on a long crawl
+
+
+@dataclass(slots=True)
+class Word:
+    """A folded word with the token it came from (one token may give several words)."""
+
+    word: str
+    tok: int
+    upper: bool
+
+
+class Words:
+    """The doc as folded words, kept as three parallel lists (building one object per word
+    cost more than the whole tokenizer); `words[i]` makes a Word on demand."""
+
+    __slots__ = ("word", "tok", "upper")
+
+    def __init__(self):
+        self.word: list[str] = []
+        self.tok: list[int] = []
+        self.upper: list[bool] = []
+
+    def __len__(self) -> int:
+        return len(self.word)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [Word(w, t, u) for w, t, u in
+                    zip(self.word[i], self.tok[i], self.upper[i], strict=True)]
+        return Word(self.word[i], self.tok[i], self.upper[i])
+
+
+def _fold_token(text: str) -> tuple[tuple[str, ...], bool]:
+    hit = _FOLD_CACHE.get(text)
+    if hit is None:
+        folded = fold(text)
+        hit = (tuple(folded.split()) or (text,), bool(folded) and (text[0].isupper() or text[0].isdigit()))
+        if len(_FOLD_CACHE) < _FOLD_CACHE_MAX:
+            _FOLD_CACHE[text] = hit
+    return hit
+
+
+def doc_words(doc: Doc) -> Words:
+    """Fold the doc into words; punctuation stays as itself, a hyphen inside a name disappears."""
+    cached = doc._.pantau_words
+    if cached is not None:
+        return cached
+    out = Words()
+    word, tok, upper = out.word, out.tok, out.upper
+    prev_glued = False
+    for i, t in enumerate(doc):
+        text = t.text
+        glued = not t.whitespace_
+        if text.isspace():
+            prev_glued = False
+            continue
+        if text == "-" and prev_glued and glued:
+            continue  # "Soekarno-Hatta" is tokenised Soekarno / - / Hatta
+        prev_glued = glued
+        ws, up = _fold_token(text)
+        if len(ws) == 1:
+            word.append(ws[0])
+            tok.append(i)
+            upper.append(up)
+        else:
+            word.extend(ws)
+            tok.extend([i] * len(ws))
+            upper.extend([up] * len(ws))
+    doc._.pantau_words = out
+    return out
+
+
+class OfficeFinder:
+    """Finds office mentions and links them to gazetteer rows."""
+
+    def __init__(self, gazetteer_path=None, places_path=None, fuzzy_threshold: float = 90.0):
+        """Build the place tries.
+
+        Args:
+            gazetteer_path: offices CSV; None means data/gazetteer/offices.csv.
+            places_path: province/regency names CSV; None means data/gazetteer/places.csv.
+            fuzzy_threshold: rapidfuzz ratio (0-100) a misspelt place needs to link; high so
+                that a near miss never invents an office.
+        """
+        self.offices = {o["office_id"]: o for o in load_offices(gazetteer_path)}
+        self.fuzzy_threshold = fuzzy_threshold
+        self.tries: dict[str, dict] = {}
+        self.keys: dict[str, dict[str, str]] = {}
+        for o in self.offices.values():
+            for name in (o["name"], *o["aliases"]):
+                words = place_words(name)
+                if words:
+                    _trie_add(self.tries.setdefault(o["kind"], {}), words, o["office_id"])
+                    self.keys.setdefault(o["kind"], {})[" ".join(words)] = o["office_id"]
+        ditjen = [o for o in self.offices.values() if o["kind"] == "ditjen_imigrasi"]
+        self.ditjen_id = ditjen[0]["office_id"] if ditjen else None
+        self.places: dict = {}
+        for name in load_places(places_path):
+            _trie_add(self.places, tuple(fold(name).split()), True)
+        for kind_keys in self.keys.values():
+            for key in kind_keys:
+                _trie_add(self.places, tuple(key.split()), True)
+        if not self.tries.get("kantor_imigrasi"):
+            raise GazetteerError("office gazetteer has no kantor_imigrasi rows with a place")
+
+    # -- small parsers over the word list; each returns the index after what it consumed --
+    @staticmethod
+    def _paren(words: Words, i: int) -> int:
+        """Skip a short parenthetical such as "(Kanim)" or "(TPI)"."""
+        if i < len(words) and words[i].word == "(":
+            for j in range(i + 1, min(i + MAX_PAREN_WORDS + 2, len(words))):
+                if words[j].word == ")":
+                    return j + 1
+        return i
+
+    @staticmethod
+    def _seq(words: Words, i: int, seq: tuple[str, ...]) -> int:
+        n = len(seq)
+        if tuple(words.word[i:i + n]) == seq:
+            return i + n
+        return i
+
+    def _class(self, words: Words, i: int) -> int:
+        """Skip "Kelas I Khusus TPI", "Kelas 1 Non TPI", "Kelas I Khusus Tempat Pemeriksaan Imigrasi (TPI)"."""
+        j = i
+        if j < len(words) and words[j].word in CLASS_START:
+            j += 1
+            if j < len(words) and words[j].word in CLASS_NUMERALS:
+                j += 1
+            else:
+                return i
+        while j < len(words):
+            if words[j].word in CLASS_WORDS:
+                j += 1
+            elif (k := self._seq(words, j, TPI_LONG)) > j:
+                j = self._paren(words, k)
+            else:
+                break
+        return j
+
+    def _place(self, words: Words, i: int, kind: str):
+        """Match a gazetteer place of `kind` at i; returns (end, office_id) or (i, None)."""
+        trie = self.tries.get(kind, {})
+        j = i
+        for _ in range(2):  # at most "Kota" / "Bandara" before the place
+            if j < len(words) and words[j].upper:
+                end, oid = _trie_longest(trie, words, j)
+                if oid:
+                    return end, oid
+            if j < len(words) and words[j].word in PLACE_PREFIXES:
+                j += 1
+            else:
+                break
+        return i, None
+
+    def _fuzzy_place(self, words: Words, i: int, kind: str):
+        """Link a misspelt place ("Soekarno Hata") when one is close enough."""
+        keys = self.keys.get(kind)
+        if not keys:
+            return i, None
+        best = (i, None, 0.0)
+        j = i
+        while j < len(words) and j - i < FUZZY_MAX_WORDS and words[j].upper and words[j].word.isalpha():
+            j += 1
+            cand = " ".join(w.word for w in words[i:j])
+            if len(cand) < 5:
+                continue
+            hit = process.extractOne(cand, keys.keys(), scorer=fuzz.ratio,
+                                     score_cutoff=self.fuzzy_threshold)
+            if hit and hit[1] > best[2]:
+                best = (j, keys[hit[0]], hit[1])
+        return best[0], best[1]
+
+    def _general_place(self, words: Words, i: int) -> int:
+        if i < len(words) and words[i].upper:
+            end, hit = _trie_longest(self.places, words, i)
+            if hit:
+                return end
+        return i
+
+    def _mention_at(self, words: Words, i: int) -> Mention | None:
+        """Parse an office mention starting at words[i], or None."""
+        heads = _HEADS_BY_FIRST.get(words.word[i])
+        if not heads:
+            return None
+        for head in heads:
+            j = self._seq(words, i, head)
+            if j > i:
+                kind = HEADS[head]
+                break
+        else:
+            return None
+        weak = head == WEAK_HEAD
+        if weak and (not words[i].upper or (i > 0 and words[i - 1].word in WEAK_HEAD_BLOCKERS)):
+            return None
+        tok0 = words[i].tok
+        if kind == "ditjen_imigrasi":
+            return Mention(tok0, words[j - 1].tok + 1, kind, self.ditjen_id, ())
+        j = self._paren(words, j)
+        if kind == "kanwil_imigrasi":
+            return self._kanwil(words, i, j)
+        k = self._class(words, j)
+        has_class = k > j
+        end, oid = self._place(words, k, kind)
+        if oid is None:
+            end, oid = self._fuzzy_place(words, k, kind)
+        if oid is not None:
+            end = self._general_place(words, end)  # "Tanjung Perak Surabaya"
+        elif weak:
+            return None
+        else:
+            end = self._general_place(words, k)
+            if end == k and has_class and k < len(words) and words[k].upper and words[k].word.isalpha():
+                end = k + 1  # an office missing from the gazetteer, named after its class
+        if end == k and oid is None:
+            return Mention(tok0, words[max(k, j) - 1].tok + 1, kind, None, (), generic=True)
+        place = tuple(w.word for w in words[k:end])
+        return Mention(tok0, words[end - 1].tok + 1, kind, oid, place)
+
+    def _kanwil(self, words: Words, i: int, j: int) -> Mention | None:
+        org_end = j
+        for org in KANWIL_ORGS:
+            if (k := self._seq(words, j, org)) > j:
+                org_end = self._paren(words, k)
+                break
+        k = org_end + 1 if org_end < len(words) and words[org_end].word == "provinsi" else org_end
+        end, oid = _trie_longest(self.tries.get("kanwil_imigrasi", {}), words, k)
+        if oid is None and k < len(words) and words[k].upper:
+            end, oid = self._fuzzy_place(words, k, "kanwil_imigrasi")
+        if oid is not None:
+            return Mention(words[i].tok, words[end - 1].tok + 1, "kanwil_imigrasi", oid,
+                           tuple(w.word for w in words[k:end]))
+        if org_end == j:
+            return None  # "Kanwil" + something unknown: not ours
+        return Mention(words[i].tok, words[org_end - 1].tok + 1, "kanwil_imigrasi", None, (),
+                       generic=True)
+
+    def mentions(self, doc: Doc) -> list[Mention]:
+        """Every office phrase in the doc, left to right, not overlapping."""
+        words = doc_words(doc)
+        out, i = [], 0
+        while i < len(words):
+            m = self._mention_at(words, i)
+            if m is None:
+                i += 1
+                continue
+            out.append(m)
+            while i < len(words) and words.tok[i] < m.end:
+                i += 1
+        return out
+
+    def __call__(self, doc: Doc) -> Doc:
+        mentions = self.mentions(doc)
+        _resolve_unlinked(mentions)
+        doc._.pantau_office_mentions = mentions
+        doc._.pantau_offices = self.offices_from(doc, mentions)
+        return doc
+
+    def offices_from(self, doc: Doc, mentions: list[Mention]) -> list[Office]:
+        """One Office per office_id (or unlinked place), named by its fullest written form."""
+        best: dict = {}
+        for m in mentions:
+            if m.generic:
+                continue
+            key = m.office_id or (m.kind, m.place)
+            span = doc[m.start:m.end]
+            size = (len(span), len(span.text))
+            if key not in best or size > best[key][0]:
+                best[key] = (size, span, m)
+        out = []
+        for size, span, m in sorted(best.values(), key=lambda b: b[1].start):
+            kind = self.offices[m.office_id]["kind"] if m.office_id else m.kind
+            out.append(Office(name=span.text, office_id=m.office_id, kind=kind,
+                              evidence=evidence_for(span)))
+        return out
+
+
+def _resolve_unlinked(mentions: list[Mention]) -> None:
+    """Give an unlinked mention the id of the one linked office of its kind it abbreviates.
+
+    "Kantor Imigrasi Jakarta" next to "Kantor Imigrasi Jakarta Pusat" is that office; a bare
+    "Kanwil Ditjen Imigrasi" is the one regional office the story names, if it names one.
+    """
+    linked: dict[str, dict[str, tuple]] = {}
+    for m in mentions:
+        if m.office_id:
+            linked.setdefault(m.kind, {})[m.office_id] = m.place
+    for m in mentions:
+        if m.office_id:
+            continue
+        same = linked.get(m.kind, {})
+        if m.generic:
+            if m.kind == "kanwil_imigrasi" and len(same) == 1:
+                m.office_id, m.generic = next(iter(same)), False
+            continue
+        fits = [oid for oid, place in same.items() if place[:len(m.place)] == m.place]
+        if len(fits) == 1:
+            m.office_id = fits[0]
+
+
+def evidence_for(span) -> Evidence:
+    """The sentence holding `span`, with its character offsets in the doc text."""
+    sent = span.sent
+    text = sent.text.rstrip()
+    return Evidence(sentence=text, start=sent.start_char, end=sent.start_char + len(text))
+
+
+@Language.factory(
+    "pantau_offices",
+    assigns=["doc._.pantau_offices"],
+    default_config={"gazetteer_path": None, "places_path": None, "fuzzy_threshold": 90.0},
+)
+def make_office_finder(nlp: Language, name: str, gazetteer_path, places_path,
+                       fuzzy_threshold: float) -> OfficeFinder:
+    """Build the pantau_offices component (fails at construction on a missing or empty gazetteer)."""
+    return OfficeFinder(gazetteer_path, places_path, fuzzy_threshold)

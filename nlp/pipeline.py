@@ -7,7 +7,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 # Importing the component modules registers their factories with spaCy.
-from nlp import awards, counts, nationalities, offices, officials  # noqa: F401
+from nlp import awards, counts, nationalities, offices, officials, sentences  # noqa: F401
 
 # Each component writes one Doc extension; nlp.extract() reads them into an Extraction.
 FACT_EXTENSIONS = ("pantau_offices", "pantau_people", "pantau_nationalities",
@@ -27,15 +27,6 @@ COMPONENTS = (
 for _name in FACT_EXTENSIONS:
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
-
-
-@Language.component("pantau_sentences")
-def pantau_sentences(doc: Doc) -> Doc:
-    """Sentence boundaries: the rule-based sentencizer (no parser exists for Indonesian offline)."""
-    return _SENTENCIZER(doc)
-
-
-_SENTENCIZER = spacy.pipeline.Sentencizer()
 
 
 def build_pipeline() -> Language:

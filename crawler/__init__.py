@@ -1,0 +1,1 @@
+"""The Scrapy project: settings, items, sources, extraction and spiders."""

@@ -1,0 +1,52 @@
+"""Scrapy settings and Pantau's own crawl settings; each can be overridden with -s NAME=value."""
+
+import os
+
+from pantau.config import setting
+
+BOT_NAME = "pantau"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# --- Pantau settings -------------------------------------------------------------------------
+# SQLite database the pipelines write to.
+PANTAU_DB = str(setting("db"))
+# TOML file of sources the news spider crawls.
+PANTAU_SOURCES = str(setting("sources"))
+# Contact shown in the User-Agent, so site owners can reach the operator.
+PANTAU_CONTACT = os.environ.get("PANTAU_CONTACT", "https://github.com/pantau-id/pantau")
+# How many link hops from a start URL the spider follows through listing pages.
+PANTAU_LISTING_DEPTH = 3
+
+# --- Politeness --------------------------------------------------------------------------------
+USER_AGENT = f"Pantau/0.1 (+{PANTAU_CONTACT}; Indonesian immigration news archive)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 30
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+
+# --- Faults ------------------------------------------------------------------------------------
+RETRY_ENABLED = True
+RETRY_TIMES = 2  # 5xx, 408, 429 and timeouts; 404 is not retried
+DOWNLOAD_TIMEOUT = 30
+# Pages over 10 MB are dropped by Scrapy with a log line; news articles are far smaller.
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+REDIRECT_MAX_TIMES = 5
+
+ITEM_PIPELINES = {
+    "pipelines.dedupe.DuplicateArticlePipeline": 100,
+    "pipelines.store.StoreArticlePipeline": 300,
+}
+EXTENSIONS = {
+    "crawler.summary.CrawlSummary": 500,
+}
+
+LOG_LEVEL = "INFO"
+LOGSTATS_INTERVAL = 30.0
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"

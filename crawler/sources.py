@@ -1,0 +1,152 @@
+"""Loads and validates the sources TOML: a bad entry fails with its line and the reason."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+# Every key a [[sources]] entry may have, with its help sentence.
+SOURCE_KEYS = {
+    "name": "Display name of the outlet (required).",
+    "start_urls": "Homepage or section URLs the crawl starts from (required).",
+    "url_prefix": "Only URLs starting with this prefix belong to the source (default: the start URLs' hosts).",
+    "slug": "Stable identifier (default: the name, lowercased, hyphenated).",
+    "kind": "What the source is: outlet, office, aggregator (default outlet).",
+    "region": "Province or region the outlet covers, free text.",
+    "notes": "Free text for maintainers.",
+    "max_pages": "Cap on pages fetched from this source per crawl (default 500).",
+    "enabled": "Set false to keep an entry without crawling it (default true).",
+}
+KINDS = ("outlet", "office", "aggregator")
+DEFAULT_MAX_PAGES = 500
+
+
+class SourcesError(ValueError):
+    """The sources file is missing, malformed or has an invalid entry."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """One outlet to crawl."""
+
+    name: str
+    start_urls: tuple[str, ...]
+    slug: str
+    url_prefixes: tuple[str, ...]
+    kind: str = "outlet"
+    region: str | None = None
+    max_pages: int = DEFAULT_MAX_PAGES
+    enabled: bool = True
+    notes: str | None = field(default=None, compare=False)
+
+    @property
+    def domains(self) -> tuple[str, ...]:
+        """Host names the source's URLs may live on (for Scrapy's allowed_domains)."""
+        return tuple(sorted({urlsplit(p).hostname for p in self.url_prefixes}))
+
+    def owns(self, url: str) -> bool:
+        """True when `url` belongs to this source, ignoring scheme and a leading www."""
+        key = _prefix_key(url)
+        return any(key.startswith(_prefix_key(p)) for p in self.url_prefixes)
+
+
+def _prefix_key(url: str) -> str:
+    parts = urlsplit(url)
+    host = (parts.hostname or "").removeprefix("www.")
+    port = f":{parts.port}" if parts.port else ""
+    return f"{host}{port}{parts.path or '/'}"
+
+
+def slugify(name: str) -> str:
+    """'Kabar Banten' -> 'kabar-banten'."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def _check_url(url, where: str) -> str:
+    if not isinstance(url, str):
+        raise SourcesError(f"{where}: URL must be a string, got {url!r}")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SourcesError(f"{where}: {url!r} is not an http(s) URL")
+    return url
+
+
+def _entry_lines(text: str) -> list[int]:
+    """Line numbers of each [[sources]] header, so errors can point at the entry."""
+    return [i for i, line in enumerate(text.splitlines(), 1) if line.strip() == "[[sources]]"]
+
+
+def parse_sources(text: str, origin: str = "<sources>") -> list[Source]:
+    """Parse sources TOML text.
+
+    Args:
+        text: the TOML document, with one [[sources]] table per source.
+        origin: the file name used in error messages.
+
+    Returns:
+        The sources, in file order.
+
+    Raises:
+        SourcesError: with the file, the line and the reason.
+    """
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise SourcesError(f"{origin}: malformed TOML: {e}") from None
+    entries = doc.get("sources")
+    if not isinstance(entries, list) or not entries:
+        raise SourcesError(f"{origin}: no [[sources]] entries found")
+    lines = _entry_lines(text)
+    sources, slugs = [], set()
+    for i, entry in enumerate(entries):
+        line = lines[i] if i < len(lines) else "?"
+        where = f"{origin}, line {line} (source #{i + 1})"
+        unknown = sorted(set(entry) - set(SOURCE_KEYS))
+        if unknown:
+            raise SourcesError(f"{where}: unknown key(s) {', '.join(unknown)}; "
+                               f"allowed: {', '.join(SOURCE_KEYS)}")
+        name = entry.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise SourcesError(f"{where}: 'name' is required")
+        starts = entry.get("start_urls")
+        if isinstance(starts, str):
+            starts = [starts]
+        if not isinstance(starts, list) or not starts:
+            raise SourcesError(f"{where}: 'start_urls' must be a non-empty list of URLs")
+        starts = tuple(_check_url(u, where) for u in starts)
+        prefix = entry.get("url_prefix")
+        prefixes = ((_check_url(prefix, where),) if prefix is not None
+                    else tuple(f"{urlsplit(u).scheme}://{urlsplit(u).netloc}/" for u in starts))
+        kind = entry.get("kind", "outlet")
+        if kind not in KINDS:
+            raise SourcesError(f"{where}: kind {kind!r} is not one of {', '.join(KINDS)}")
+        max_pages = entry.get("max_pages", DEFAULT_MAX_PAGES)
+        if not isinstance(max_pages, int) or max_pages < 1:
+            raise SourcesError(f"{where}: 'max_pages' must be a positive integer")
+        slug = entry.get("slug") or slugify(name)
+        if slug in slugs:
+            raise SourcesError(f"{where}: duplicate slug {slug!r}; give one source a 'slug'")
+        slugs.add(slug)
+        src = Source(name=name.strip(), start_urls=starts, slug=slug, url_prefixes=prefixes,
+                     kind=kind, region=entry.get("region"), max_pages=max_pages,
+                     enabled=bool(entry.get("enabled", True)), notes=entry.get("notes"))
+        bad = [u for u in starts if not src.owns(u)]
+        if bad:
+            raise SourcesError(f"{where}: start URL {bad[0]!r} is outside url_prefix {prefix!r}")
+        sources.append(src)
+    return sources
+
+
+def load_sources(path: str | Path) -> list[Source]:
+    """Read and parse a sources file; a missing file raises SourcesError naming it."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SourcesError(f"sources file not found: {path}") from None
+    except UnicodeDecodeError as e:
+        raise SourcesError(f"{path}: not UTF-8 ({e.reason})") from None
+    return parse_sources(text, origin=str(path))

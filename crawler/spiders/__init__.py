@@ -1,0 +1,1 @@
+"""Spiders: one generic news spider discovers articles from any source start URL."""

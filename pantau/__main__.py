@@ -1,0 +1,5 @@
+"""`python -m pantau` runs the command line."""
+
+from pantau.cli import cli
+
+cli()

@@ -1,0 +1,52 @@
+"""The extract stage: runs the NLP pipeline over stored articles not yet extracted at this version."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+import nlp
+from nlp.gazetteer import load_offices
+from pipelines.db import open_db
+from pipelines.facts import store_facts, sync_offices
+
+logger = logging.getLogger(__name__)
+
+
+def pending_ids(db, redo: bool = False) -> list[str]:
+    """Ids of articles whose facts are missing or were made by an older NLP version.
+
+    Ids are read up front: writing facts while a SELECT over articles is open is unsafe.
+    """
+    where = None if redo else "extracted_at is null or nlp_version is not ?"
+    params = None if redo else [nlp.NLP_VERSION]
+    rows = db["articles"].rows_where(where, params, select="article_id", order_by="article_id")
+    return [r["article_id"] for r in rows]
+
+
+def run_extract(db_path: Path, redo: bool = False,
+                progress: Callable[[int, int], None] | None = None) -> dict:
+    """Extract facts for pending articles and store them, one transaction per article.
+
+    Args:
+        db_path: an existing Pantau database.
+        redo: extract every article again, not only pending ones.
+        progress: called as progress(done, len(ids)) after each article.
+
+    Returns:
+        {"articles": n extracted, "facts": n fact rows written, "offices": gazetteer size}.
+    """
+    db = open_db(db_path, create=False)
+    offices = sync_offices(db, load_offices())
+    ids = pending_ids(db, redo)
+    done = facts = 0
+    for article_id in ids:
+        row = db["articles"].get(article_id)
+        extraction = nlp.extract(row["text"] or "", title=row["title"], published=row["published"])
+        facts += store_facts(db, row["article_id"], extraction, nlp.NLP_VERSION)
+        done += 1
+        if progress:
+            progress(done, len(ids))
+    db.close()
+    return {"articles": done, "facts": facts, "offices": offices}

@@ -1,0 +1,1 @@
+"""Scrapy item pipelines and the SQLite store behind them."""

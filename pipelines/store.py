@@ -1,0 +1,94 @@
+"""StoreArticlePipeline: upsert sources and articles into SQLite, idempotently."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+
+from itemadapter import ItemAdapter
+from scrapy.exceptions import NotConfigured
+from sqlite_utils.db import NotFoundError
+
+from crawler.sources import Source
+from pipelines.db import open_db
+
+logger = logging.getLogger(__name__)
+
+
+def content_hash(item: dict) -> str:
+    """What decides whether a re-fetched article changed: its title, date and text."""
+    key = "\x1f".join(str(item.get(k) or "") for k in ("title", "published", "text"))
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()
+
+
+def source_row(source: Source) -> dict:
+    return {"slug": source.slug, "name": source.name, "kind": source.kind,
+            "region": source.region, "url_prefix": " ".join(source.url_prefixes),
+            "start_urls": json.dumps(list(source.start_urls))}
+
+
+def upsert_sources(db, sources: list[Source]) -> None:
+    """Insert or update the sources table (label column for articles.source)."""
+    with db.conn:
+        db["sources"].upsert_all([source_row(s) for s in sources], pk="slug")
+
+
+def store_article(db, item: dict) -> str:
+    """Insert a new article or update a changed one, in one transaction.
+
+    Returns:
+        'new', 'updated' or 'unchanged'.
+    """
+    row = dict(item)
+    row["content_hash"] = content_hash(row)
+    published = row.get("published") or ""
+    row["published_date"] = published[:10] or None
+    row["year"] = int(published[:4]) if published[:4].isdigit() else None
+    row["month"] = published[:7] if len(published) >= 7 else None
+    table = db["articles"]
+    try:
+        existing = table.get(row["article_id"])
+    except NotFoundError:
+        existing = None
+    with db.conn:
+        if existing is None:
+            row["first_seen"] = row["fetched_at"]
+            table.insert(row, pk="article_id", alter=True)
+            return "new"
+        if existing["content_hash"] == row["content_hash"]:
+            table.update(row["article_id"], {"fetched_at": row["fetched_at"]})
+            return "unchanged"
+        # Changed text means the facts are stale: clear extracted_at so `pantau extract` redoes it.
+        row.update(first_seen=existing["first_seen"], extracted_at=None, nlp_version=None)
+        table.update(row["article_id"], row, alter=True)
+        return "updated"
+
+
+class StoreArticlePipeline:
+    """Write every article item to the database named by the PANTAU_DB setting."""
+
+    def __init__(self, crawler, db_path: str):
+        self.crawler = crawler
+        self.db_path = db_path
+        self.db = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        db_path = crawler.settings.get("PANTAU_DB")
+        if not db_path:
+            raise NotConfigured("PANTAU_DB is not set")
+        return cls(crawler, db_path)
+
+    def open_spider(self):
+        self.db = open_db(self.db_path)
+        upsert_sources(self.db, getattr(self.crawler.spider, "sources", []))
+
+    def close_spider(self):
+        if self.db is not None:
+            self.db.close()
+
+    def process_item(self, item):
+        outcome = store_article(self.db, ItemAdapter(item).asdict())
+        self.crawler.stats.inc_value(f"pantau/articles/{outcome}")
+        return item

@@ -1,0 +1,66 @@
+"""crawler/sources.py: the sources TOML contract and its error messages."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.sources import SourcesError, load_sources, parse_sources
+
+
+def test_minimal_source_gets_defaults():
+    (src,) = parse_sources('[[sources]]\nname = "Kabar Banten"\n'
+                           'start_urls = ["https://kabarbanten.example/"]\n')
+    assert (src.slug, src.kind, src.url_prefixes, src.enabled) == (
+        "kabar-banten", "outlet", ("https://kabarbanten.example/",), True)
+    assert src.owns("http://www.kabarbanten.example/berita/x")
+    assert not src.owns("https://other.example/berita/x")
+
+
+def test_url_prefix_lets_two_sources_share_a_host():
+    a, b = parse_sources(
+        '[[sources]]\nname = "A"\nstart_urls = ["https://h.example/a/"]\n'
+        'url_prefix = "https://h.example/a/"\n\n'
+        '[[sources]]\nname = "B"\nstart_urls = ["https://h.example/b/"]\n'
+        'url_prefix = "https://h.example/b/"\n')
+    assert a.owns("https://h.example/a/berita/1") and not a.owns("https://h.example/b/berita/1")
+    assert b.owns("https://h.example/b/berita/1")
+
+
+@pytest.mark.parametrize("text, message", [
+    pytest.param('[[sources]\nname = "A"', "malformed TOML", id="malformed-toml"),
+    pytest.param('title = "x"\n', "no [[sources]]", id="no-entries"),
+    pytest.param('[[sources]]\nname = "A"\nstart_urls = ["https://a.example/"]\n\n'
+                 '[[sources]]\nname = "B"\nstart_url = ["https://b.example/"]\n',
+                 "line 5 (source #2): unknown key(s) start_url", id="unknown-key-names-line"),
+    pytest.param('[[sources]]\nstart_urls = ["https://a.example/"]\n', "'name' is required",
+                 id="missing-name"),
+    pytest.param('[[sources]]\nname = "A"\n', "'start_urls' must be", id="missing-start-urls"),
+    pytest.param('[[sources]]\nname = "A"\nstart_urls = ["ftp://a.example/"]\n',
+                 "is not an http(s) URL", id="bad-scheme"),
+    pytest.param('[[sources]]\nname = "A"\nstart_urls = ["https://a.example/x/"]\n'
+                 'url_prefix = "https://a.example/y/"\n', "outside url_prefix",
+                 id="start-outside-prefix"),
+    pytest.param('[[sources]]\nname = "A"\nstart_urls = ["https://a.example/"]\n'
+                 '[[sources]]\nname = "a"\nstart_urls = ["https://b.example/"]\n',
+                 "duplicate slug 'a'", id="duplicate-slug"),
+    pytest.param('[[sources]]\nname = "A"\nstart_urls = ["https://a.example/"]\nkind = "blog"\n',
+                 "kind 'blog' is not one of", id="bad-kind"),
+])
+def test_bad_sources_raise_with_reason(text, message):
+    with pytest.raises(SourcesError) as excinfo:
+        parse_sources(text, origin="s.toml")
+    assert message in str(excinfo.value)
+    assert str(excinfo.value).startswith("s.toml")
+
+
+def test_missing_file_is_named(tmp_path):
+    with pytest.raises(SourcesError, match="sources file not found: .*nope.toml"):
+        load_sources(tmp_path / "nope.toml")
+
+
+def test_shipped_sources_file_is_valid():
+    from pantau.config import setting
+
+    sources = load_sources(setting("sources"))
+    assert len(sources) >= 5
+    assert len({s.slug for s in sources}) == len(sources)

@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_ARGS ?=
 
-.PHONY: install demo test lint clean
+.PHONY: install system-deps demo test screenshots benchmark lint clean
 
 install: $(STAMP)
 
@@ -20,8 +20,22 @@ $(STAMP): pyproject.toml
 demo: install
 	$(BIN)/pantau demo $(DEMO_ARGS)
 
-test: install
+# The browser tests drive Debian's chromium through chromium-driver (no browser download at
+# run time). Installed only when missing; needs root, as on CI.
+system-deps:
+	@test -x /usr/bin/chromium -a -x /usr/bin/chromedriver || \
+		(apt-get update && apt-get install -y chromium chromium-driver)
+
+test: install system-deps
 	$(BIN)/python -m pytest
+
+# Refresh docs/screenshots/*.png from the browser tests.
+screenshots: install system-deps
+	PANTAU_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/test_browser.py
+
+# Publishing latency on 100,000 generated articles; writes benchmarks/README.md.
+benchmark: install
+	$(BIN)/python benchmarks/publish_latency.py
 
 lint: install
 	$(BIN)/ruff check .

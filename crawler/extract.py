@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 import logging
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from urllib.parse import urljoin
 
 import trafilatura
 from bs4 import BeautifulSoup
 
-from crawler.dates import normalise_date
+from crawler.dates import all_dates_in_text, normalise_date
+from crawler.discovery import article_page_links
 
 logger = logging.getLogger(__name__)
 
@@ -22,12 +24,15 @@ BOILERPLATE_TAGS = ("script", "style", "noscript", "nav", "footer", "aside", "fo
 BOILERPLATE_ATTR = re.compile(
     r"(^|[\s_-])(comments?|respond|reply|share|sharing|social|related|baca-?juga|read-?also|"
     r"cookie|consent|breadcrumbs?|sidebar|widget|newsletter|subscribe|advert\w*|ads?|banner|"
-    r"popular|terpopuler|trending|tags?|author-box|menu|navbar|navigation|footer|pagination)"
+    r"popular|terpopuler|trending|tags?|author-box|menu|navbar|navigation|footer|pagination|"
+    r"paging|halaman|page-?nav|pagenav)"
     r"($|[\s_-])", re.I)
 # Paragraph-level furniture that themes put inside the article body itself.
 BOILERPLATE_TEXT = re.compile(
     r"^\s*(baca\s+juga|lihat\s+juga|simak\s+juga|tinggalkan\s+komentar|silakan\s+masukkan|"
-    r"bagikan\s*(artikel|berita)?\s*:|share\s*:|editor\s*:|copyright|©)", re.I)
+    r"bagikan\s*(artikel|berita)?\s*:|share\s*:|editor\s*:|copyright|©|"
+    r"halaman\s*:?\s*\d+(\s+\d+)*\s*(selanjutnya|berikutnya)?\s*$|(tampilkan|lihat)\s+semua\s*$)",
+    re.I)
 ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "blogposting",
                  "analysisnewsarticle", "opinionnewsarticle"}
 # Below this many characters a page without article markup is taken for a listing or a stub.
@@ -52,6 +57,8 @@ class ArticleFields:
     description: str | None
     text: str
     is_article: bool
+    page_links: list[str] = field(default_factory=list)  # pages 2..N of a paged article
+    listing_newest: str | None = None  # newest date written on a non-article page
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -120,12 +127,13 @@ def _text(doc_text: str | None, title: str | None) -> str:
     return "\n\n".join(lines)
 
 
-def extract_article(html: str, url: str) -> ArticleFields:
+def extract_article(html: str, url: str, reference: datetime | None = None) -> ArticleFields:
     """Extract an article's fields from its HTML.
 
     Args:
         html: the page, already decoded to text.
         url: the URL it was fetched from (resolves relative canonical links).
+        reference: when the page was fetched, for "2 jam yang lalu" and dates without a year.
 
     Returns:
         ArticleFields; `is_article` is False for listings, stubs and pages without a body.
@@ -153,6 +161,7 @@ def extract_article(html: str, url: str) -> ArticleFields:
 
     # Bylines with the date often sit in theme furniture that pruning removes: read them first.
     page_text = soup.body.get_text(" ", strip=True) if soup.body else ""
+    page_links = article_page_links(soup, url)
     pruned_soup = prune_boilerplate(soup)
     headline_links = [a for a in pruned_soup.find_all("a")
                       if len(a.get_text(" ", strip=True)) >= HEADLINE_MIN_CHARS]
@@ -167,7 +176,7 @@ def extract_article(html: str, url: str) -> ArticleFields:
         title = title or doc.title
         author = author or doc.author
     # Markup first, then an Indonesian date written in the page, then htmldate's guess.
-    published = normalise_date(published_raw, page_text=page_text)
+    published = normalise_date(published_raw, page_text=page_text, reference=reference)
     if published is None and doc is not None and doc.date:
         published = normalise_date(doc.date)
     text = _text(doc_text, title)
@@ -185,4 +194,6 @@ def extract_article(html: str, url: str) -> ArticleFields:
         description=description,
         text=text,
         is_article=is_article,
+        page_links=page_links if is_article else [],
+        listing_newest=None if is_article else max(all_dates_in_text(page_text), default=None),
     )

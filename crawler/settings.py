@@ -15,8 +15,20 @@ PANTAU_DB = str(setting("db"))
 PANTAU_SOURCES = str(setting("sources"))
 # Contact shown in the User-Agent, so site owners can reach the operator.
 PANTAU_CONTACT = os.environ.get("PANTAU_CONTACT", "https://github.com/pantau-id/pantau")
+# Folder of the gzipped WARC archive of every raw response; empty turns archiving off.
+PANTAU_ARCHIVE_DIR = str(setting("archive"))
+# Skip article URLs the database already holds (re-crawls and resumed crawls fetch only what is new).
+PANTAU_SKIP_KNOWN = True
 # How many link hops from a start URL the spider follows through listing pages.
 PANTAU_LISTING_DEPTH = 3
+# Only articles published on or after this date (YYYY-MM-DD) are crawled; empty for all.
+PANTAU_SINCE = os.environ.get("PANTAU_SINCE", "")
+# Terms searched with the WordPress API and the sites' own search forms (comma-separated).
+PANTAU_SEARCH_TERMS = ["imigrasi"]
+# Articles scoring below this immigration_relevance are stored as off-topic, not extracted.
+PANTAU_RELEVANCE_MIN = 0.3
+# Seconds between progress lines (pages, articles, errors) in the crawl log; 0 for none.
+PANTAU_PROGRESS_INTERVAL = 10.0
 
 # --- Politeness --------------------------------------------------------------------------------
 USER_AGENT = f"Pantau/0.1 (+{PANTAU_CONTACT}; Indonesian immigration news archive)"
@@ -37,6 +49,19 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.SkipKnownArticlesMiddleware": 50,
+    # Low number: sees responses after decompression and redirects, before any parsing.
+    "crawler.middlewares.ArchiveResponsesMiddleware": 100,
+}
+
+# --- Increments ---------------------------------------------------------------------------------
+# Feeds, sitemaps and listings are re-read with conditional requests (ETag / Last-Modified):
+# Scrapy's HTTP cache with the RFC 2616 policy sends the validators and reuses a 304.
+HTTPCACHE_ENABLED = True
+HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
+HTTPCACHE_DIR = str(setting("httpcache"))
 
 ITEM_PIPELINES = {
     "pipelines.dedupe.DuplicateArticlePipeline": 100,

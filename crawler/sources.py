@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from crawler.aggregators import APIS
+
 # Every key a [[sources]] entry may have, with its help sentence.
 SOURCE_KEYS = {
     "name": "Display name of the outlet (required).",
@@ -19,6 +21,8 @@ SOURCE_KEYS = {
     "notes": "Free text for maintainers.",
     "max_pages": "Cap on pages fetched from this source per crawl (default 500).",
     "enabled": "Set false to keep an entry without crawling it (default true).",
+    "api": "For kind = aggregator: google_news or gdelt; start_urls is then the API endpoint.",
+    "query": "For kind = aggregator: the search query, e.g. 'imigrasi' (required there).",
 }
 KINDS = ("outlet", "office", "aggregator")
 DEFAULT_MAX_PAGES = 500
@@ -41,6 +45,8 @@ class Source:
     max_pages: int = DEFAULT_MAX_PAGES
     enabled: bool = True
     notes: str | None = field(default=None, compare=False)
+    api: str | None = None
+    query: str | None = None
 
     @property
     def domains(self) -> tuple[str, ...]:
@@ -126,13 +132,22 @@ def parse_sources(text: str, origin: str = "<sources>") -> list[Source]:
         max_pages = entry.get("max_pages", DEFAULT_MAX_PAGES)
         if not isinstance(max_pages, int) or max_pages < 1:
             raise SourcesError(f"{where}: 'max_pages' must be a positive integer")
+        api, query = entry.get("api"), entry.get("query")
+        if kind == "aggregator":
+            if api not in APIS:
+                raise SourcesError(f"{where}: an aggregator needs 'api', one of {', '.join(APIS)}")
+            if not isinstance(query, str) or not query.strip():
+                raise SourcesError(f"{where}: an aggregator needs a 'query'")
+        elif api is not None or query is not None:
+            raise SourcesError(f"{where}: 'api' and 'query' are only for kind = \"aggregator\"")
         slug = entry.get("slug") or slugify(name)
         if slug in slugs:
             raise SourcesError(f"{where}: duplicate slug {slug!r}; give one source a 'slug'")
         slugs.add(slug)
         src = Source(name=name.strip(), start_urls=starts, slug=slug, url_prefixes=prefixes,
                      kind=kind, region=entry.get("region"), max_pages=max_pages,
-                     enabled=bool(entry.get("enabled", True)), notes=entry.get("notes"))
+                     enabled=bool(entry.get("enabled", True)), notes=entry.get("notes"),
+                     api=api, query=query)
         bad = [u for u in starts if not src.owns(u)]
         if bad:
             raise SourcesError(f"{where}: start URL {bad[0]!r} is outside url_prefix {prefix!r}")

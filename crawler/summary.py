@@ -9,7 +9,7 @@ from twisted.internet import task
 
 logger = logging.getLogger("pantau.crawl")
 
-OUTCOMES = ("new", "updated", "unchanged", "duplicate")
+OUTCOMES = ("new", "updated", "unchanged", "duplicate", "off_topic")
 
 
 def summarise(stats: dict) -> dict:
@@ -19,6 +19,7 @@ def summarise(stats: dict) -> dict:
     return {
         "pages": stats.get("response_received_count", 0),
         "articles": {o: stats.get(f"pantau/articles/{o}", 0) for o in OUTCOMES},
+        "skipped_known": stats.get("pantau/skipped_known", 0),
         "errors": dict(sorted(errors.items())),
     }
 
@@ -27,7 +28,9 @@ def format_summary(summary: dict) -> str:
     a = summary["articles"]
     errors = ", ".join(f"{k}={v}" for k, v in summary["errors"].items()) or "none"
     return (f"pages fetched: {summary['pages']}; articles new: {a['new']}, updated: "
-            f"{a['updated']}, unchanged: {a['unchanged']}, duplicate: {a['duplicate']}; "
+            f"{a['updated']}, unchanged: {a['unchanged']}, duplicate: {a['duplicate']}, "
+            f"off-topic: {a.get('off_topic', 0)}, "
+            f"already stored (not fetched): {summary.get('skipped_known', 0)}; "
             f"errors: {errors}")
 
 

@@ -1,15 +1,454 @@
-"""PLACEHOLDER for the pantau_awards component (being written): finds nothing yet."""
+"""The pantau_awards component: awards, predicates and rankings an immigration office received."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from nlp.numbers import parse_rank
+from nlp.schema import Award, Evidence
+from nlp.tokenview import TokenView, clean_text, token_view
+from nlp.vocabulary import load_vocabulary, match_phrase, phrase_index
+
+# --- constants --------------------------------------------------------------------------------
+VOCAB = load_vocabulary("awards", required=(
+    "trigger_noun", "self_named", "needs_giver", "trigger_rank", "receipt_verb", "give_verb",
+    "recipient_cue", "goal_cue", "enumeration", "demonstrative", "name_stop", "soft_stop",
+    "left_stop", "giver_head", "giver_inner", "giver_prep", "rank_joiner"))
+NOUN_INDEX = phrase_index(VOCAB["trigger_noun"])
+SELF_NAMED = frozenset(VOCAB["self_named"])
+NEEDS_GIVER = frozenset(VOCAB["needs_giver"])
+RANK_TRIGGERS = frozenset(VOCAB["trigger_rank"])
+TRIGGER_FIRST = frozenset(NOUN_INDEX) | RANK_TRIGGERS  # a cheap test before phrase matching
+RECEIPT_VERBS = frozenset(VOCAB["receipt_verb"])
+GIVE_VERBS = frozenset(VOCAB["give_verb"])
+RECIPIENT_CUES = frozenset(VOCAB["recipient_cue"])
+GOAL_CUES = frozenset(VOCAB["goal_cue"])
+ENUMERATION = frozenset(VOCAB["enumeration"])
+DEMONSTRATIVES = frozenset(VOCAB["demonstrative"])
+NAME_STOPS = frozenset(VOCAB["name_stop"])
+SOFT_STOPS = frozenset(VOCAB["soft_stop"])
+LEFT_STOPS = frozenset(VOCAB["left_stop"])
+GIVER_INDEX = phrase_index(VOCAB["giver_head"])
+GIVER_INNER = frozenset(VOCAB["giver_inner"])
+GIVER_PREPS = frozenset(VOCAB["giver_prep"])
+RANK_JOINERS = frozenset(VOCAB["rank_joiner"])
+
+# An award counted in a plural ("tiga penghargaan", "sejumlah penghargaan") is not one award.
+PLURAL_BEFORE = frozenset({"beberapa", "sejumlah", "berbagai", "banyak", "sederet", "deretan",
+                           "rentetan", "segudang", "ketiga", "kedua", "keempat", "kelima",
+                           "para", "semua", "seluruh", "dua", "tiga", "empat", "lima"})
+QUOTES = frozenset({'"', "“", "”", "‘", "’", "'"})
+OPEN_BRACKETS, CLOSE_BRACKETS = frozenset({"(", "["}), frozenset({")", "]"})
+MAX_NAME = 22  # tokens in one award name ("penghargaan sebagai Satuan Kerja ... Tahun Anggaran 2023")
+MAX_LEFT = 10  # tokens before "terbaik" that name the category
+MAX_GIVER = 5  # tokens in a giver ("Ombudsman RI Perwakilan Provinsi Banten")
+GIVER_LOOKBACK = 3  # earlier sentences searched for the giver of an award
+ENUM_LOOKBACK = 2  # "... menerima tiga penghargaan. Yaitu ...": a list continuing a receipt
+MERGE_OVERLAP = 0.5  # token overlap at which two mentions are the same award
+YEAR = re.compile(r"^(19[5-9]\d|20\d\d)$")
+NAME_NOISE = frozenset({"penghargaan", "predikat", "dan", "di", "dari", "atas", "yang", "untuk",
+                        "kategori", "sebagai", "dengan"})
+# Giver found: 3 = "oleh/dari X" or "apresiasi Bupati X", 2 = same sentence, 1 = earlier sentence.
+EXPLICIT, SAME_SENTENCE, EARLIER = 3, 2, 1
+
+
+class _Sent(NamedTuple):
+    """A sentence as a token range."""
+
+    start: int
+    end: int
+
+
+@dataclass
+class _Candidate:
+    """One award mention before merging repeated mentions of the same award."""
+
+    name: str
+    tokens: frozenset
+    quoted: str | None
+    rank: int | None
+    giver: str | None
+    giver_rank: int
+    year: int | None
+    evidence: Evidence
+    generic: bool = False
+
 
 @Language.factory("pantau_awards", assigns=["doc._.pantau_awards"], default_config={})
-def make_awards(nlp: Language, name: str):
-    """Build the (empty) award finder."""
+def make_awards(nlp: Language, name: str) -> AwardFinder:
+    """Build the award finder for a pipeline."""
+    return AwardFinder()
 
-    def pantau_awards(doc: Doc) -> Doc:
-        doc._.pantau_awards = []
+
+class AwardFinder:
+    """Finds award mentions in sentences that report a receipt, not a goal, and merges repeats."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        tv = token_view(doc)
+        words = tv.words
+        sents = [_Sent(a, b) for a, b in tv.sents]
+        receipt = [self._receipt(tv, words, s) for s in sents]
+        firsts = [any(w in TRIGGER_FIRST for w in words[s.start : s.end]) for s in sents]
+        triggered = [f and any(self._trigger_at(words, k) for k in range(s.start, s.end))
+                     for f, s in zip(firsts, sents)]
+        candidates: list[_Candidate] = []
+        for si, sent in enumerate(sents):
+            if not triggered[si]:
+                continue
+            if not receipt[si] and not self._continues(words, sents, si, receipt, triggered):
+                continue
+            candidates += self._sentence(tv, words, sents, si, triggered)
+        doc._.pantau_awards = _merge(candidates)
         return doc
 
-    return pantau_awards
+    # --- sentence context ---------------------------------------------------------------------
+    def _trigger_at(self, words: list[str], k: int) -> int:
+        if words[k] in RANK_TRIGGERS:
+            return 1
+        return match_phrase(NOUN_INDEX, words, k)
+
+    def _receipt(self, tv: TokenView, words: list[str], sent: _Sent) -> bool:
+        """A receipt verb, or a give verb whose recipient is an immigration unit."""
+        for k in range(sent.start, sent.end):
+            w = words[k]
+            if w in RECEIPT_VERBS:
+                return True
+            if w in GIVE_VERBS:
+                window = words[k + 1 : min(sent.end, k + 12)]
+                if "kepada" in window or "bagi" in window:
+                    after = window[window.index("kepada" if "kepada" in window else "bagi"):]
+                    if any(x in RECIPIENT_CUES for x in after[:7]):
+                        return True
+        return False
+
+    def _continues(self, words, sents, si, receipt, triggered) -> bool:
+        """ "Seperti apresiasi ..." after a sentence that reported awards received."""
+        sent = sents[si]
+        head = words[sent.start : min(sent.end, sent.start + 8)]
+        if not any(w in ENUMERATION for w in head):
+            return False
+        return any(receipt[p] and triggered[p] for p in range(max(0, si - ENUM_LOOKBACK), si))
+
+    # --- candidates ---------------------------------------------------------------------------
+    def _sentence(self, tv, words, sents, si, triggered) -> list[_Candidate]:
+        sent = sents[si]
+        found, covered = [], set()
+        k = sent.start
+        while k < sent.end:
+            length = self._trigger_at(words, k)
+            if not length or k in covered:
+                k += 1
+                continue
+            if self._goal(tv, words, sent, k) or self._plural(words, sent, k):
+                k += length
+                continue
+            if words[k] in RANK_TRIGGERS:
+                span = self._rank_name(tv, words, sent, k)
+            else:
+                span = self._noun_name(tv, words, sent, k, length)
+            if span is None:
+                k += length
+                continue
+            start, end, giver = span
+            covered.update(range(start, end))
+            cand = self._candidate(tv, words, sents, si, start, end, giver, k, triggered)
+            if cand is not None:
+                found.append(cand)
+            k = max(end, k + length)
+        return found
+
+    def _goal(self, tv, words, sent, k) -> bool:
+        """A goal or hope in the same clause before the trigger ("berkomitmen ... meraih WBBM")."""
+        j = k - 1
+        while j >= sent.start and words[j] not in (",", ";", ":"):
+            if words[j] in GOAL_CUES:
+                return True
+            j -= 1
+        return False
+
+    def _plural(self, words, sent, k) -> bool:
+        prev = words[k - 1] if k > sent.start else ""
+        return prev in PLURAL_BEFORE or prev[:1].isdigit()
+
+    def _noun_name(self, tv, words, sent, t, length):
+        """ "penghargaan kepatuhan standar pelayanan publik", "predikat “Sangat Baik”"."""
+        self_named = " ".join(words[t : t + length]) in SELF_NAMED
+        content = self_named
+        giver = None
+        k, in_quote, depth = t + length, False, 0
+        if words[t] in NEEDS_GIVER:
+            if k < sent.end and words[k] in GIVER_PREPS:  # "apresiasi dari Bupati X"
+                k += 1
+            g = match_phrase(GIVER_INDEX, words, k)
+            if not g:
+                return None  # "apresiasi" without an official after it is praise, not an award
+            g_end = _giver_end(tv, words, k, g, sent.end)
+            giver = (k, g_end)
+            k, content = g_end, True
+        while k < sent.end and k - t < MAX_NAME:
+            w = words[k]
+            if w in QUOTES:
+                in_quote = not in_quote if w in ('"', "'") else w in ("“", "‘")
+                k += 1
+                continue
+            if w in OPEN_BRACKETS or w in CLOSE_BRACKETS:
+                depth = max(0, depth + (1 if w in OPEN_BRACKETS else -1))
+                k += 1
+                continue
+            if in_quote or depth or (tv.space[k] and not tv.paragraph(k)):
+                content = content or not tv.space[k]
+                k += 1
+                continue
+            inner = match_phrase(NOUN_INDEX, words, k)
+            if inner > 1:  # "predikat Wilayah Bebas dari Korupsi": a whole predicate name
+                k += inner
+                content = True
+                continue
+            if w in RANK_TRIGGERS:  # "predikat Terbaik ke 3 ...": the rank stays in the name
+                k = max(k + 1, _skip_rank(words, k + 1, sent.end))
+                content = True
+                continue
+            if tv.space[k] or tv.punct[k]:
+                break
+            if w in DEMONSTRATIVES:
+                return None  # "penghargaan tersebut": a mention of an award named elsewhere
+            if w in GIVER_PREPS and match_phrase(GIVER_INDEX, words, k + 1):
+                break
+            if w in NAME_STOPS and not (w == "dan" and _inner_dan(tv, k)):
+                break
+            if w in SOFT_STOPS and content and not self._trigger_at(words, k + 1):
+                break
+            if w not in SOFT_STOPS:
+                content = True
+            k += 1
+        while k > t + length and (words[k - 1] in SOFT_STOPS or words[k - 1] == "dan"):
+            k -= 1
+        if not content:
+            return (t, k, giver) if self._explicit_giver(words, k) else None
+        return t, k, giver
+
+    def _explicit_giver(self, words, k) -> bool:
+        return k < len(words) and words[k] in GIVER_PREPS and bool(
+            match_phrase(GIVER_INDEX, words, k + 1))
+
+    def _rank_name(self, tv, words, sent, t):
+        """ "Tindak Pidana Keimigrasian (TPK) terbaik III", "peringkat tiga pengelola keuangan"."""
+        j, depth = t - 1, 0
+        while j >= sent.start and t - j <= MAX_LEFT:
+            w = words[j]
+            if w in CLOSE_BRACKETS:
+                depth += 1
+            elif w in OPEN_BRACKETS:
+                depth = max(0, depth - 1)
+            elif tv.space[j] and not tv.paragraph(j):
+                pass
+            elif not depth and (tv.punct[j] or tv.space[j] or w in LEFT_STOPS
+                                or w in RECEIPT_VERBS or w in DEMONSTRATIVES):
+                break
+            j -= 1
+        start = j + 1
+        k = _skip_rank(words, t + 1, sent.end)
+        if k < sent.end and words[k] in RANK_TRIGGERS:  # "terbaik peringkat tiga"
+            k = _skip_rank(words, k + 1, sent.end)
+        if start == t:  # nothing named before the rank: the category follows it
+            depth = 0
+            while k < sent.end and k - t < MAX_NAME:
+                w = words[k]
+                if w in OPEN_BRACKETS or w in CLOSE_BRACKETS:
+                    depth = max(0, depth + (1 if w in OPEN_BRACKETS else -1))
+                    k += 1
+                    continue
+                if depth:
+                    k += 1
+                    continue
+                if tv.punct[k] or tv.space[k] or w in NAME_STOPS or w in DEMONSTRATIVES:
+                    break
+                if w in GIVER_PREPS:
+                    break
+                k += 1
+        if start == t and k <= t + 1:
+            return None
+        if start == t and all(words[x] in DEMONSTRATIVES for x in range(t + 1, k)):
+            return None
+        return start, k, None
+
+    def _candidate(self, tv, words, sents, si, start, end, giver_span, trigger, triggered):
+        sent = sents[si]
+        name = " ".join(clean_text(tv.span_text(start, end)).split()).rstrip(".,;:")
+        giver, giver_rank = None, 0
+        if giver_span is not None:
+            giver, giver_rank = tv.span_text(giver_span[0], giver_span[1]), EXPLICIT
+        else:
+            g = _giver_after(tv, words, end, sent.end)
+            if g is not None:
+                giver, giver_rank = g, EXPLICIT
+            else:
+                g = _giver_in(tv, words, sent.start, sent.end, exclude=range(start, end))
+                if g is not None:
+                    giver, giver_rank = g, SAME_SENTENCE
+                else:
+                    for p in range(si - 1, max(-1, si - 1 - GIVER_LOOKBACK), -1):
+                        if triggered[p] or _assessment(words, sents[p]):
+                            g = _giver_in(tv, words, sents[p].start, sents[p].end)
+                            if g is not None:
+                                giver, giver_rank = g, EARLIER
+                                break
+        tokens = frozenset(_fold_tokens(name)) - NAME_NOISE
+        quoted = _quoted(name)
+        return _Candidate(
+            name=name, tokens=tokens, quoted=quoted, rank=_rank(tv, words, start, end),
+            giver=" ".join(giver.split()) if giver else None, giver_rank=giver_rank,
+            year=_year(words, start, end, sent), evidence=tv.evidence(trigger),
+            generic=end - start <= 1 or tokens <= {"penghargaan", "piagam", "piala"})
+
+
+def _inner_dan(tv: TokenView, k: int) -> bool:
+    """ "Bersih dan Melayani", "Hukum dan HAM": a capitalised "dan" phrase inside one name."""
+    return 0 < k < len(tv.words) - 1 and tv.title[k - 1] and (tv.title[k + 1]
+                                                               or tv.upper[k + 1])
+
+
+def _skip_rank(words: list[str], k: int, end: int) -> int:
+    """Index after a rank written after its trigger: "III", "ke 3", "ke-3", "tiga", "ketiga"."""
+    j = k
+    while j < end and words[j] in RANK_JOINERS:
+        j += 1
+    if j < end and _rank_value(words[j]) is not None:
+        return j + 1
+    return k
+
+
+def _rank_value(word: str) -> int | None:
+    """Rank of a lowercased token; "iii" and "i." are Roman numerals after a rank word."""
+    word = word.rstrip(".")
+    if word.isalpha() and len(word) <= 4 and set(word) <= set("ivxlc"):
+        return parse_rank(word.upper())
+    return parse_rank(word) if word else None
+
+
+def _rank(tv: TokenView, words: list[str], start: int, end: int) -> int | None:
+    """The rank inside an award name: "terbaik III" -> 3, "Terbaik ke 3" -> 3, "juara 1" -> 1."""
+    for k in range(start, end):
+        if words[k] not in RANK_TRIGGERS:
+            continue
+        j = k + 1
+        while j < end and words[j] in RANK_JOINERS:
+            j += 1
+        if j < end:
+            value = _rank_value(words[j])
+            if value is not None:
+                return value
+        if k > start:
+            value = parse_rank(words[k - 1])
+            if value is not None and words[k - 1][:2] == "ke":  # "ketiga terbaik"
+                return value
+    return None
+
+
+def _giver_end(tv: TokenView, words: list[str], g: int, length: int, limit: int) -> int:
+    """End of a giver that starts with a head word: "Ombudsman RI Perwakilan Provinsi Banten"."""
+    k = g + length
+    while k < limit and k - g < MAX_GIVER:
+        w = words[k]
+        if tv.punct[k] or tv.space[k]:
+            break
+        if w in GIVER_INNER and w != "dan":
+            k += 1
+        elif w == "dan" and _inner_dan(tv, k):
+            k += 1
+        elif (tv.title[k] or tv.upper[k]) and w not in NAME_STOPS and w not in SOFT_STOPS:
+            k += 1
+        else:
+            break
+    while k > g + length and words[k - 1] == "dan":
+        k -= 1
+    return k
+
+
+def _giver_after(tv: TokenView, words: list[str], k: int, limit: int) -> str | None:
+    """ "... oleh Ombudsman Republik Indonesia", "... yang diberikan oleh Bupati X"."""
+    j = k
+    while j < limit and j - k < 3 and words[j] not in GIVER_PREPS and not tv.punct[j]:
+        j += 1
+    if j < limit and words[j] in GIVER_PREPS:
+        g = match_phrase(GIVER_INDEX, words, j + 1)
+        if g:
+            return tv.span_text(j + 1, _giver_end(tv, words, j + 1, g, limit))
+    return None
+
+
+def _giver_in(tv, words, start, end, exclude=range(0)) -> str | None:
+    """The first giver named anywhere in words[start:end]."""
+    for k in range(start, end):
+        if k in exclude:
+            continue
+        g = match_phrase(GIVER_INDEX, words, k)
+        if g and (tv.title[k] or tv.upper[k] or g > 1):
+            return tv.span_text(k, _giver_end(tv, words, k, g, end))
+    return None
+
+
+def _assessment(words: list[str], sent: _Sent) -> bool:
+    """A sentence about judging or handing over awards: where the giver is usually named."""
+    return any(w.startswith(("penilaian", "menilai", "dinilai", "penganugerahan", "menyerahkan",
+                             "memberikan", "hasil"))
+               for w in words[sent.start : sent.end])
+
+
+def _fold_tokens(text: str) -> list[str]:
+    return re.sub(r"[^0-9a-z ]", " ", text.lower()).split()
+
+
+def _quoted(name: str) -> str | None:
+    """The quoted part of a predicate ("Sangat Baik"), which tells "Baik" and "Sangat Baik" apart."""
+    m = re.search(r"[\"“‘']([^\"”’']+)[\"”’']", name)
+    return m.group(1).strip().lower() if m else None
+
+
+def _year(words: list[str], start: int, end: int, sent: _Sent) -> int | None:
+    for k in list(range(start, end)) + list(range(sent.start, sent.end)):
+        if YEAR.match(words[k]):
+            return int(words[k])
+    return None
+
+
+def _same(a: _Candidate, b: _Candidate) -> bool:
+    if a.rank is not None and b.rank is not None and a.rank != b.rank:
+        return False
+    if a.quoted is not None and b.quoted is not None and a.quoted != b.quoted:
+        return False
+    if a.giver_rank == b.giver_rank == EXPLICIT and _fold_tokens(a.giver) != _fold_tokens(b.giver):
+        return False  # "apresiasi Bupati Lebak" and "apresiasi Bupati Pandeglang"
+    if not a.tokens or not b.tokens:
+        return a.generic or b.generic
+    inter = len(a.tokens & b.tokens)
+    return inter / len(a.tokens | b.tokens) >= MERGE_OVERLAP or inter == min(
+        len(a.tokens), len(b.tokens))
+
+
+def _merge(candidates: list[_Candidate]) -> list[Award]:
+    """One award per distinct mention group; generic "penghargaan dari X" only when nothing else."""
+    specific = [c for c in candidates if not c.generic]
+    pool = specific or candidates
+    kept: list[_Candidate] = []
+    for c in pool:
+        for i, k in enumerate(kept):
+            if _same(c, k):
+                longer = c if len(c.tokens) > len(k.tokens) else k
+                other = k if longer is c else c
+                if other.giver_rank > longer.giver_rank:
+                    longer.giver, longer.giver_rank = other.giver, other.giver_rank
+                longer.rank = longer.rank if longer.rank is not None else other.rank
+                longer.year = longer.year or other.year
+                kept[i] = longer
+                break
+        else:
+            kept.append(c)
+    return [Award(name=c.name, rank=c.rank, giver=c.giver, year=c.year,
+                  evidence=c.evidence)
+            for c in kept]

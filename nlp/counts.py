@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp.numbers import parse_at, starts_number
-from nlp.schema import Count, Evidence
-from nlp.vocabulary import load_vocabulary, match_phrase, phrase_index, token_words, clean_text
+from nlp.numbers import NUMBER_WORDS, parse_at, starts_number
+from nlp.schema import Count
+from nlp.tokenview import TokenView, clean_text, token_view
+from nlp.vocabulary import load_vocabulary, match_phrase, phrase_index
 
 # --- constants --------------------------------------------------------------------------------
 CATEGORIES = ("deportation", "arrest", "detention", "refusal_of_entry", "passport_issued",
@@ -71,15 +72,16 @@ class CountFinder:
     """Finds numbers followed by a person, document or event noun, skipping dates, money and ranks."""
 
     def __call__(self, doc: Doc) -> Doc:
-        words = token_words(doc)
-        countries = doc.user_data.get("pantau_country_starts", {})
+        tv = token_view(doc)
+        words = tv.words
         found: list[_Found] = []
         vague: set[int] = set()
         last_class: dict[int, str | None] = {}  # sentence start -> unit class of its last count
-        for sent in doc.sents:
-            i = sent.start
-            while i < sent.end:
-                if not starts_number(words[i]):
+        for sent_start, sent_end in tv.sents:
+            i = sent_start
+            while i < sent_end:
+                w = words[i]
+                if not (w[:1].isdigit() or w in NUMBER_WORDS):
                     i += 1
                     continue
                 parsed = parse_at(words, i)
@@ -87,17 +89,17 @@ class CountFinder:
                     i += 1
                     continue
                 value, j = parsed
-                hit = self._classify(doc, words, i, j, value, sent.start, countries, vague,
-                                     last_class)
+                hit = self._classify(tv, i, j, value, sent_start, vague, last_class)
                 if hit is not None:
                     found.append(hit)
                 i = j
-        doc._.pantau_counts = self._to_counts(doc, words, found)
+        doc._.pantau_counts = self._to_counts(tv, found)
         return doc
 
-    def _classify(self, doc, words, i, j, value, sent_start, countries, vague, last_class):
+    def _classify(self, tv, i, j, value, sent_start, vague, last_class):
         """Decide whether words[i:j] is a count; return it, or None."""
-        if _excluded(doc, words, i, j):
+        words = tv.words
+        if _excluded(tv, i, j):
             return None
         if _vague(words, i, sent_start):
             vague.add(value)
@@ -114,20 +116,21 @@ class CountFinder:
         if match_phrase(NONCOUNT_INDEX, words, j):
             last_class[sent_start] = None  # "enam satker ..., tiga di antaranya" counts satker
             return None
-        return self._bare(doc, words, i, j, value, sent_start, countries, vague, last_class)
+        return self._bare(tv, i, j, value, sent_start, vague, last_class)
 
-    def _bare(self, doc, words, i, j, value, sent_start, countries, vague, last_class):
+    def _bare(self, tv, i, j, value, sent_start, vague, last_class):
         """A number with no unit noun: kept only in constructions that imply people or cases."""
+        words = tv.words
         if value <= 0 or value in vague:
             return None
-        if value in YEARS and doc[i].text.isdigit():
+        if value in YEARS and words[i].isdigit():
             return None
         prev = words[i - 1] if i > sent_start else ""
         earlier = last_class.get(sent_start, "")
         keep = False
         if match_phrase(SUBSET_INDEX, words, j):
             keep = earlier is not None  # "17 diantaranya", unless the whole was offices
-        elif j + 1 < len(words) and words[j] == "dari" and (j + 1) in countries:
+        elif j + 1 < len(words) and words[j] == "dari" and (j + 1) in tv.country_starts:
             keep = True  # "satu dari Kanada"
         elif prev in COUNT_VERBS:
             keep = True  # "menangani 1.257 di Community House"
@@ -137,45 +140,52 @@ class CountFinder:
             return None
         return _Found(value, i, j, j, None)
 
-    def _to_counts(self, doc: Doc, words: list[str], found: list[_Found]) -> list[Count]:
-        counts, seen = [], set()
-        valued = {f.value for f in found if f.unit_class is not None}
+    def _to_counts(self, tv: TokenView, found: list[_Found]) -> list[Count]:
+        """One Count per quantity: a figure repeated in headline and body is kept once."""
+        counts: list[Count] = []
+        by_key: dict[tuple, Count] = {}
+        previous: tuple[int, str] | None = None  # (sentence, category) of the last count
         for f in found:
-            category = _category(doc, words, f)
-            unit = clean_text(doc[f.unit_start : f.unit_end].text) or None
-            key_unit = f.unit_class if f.unit_class != "action" else words[f.unit_start]
-            key = (f.value, key_unit, category)
-            if key in seen or (f.unit_class is None and f.value in valued):
-                continue  # one entry per quantity: a headline figure repeated in the body
-            seen.add(key)
-            sent = doc[f.start].sent
-            counts.append(Count(
-                value=f.value, unit=unit, what=_what(doc, f), category=category,
-                evidence=Evidence(sent.text, sent.start_char, sent.end_char)))
+            sent = tv.sent_of[f.start]
+            category = _category(tv, f)
+            if category == "other" and previous and previous[0] == sent:
+                category = previous[1]  # "..., disusul India sebanyak 142 orang": same list
+            previous = (sent, category)
+            key_unit = f.unit_class if f.unit_class != "action" else tv.words[f.unit_start]
+            key = (f.value, key_unit)
+            if key in by_key:
+                if by_key[key].category == "other":
+                    by_key[key].category = category
+                continue
+            unit = clean_text(tv.span_text(f.unit_start, f.unit_end)) or None
+            count = Count(value=f.value, unit=unit, what=_what(tv, f), category=category,
+                          evidence=tv.evidence(f.start))
+            by_key[key] = count
+            counts.append(count)
         return counts
 
 
-def _excluded(doc: Doc, words: list[str], i: int, j: int) -> bool:
+def _excluded(tv: TokenView, i: int, j: int) -> bool:
     """Dates, times, money, ranks, ordinals, classes, article numbers, ages, percentages."""
+    words = tv.words
     n = len(words)
     if i > 0:
-        before = doc[i - 1]
-        if words[i - 1] in EXCLUDE_PREV:
+        before = words[i - 1]
+        if before in EXCLUDE_PREV:
             return True  # "Pasal 75", "Kelas I", "ke 69", "pukul 22.00", "Rp 7.583"
-        if not before.whitespace_ and not before.is_space and before.text not in OPENERS:
+        if not tv.ws[i - 1] and not tv.space[i - 1] and before not in OPENERS:
             return True  # glued to a word or sign: "Rp1", "ke-67", "Covid-19", "26/11"
-        if before.text == "(" and j < n and words[j] == ")":
+        if before == "(" and j < n and words[j] == ")":
             return True  # "MCC (33)": an age or a reference in brackets
     if j < n:
         nxt = words[j]
         if nxt in EXCLUDE_NEXT:
-            return True  # "22 Mei", "60 hari", "20 %", "3 kali lipat" (via "lipat" below)
+            return True  # "22 Mei", "60 hari", "20 %"
         if nxt == "kali" and j + 1 < n and words[j + 1] in EXCLUDE_NEXT:
-            return True
-        if not doc[j - 1].whitespace_ and nxt in ("/", ":", "-", "%", ".") and j + 1 < n \
-                and words[j + 1][:1].isdigit():
-            return True  # "26/11/2025", "22:00", "01.01"
-        if not doc[j - 1].whitespace_ and nxt in ("/", "%", "-"):
+            return True  # "3 kali lipat"
+        if not tv.ws[j - 1] and nxt in ("/", "%", "-", ":"):
+            return True  # "26/11/2025", "22:00", "5-10"
+        if not tv.ws[j - 1] and nxt == "." and j + 1 < n and words[j + 1][:1].isdigit():
             return True
     return False
 
@@ -189,15 +199,16 @@ def _vague(words: list[str], i: int, sent_start: int) -> bool:
     return False
 
 
-def _category(doc: Doc, words: list[str], f: _Found) -> str:
+def _category(tv: TokenView, f: _Found) -> str:
     """The nearest category cue in the sentence ("dideportasi", "ditolak masuk", "paspor" ...)."""
-    sent = doc[f.start].sent
-    lo = max(sent.start, f.start - CATEGORY_WINDOW)
-    hi = min(sent.end, f.unit_end + CATEGORY_WINDOW)
+    words = tv.words
+    sent_start, sent_end = tv.sents[tv.sent_of[f.start]]
+    lo = max(sent_start, f.start - CATEGORY_WINDOW)
+    hi = min(sent_end, f.unit_end + CATEGORY_WINDOW)
     best, best_dist = "other", CATEGORY_WINDOW * 2
     k = lo
     while k < hi:
-        length = match_phrase(CATEGORY_INDEX, words, k)
+        length = match_phrase(CATEGORY_INDEX, words, k) if words[k] in CATEGORY_INDEX else 0
         if length:
             dist = f.start - k if k < f.start else max(0, k - f.unit_end) + 1
             if dist < best_dist:
@@ -208,24 +219,25 @@ def _category(doc: Doc, words: list[str], f: _Found) -> str:
     return best
 
 
-def _clause(doc: Doc, start: int, stop: int, step: int, limit: int) -> list[int]:
+def _clause(tv: TokenView, start: int, stop: int, step: int, limit: int) -> list[int]:
     """Token indices from `start` walking by `step` until punctuation, `stop` or `limit` tokens."""
     out, k = [], start
     while k != stop and len(out) < limit:
-        if doc[k].is_punct and doc[k].text not in "()":
+        if tv.punct[k] and tv.words[k] not in ("(", ")"):
             break
         out.append(k)
         k += step
     return out
 
 
-def _what(doc: Doc, f: _Found) -> str:
+def _what(tv: TokenView, f: _Found) -> str:
     """A short description in the article's words: the unit and the clause around it."""
-    sent = doc[f.start].sent
-    right = _clause(doc, f.unit_end, sent.end, 1, WHAT_RIGHT)
+    sent_start, sent_end = tv.sents[tv.sent_of[f.start]]
+    right = _clause(tv, f.unit_end, sent_end, 1, WHAT_RIGHT)
     if f.unit_end > f.unit_start and len(right) >= 2:
-        return clean_text(doc[f.unit_start : right[-1] + 1].text)
-    left = _clause(doc, f.start - 1, sent.start - 1, -1, WHAT_LEFT)
-    start = left[-1] if left else f.start
-    end = right[-1] + 1 if right else max(f.unit_end, f.start + 1)
-    return clean_text(doc[start:end].text)
+        start, end = f.unit_start, right[-1] + 1
+    else:
+        left = _clause(tv, f.start - 1, sent_start - 1, -1, WHAT_LEFT)
+        start = left[-1] if left else f.start
+        end = right[-1] + 1 if right else max(f.unit_end, f.start + 1)
+    return " ".join(clean_text(tv.span_text(start, end)).split())

@@ -13,8 +13,20 @@ GAZETTEER_DIR = Path(__file__).resolve().parent.parent / "data" / "gazetteer"
 OFFICES_CSV = GAZETTEER_DIR / "offices.csv"
 PLACES_CSV = GAZETTEER_DIR / "places.csv"
 
-OFFICE_COLUMNS = ("office_id", "name", "kind", "class", "place", "province", "aliases",
-                  "website", "lat", "lon", "confidence", "source")
+OFFICE_COLUMNS = (
+    "office_id",
+    "name",
+    "kind",
+    "class",
+    "place",
+    "province",
+    "aliases",
+    "website",
+    "lat",
+    "lon",
+    "confidence",
+    "source",
+)
 REQUIRED = ("office_id", "name", "kind")
 KINDS = ("kantor_imigrasi", "rudenim", "kanwil_imigrasi", "unit_layanan_paspor", "ditjen_imigrasi")
 OFFICE_ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -22,13 +34,42 @@ OFFICE_ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # Words of an office name that are not its place: heads, ministries, classes. Longest first,
 # so "kantor imigrasi" goes before "imigrasi". Used to turn every alias into a place key.
 NON_PLACE_PHRASES = (
-    "kementerian hukum dan hak asasi manusia", "kementerian imigrasi dan pemasyarakatan",
-    "kementerian hukum dan ham", "direktorat jenderal imigrasi", "rumah detensi imigrasi",
-    "tempat pemeriksaan imigrasi", "immigration detention center", "unit layanan paspor",
-    "divisi keimigrasian", "divisi imigrasi", "immigration office", "kantor wilayah",
-    "kantor imigrasi", "rumah detensi", "ditjen imigrasi", "kemenkumham", "kemenimipas",
-    "ditjenim", "kanimsus", "kanwil", "kumham", "kanim", "rudenim", "ulp", "imigrasi",
-    "kelas", "klas", "khusus", "non", "tpi", "i", "ii", "iii", "1", "2", "3",
+    "kementerian hukum dan hak asasi manusia",
+    "kementerian imigrasi dan pemasyarakatan",
+    "kementerian hukum dan ham",
+    "direktorat jenderal imigrasi",
+    "rumah detensi imigrasi",
+    "tempat pemeriksaan imigrasi",
+    "immigration detention center",
+    "unit layanan paspor",
+    "divisi keimigrasian",
+    "divisi imigrasi",
+    "immigration office",
+    "kantor wilayah",
+    "kantor imigrasi",
+    "rumah detensi",
+    "ditjen imigrasi",
+    "kemenkumham",
+    "kemenimipas",
+    "ditjenim",
+    "kanimsus",
+    "kanwil",
+    "kumham",
+    "kanim",
+    "rudenim",
+    "ulp",
+    "imigrasi",
+    "kelas",
+    "klas",
+    "khusus",
+    "non",
+    "tpi",
+    "i",
+    "ii",
+    "iii",
+    "1",
+    "2",
+    "3",
 )
 _NON_PLACE_RE = re.compile(r"\b(" + "|".join(re.escape(p) for p in NON_PLACE_PHRASES) + r")\b")
 
@@ -77,6 +118,8 @@ def load_offices(path: str | Path | None = None) -> list[dict]:
         text = path.read_text(encoding="utf-8")
     except OSError as e:
         raise GazetteerError(f"{path}: cannot read the office gazetteer ({e.strerror})") from None
+    if not text.strip():
+        raise GazetteerError(f"{path}: the office gazetteer is empty")
     reader = csv.DictReader(text.splitlines())
     missing = [c for c in OFFICE_COLUMNS if c not in (reader.fieldnames or ())]
     if missing:
@@ -101,16 +144,20 @@ def load_offices(path: str | Path | None = None) -> list[dict]:
         if (lat is None) != (lon is None):
             raise GazetteerError(f"{path}:{lineno}: lat and lon must be given together")
         office = {c: row[c].strip() for c in OFFICE_COLUMNS}
-        office.update(office_id=oid, lat=lat, lon=lon,
-                      aliases=[a.strip() for a in row["aliases"].split(";") if a.strip()])
+        office.update(
+            office_id=oid,
+            lat=lat,
+            lon=lon,
+            aliases=[a.strip() for a in row["aliases"].split(";") if a.strip()],
+        )
         offices.append(office)
     if not offices:
         raise GazetteerError(f"{path}: the office gazetteer has no rows")
     return offices
 
 
-def load_places(path: str | Path | None = None) -> list[str]:
-    """Return province, regency and city names (data/gazetteer/places.csv).
+def load_places(path: str | Path | None = None) -> list[tuple[str, str, str]]:
+    """Return (name, province, kind) for provinces, regencies and cities (places.csv).
 
     Raises:
         GazetteerError: the file is missing or has no names.
@@ -118,9 +165,17 @@ def load_places(path: str | Path | None = None) -> list[str]:
     path = Path(path) if path is not None else PLACES_CSV
     try:
         with open(path, encoding="utf-8", newline="") as f:
-            names = [r["name"].strip() for r in csv.DictReader(f) if (r.get("name") or "").strip()]
+            places = [
+                (
+                    r["name"].strip(),
+                    (r.get("province") or "").strip(),
+                    (r.get("kind") or "").strip(),
+                )
+                for r in csv.DictReader(f)
+                if (r.get("name") or "").strip()
+            ]
     except OSError as e:
         raise GazetteerError(f"{path}: cannot read the place list ({e.strerror})") from None
-    if not names:
+    if not places:
         raise GazetteerError(f"{path}: the place list has no names")
-    return names
+    return places

@@ -12,12 +12,13 @@ from babel import Locale
 from rapidfuzz import fuzz, process
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from nlp.numbers import parse_at, starts_number
-from nlp.schema import Evidence, Nationality
-from nlp.vocabulary import DATA_DIR, load_vocabulary, token_words
+from nlp.schema import Nationality
+from nlp.tokenview import TokenView, token_view
+from nlp.vocabulary import DATA_DIR, load_vocabulary
 
 # --- constants --------------------------------------------------------------------------------
 TABLE_PATH = DATA_DIR / "nationalities.csv"
@@ -98,6 +99,7 @@ class Mention:
     blocked: bool = False
     count: int | None = None
     each: bool = False  # the count was given "masing-masing" for a group of listed countries
+    left: bool = False  # the count stood before the name ("11 warga Nigeria")
 
 
 @Language.factory(
@@ -121,42 +123,44 @@ class NationalityFinder:
         self.names, self.abbreviations = country_table()
         self.fuzzy_cutoff = fuzzy_cutoff
         self.choices = list(self.names)
+        # One match label per country code, so a match maps to its code whatever the spacing.
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.matcher.add("COUNTRY", [nlp.make_doc(n) for n in self.names])
         self.abbr_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self.abbr_matcher.add("ABBR", [nlp.make_doc(a) for a in self.abbreviations])
+        for matcher, table in ((self.matcher, self.names), (self.abbr_matcher, self.abbreviations)):
+            by_code: dict[str, list[str]] = {}
+            for text, code in table.items():
+                by_code.setdefault(code, []).append(text)
+            for code, texts in by_code.items():
+                matcher.add(code, [nlp.make_doc(t) for t in texts])
 
     def __call__(self, doc: Doc) -> Doc:
-        words = token_words(doc)
-        mentions = self._find(doc, words)
-        doc.user_data["pantau_country_starts"] = {m.start: m.code for m in mentions}
-        self._decide(doc, words, mentions)
-        doc._.pantau_nationalities = self._collect(doc, mentions)
+        tv = token_view(doc)
+        mentions = self._find(doc, tv)
+        tv.country_starts = {m.start: m.code for m in mentions}
+        self._decide(tv, mentions)
+        doc._.pantau_nationalities = self._collect(tv, mentions)
         return doc
 
     # --- finding ------------------------------------------------------------------------------
-    def _find(self, doc: Doc, words: list[str]) -> list[Mention]:
-        spans = [doc[s:e] for _, s, e in self.matcher(doc)]
+    def _find(self, doc: Doc, tv: TokenView) -> list[Mention]:
+        strings = doc.vocab.strings
+        spans = [Span(doc, s, e, label=strings[m]) for m, s, e in self.matcher(doc)]
         abbr = {(s, e) for _, s, e in self.abbr_matcher(doc)}
-        spans += [doc[s:e] for s, e in abbr]
-        mentions = []
-        for span in filter_spans(spans):
-            if (span.start, span.end) in abbr:
-                code = self.abbreviations[span.text]
-                mentions.append(Mention(span.start, span.end, code, abbreviation=True))
-            else:
-                mentions.append(Mention(span.start, span.end, self.names[span.text.lower()]))
-        mentions += self._fuzzy(doc, words, mentions)
+        spans += [Span(doc, s, e, label=strings[m]) for m, s, e in self.abbr_matcher(doc)]
+        mentions = [Mention(sp.start, sp.end, sp.label_, abbreviation=(sp.start, sp.end) in abbr)
+                    for sp in filter_spans(spans)]
+        mentions += self._fuzzy(tv, mentions)
         mentions.sort(key=lambda m: m.start)
         return mentions
 
-    def _fuzzy(self, doc: Doc, words: list[str], mentions: list[Mention]) -> list[Mention]:
+    def _fuzzy(self, tv: TokenView, mentions: list[Mention]) -> list[Mention]:
         """Misspelled names next to a listed country or a citizenship cue ("Banglades", "Partai Gading")."""
+        words, n = tv.words, len(tv.words)
         taken = {i for m in mentions for i in range(m.start, m.end)}
         candidates = set()
         for m in mentions:
             k = m.end
-            while k < len(doc) and words[k] in CONNECTORS:
+            while k < n and words[k] in CONNECTORS:
                 k += 1
             if k > m.end:
                 candidates.add(k)
@@ -165,13 +169,12 @@ class NationalityFinder:
                 candidates.add(i + 1)
         found = []
         for k in sorted(candidates):
-            if k >= len(doc) or k in taken or not doc[k].is_title:
+            if k >= n or k in taken or not tv.title[k]:
                 continue
             for length in (2, 1):
-                span = doc[k : k + length]
-                if len(span) < length or any(i in taken for i in range(k, k + length)):
+                if k + length > n or any(i in taken for i in range(k, k + length)):
                     continue
-                text = span.text.lower()
+                text = tv.span_text(k, k + length).lower()
                 if len(text) < FUZZY_MIN_CHARS:
                     continue
                 best = process.extractOne(text, self.choices, scorer=fuzz.ratio,
@@ -183,8 +186,8 @@ class NationalityFinder:
         return found
 
     # --- deciding -----------------------------------------------------------------------------
-    def _decide(self, doc: Doc, words: list[str], mentions: list[Mention]) -> None:
-        sent_of = _sentence_index(doc)
+    def _decide(self, tv: TokenView, mentions: list[Mention]) -> None:
+        words, sent_of = tv.words, tv.sent_of
         for m in mentions:
             left = self._left_cue(words, m)
             right = self._right_count(words, m)
@@ -196,7 +199,8 @@ class NationalityFinder:
                 m.blocked = True
             if m.count is None:
                 m.count = _left_count(words, m)
-        sent_cues = _sentence_cues(doc, words)
+                m.left = m.count is not None
+        sent_cues = {n: any(w in LIST_CUES for w in words[a:b]) for n, (a, b) in enumerate(tv.sents)}
         for chain in _chains(words, mentions):
             if chain[0].blocked:
                 continue
@@ -208,9 +212,11 @@ class NationalityFinder:
                 for m in chain:
                     if not m.blocked:
                         m.positive = True
+            if size > 1 and chain[0].left and all(m.count is None for m in chain[1:]):
+                chain[0].count = None  # "11 WNA asal Nigeria, RRT dan Mesir": 11 is the total
             _share_counts(chain)
         for m in mentions:
-            if m.abbreviation and m.positive and len(doc[m.start].text) <= 2:
+            if m.abbreviation and m.positive and len(words[m.start]) <= 2:
                 m.positive = _abbreviation_ok(words, m, mentions)
 
     def _left_cue(self, words: list[str], m: Mention) -> bool:
@@ -255,35 +261,18 @@ class NationalityFinder:
         return False
 
     # --- output -------------------------------------------------------------------------------
-    def _collect(self, doc: Doc, mentions: list[Mention]) -> list[Nationality]:
+    def _collect(self, tv: TokenView, mentions: list[Mention]) -> list[Nationality]:
         result: dict[str, Nationality] = {}
         for m in mentions:
             if not m.positive:
                 continue
             nat = result.get(m.code)
             if nat is None:
-                sent = doc[m.start].sent
-                result[m.code] = Nationality(
-                    code=m.code, name=doc[m.start : m.end].text, count=m.count,
-                    evidence=Evidence(sent.text, sent.start_char, sent.end_char))
+                result[m.code] = Nationality(code=m.code, name=tv.span_text(m.start, m.end),
+                                             count=m.count, evidence=tv.evidence(m.start))
             elif nat.count is None and m.count is not None:
                 nat.count = m.count
         return list(result.values())
-
-
-def _sentence_index(doc: Doc) -> list[int]:
-    """Sentence number of every token."""
-    index = [0] * len(doc)
-    for n, sent in enumerate(doc.sents):
-        for i in range(sent.start, sent.end):
-            index[i] = n
-    return index
-
-
-def _sentence_cues(doc: Doc, words: list[str]) -> dict[int, bool]:
-    """Which sentences talk about foreigners ("WNA", "warga", "berasal", "deteni" ...)."""
-    return {n: any(words[i] in LIST_CUES for i in range(s.start, s.end))
-            for n, s in enumerate(doc.sents)}
 
 
 def _chains(words: list[str], mentions: list[Mention]) -> list[list[Mention]]:
@@ -332,7 +321,8 @@ def _left_count(words: list[str], m: Mention) -> int | None:
         if unit is None or unit[1] != "person":
             continue
         j += unit[0]
-        while j < m.start and (words[j] in FILLERS or words[j] in PERSON_CUES):
+        while j < m.start and words[j] not in (".", ":") and (
+                words[j] in FILLERS or words[j] in PERSON_CUES):
             j += 1
         if j == m.start:
             return value

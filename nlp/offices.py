@@ -10,17 +10,25 @@ from spacy.tokens import Doc
 
 from nlp.gazetteer import GazetteerError, fold, load_offices, load_places, place_words
 from nlp.schema import Evidence, Office
+from nlp.sentences import token_texts
 
 # ---- vocabulary (folded words) -------------------------------------------------------------
 # Head phrase -> office kind. "imigrasi" alone is a weak head: it needs a known office place.
 HEADS = {
-    ("kantor", "imigrasi"): "kantor_imigrasi", ("kanim",): "kantor_imigrasi",
-    ("kanimsus",): "kantor_imigrasi", ("imigrasi",): "kantor_imigrasi",
-    ("rumah", "detensi", "imigrasi"): "rudenim", ("rumah", "detensi"): "rudenim",
-    ("rudenim",): "rudenim", ("unit", "layanan", "paspor"): "unit_layanan_paspor",
-    ("ulp",): "unit_layanan_paspor", ("direktorat", "jenderal", "imigrasi"): "ditjen_imigrasi",
-    ("ditjen", "imigrasi"): "ditjen_imigrasi", ("ditjenim",): "ditjen_imigrasi",
-    ("kantor", "wilayah"): "kanwil_imigrasi", ("kanwil",): "kanwil_imigrasi",
+    ("kantor", "imigrasi"): "kantor_imigrasi",
+    ("kanim",): "kantor_imigrasi",
+    ("kanimsus",): "kantor_imigrasi",
+    ("imigrasi",): "kantor_imigrasi",
+    ("rumah", "detensi", "imigrasi"): "rudenim",
+    ("rumah", "detensi"): "rudenim",
+    ("rudenim",): "rudenim",
+    ("unit", "layanan", "paspor"): "unit_layanan_paspor",
+    ("ulp",): "unit_layanan_paspor",
+    ("direktorat", "jenderal", "imigrasi"): "ditjen_imigrasi",
+    ("ditjen", "imigrasi"): "ditjen_imigrasi",
+    ("ditjenim",): "ditjen_imigrasi",
+    ("kantor", "wilayah"): "kanwil_imigrasi",
+    ("kanwil",): "kanwil_imigrasi",
 }
 WEAK_HEAD = ("imigrasi",)
 # Heads by first word, longest first, so that each word costs one dict lookup.
@@ -30,26 +38,83 @@ for _h in sorted(HEADS, key=len, reverse=True):
 # A bare "Imigrasi" after these words belongs to another name ("Tempat Pemeriksaan Imigrasi",
 # "Hari Bhakti Imigrasi", "Dirjen Imigrasi" as a person's title, "Pos Imigrasi" = a TPI post).
 WEAK_HEAD_BLOCKERS = {
-    "jenderal", "ditjen", "dirjen", "kantor", "detensi", "pemeriksaan", "wilayah", "kanwil",
-    "bhakti", "kementerian", "menteri", "pos", "atase", "direktur", "direktorat", "divisi",
-    "kadiv", "layanan", "unit", "teknis", "pelaksana", "kemenkumham", "kumham", "sekjen",
+    "jenderal",
+    "ditjen",
+    "dirjen",
+    "kantor",
+    "detensi",
+    "pemeriksaan",
+    "wilayah",
+    "kanwil",
+    "bhakti",
+    "kementerian",
+    "menteri",
+    "pos",
+    "atase",
+    "direktur",
+    "direktorat",
+    "divisi",
+    "kadiv",
+    "layanan",
+    "unit",
+    "teknis",
+    "pelaksana",
+    "kemenkumham",
+    "kumham",
+    "sekjen",
 }
 # Regional offices: the ministry or directorate between "Kanwil" and the province. The old
 # Kemenkumham names count (immigration was a division of them until Oct 2024); "Kemenkum"
 # (the 2024 law ministry) is a different body and is deliberately absent.
 KANWIL_ORGS = (
-    ("kementerian", "hukum", "dan", "hak", "asasi", "manusia"), ("kementerian", "hukum", "dan", "ham"),
-    ("kementerian", "imigrasi", "dan", "pemasyarakatan"), ("direktorat", "jenderal", "imigrasi"),
-    ("ditjen", "imigrasi"), ("kemenkumham",), ("kumham",), ("ditjenim",), ("kemenimipas",),
-    ("imipas",), ("imigrasi",),
+    ("kementerian", "hukum", "dan", "hak", "asasi", "manusia"),
+    ("kementerian", "hukum", "dan", "ham"),
+    ("kementerian", "imigrasi", "dan", "pemasyarakatan"),
+    ("direktorat", "jenderal", "imigrasi"),
+    ("ditjen", "imigrasi"),
+    ("kemenkumham",),
+    ("kumham",),
+    ("ditjenim",),
+    ("kemenimipas",),
+    ("imipas",),
+    ("imigrasi",),
 )
 CLASS_START = {"kelas", "klas", "kls"}
 CLASS_NUMERALS = {"i", "ii", "iii", "1", "2", "3", "satu", "dua", "tiga", "ia", "iia"}
 CLASS_WORDS = {"khusus", "non", "tpi"}
+ROMAN_CLASSES = {"i", "ii", "iii"}
 TPI_LONG = ("tempat", "pemeriksaan", "imigrasi")
 # Words that may precede a place without being part of its gazetteer key.
-PLACE_PREFIXES = {"kota", "kabupaten", "kab", "bandara", "pelabuhan", "provinsi"}
+PLACE_PREFIXES = {"kota", "kabupaten", "kab", "bandara", "pelabuhan", "provinsi", "internasional"}
+# Nouns after which the Ditjen is only the owner of something a local office uses ("inovasi
+# turunan Direktorat Jenderal Imigrasi", "aplikasi ... Ditjen Imigrasi"), not an actor.
+DITJEN_OWNED = {
+    "inovasi",
+    "turunan",
+    "program",
+    "aplikasi",
+    "kebijakan",
+    "arahan",
+    "instruksi",
+    "edaran",
+    "lingkungan",
+    "jajaran",
+    "laman",
+    "situs",
+    "website",
+    "akun",
+    "aturan",
+    "peraturan",
+    "unggulan",
+    "milik",
+    "layanan",
+    "sistem",
+    "logo",
+    "seragam",
+    "naungan",
+}
 MAX_PAREN_WORDS = 4
+CITY_KINDS = {"kabupaten", "kota", "office"}
 FUZZY_MAX_WORDS = 3
 
 
@@ -63,12 +128,12 @@ class Mention:
     office_id: str | None
     place: tuple[str, ...]
     generic: bool = False  # a head without a place ("Kepala Kantor Imigrasi, ..."): not an office
+    owner_only: bool = False  # "inovasi Direktorat Jenderal Imigrasi": named as an owner only
 
 
-# Shared with pantau_officials: the office phrases (also placeless ones) and the folded words.
-for _ext in ("pantau_office_mentions", "pantau_words"):
-    if not Doc.has_extension(_ext):
-        Doc.set_extension(_ext, default=None)
+# Also registered by nlp.pipeline; set here so that the component works on its own.
+if not Doc.has_extension("pantau_offices"):
+    Doc.set_extension("pantau_offices", default=None)
 
 
 def _trie_add(trie: dict, words: tuple[str, ...], value) -> None:
@@ -120,8 +185,10 @@ class Words:
 
     def __getitem__(self, i):
         if isinstance(i, slice):
-            return [Word(w, t, u) for w, t, u in
-                    zip(self.word[i], self.tok[i], self.upper[i], strict=True)]
+            return [
+                Word(w, t, u)
+                for w, t, u in zip(self.word[i], self.tok[i], self.upper[i], strict=True)
+            ]
         return Word(self.word[i], self.tok[i], self.upper[i])
 
 
@@ -129,29 +196,41 @@ def _fold_token(text: str) -> tuple[tuple[str, ...], bool]:
     hit = _FOLD_CACHE.get(text)
     if hit is None:
         folded = fold(text)
-        hit = (tuple(folded.split()) or (text,), bool(folded) and (text[0].isupper() or text[0].isdigit()))
+        hit = (
+            tuple(folded.split()) or (text,),
+            bool(folded) and (text[0].isupper() or text[0].isdigit()),
+        )
         if len(_FOLD_CACHE) < _FOLD_CACHE_MAX:
             _FOLD_CACHE[text] = hit
     return hit
 
 
+# The words and office mentions of the Doc being processed, for pantau_officials: components
+# run one after another on the same Doc, and doc.user_data must stay serialisable.
+_LAST_WORDS: list = []
+_LAST_MENTIONS: list = []
+
+
+def last_mentions(doc: Doc) -> list[Mention] | None:
+    """The office mentions pantau_offices found in `doc`, if it was the last Doc it saw."""
+    return _LAST_MENTIONS[1] if _LAST_MENTIONS and _LAST_MENTIONS[0] is doc else None
+
+
 def doc_words(doc: Doc) -> Words:
     """Fold the doc into words; punctuation stays as itself, a hyphen inside a name disappears."""
-    cached = doc._.pantau_words
-    if cached is not None:
-        return cached
+    if _LAST_WORDS and _LAST_WORDS[0] is doc:
+        return _LAST_WORDS[1]
     out = Words()
     word, tok, upper = out.word, out.tok, out.upper
+    texts, glued = token_texts(doc)
     prev_glued = False
-    for i, t in enumerate(doc):
-        text = t.text
-        glued = not t.whitespace_
+    for i, text in enumerate(texts):
         if text.isspace():
             prev_glued = False
             continue
-        if text == "-" and prev_glued and glued:
+        if text == "-" and prev_glued and glued[i]:
             continue  # "Soekarno-Hatta" is tokenised Soekarno / - / Hatta
-        prev_glued = glued
+        prev_glued = glued[i]
         ws, up = _fold_token(text)
         if len(ws) == 1:
             word.append(ws[0])
@@ -161,7 +240,7 @@ def doc_words(doc: Doc) -> Words:
             word.extend(ws)
             tok.extend([i] * len(ws))
             upper.extend([up] * len(ws))
-    doc._.pantau_words = out
+    _LAST_WORDS[:] = [doc, out]
     return out
 
 
@@ -189,12 +268,26 @@ class OfficeFinder:
                     self.keys.setdefault(o["kind"], {})[" ".join(words)] = o["office_id"]
         ditjen = [o for o in self.offices.values() if o["kind"] == "ditjen_imigrasi"]
         self.ditjen_id = ditjen[0]["office_id"] if ditjen else None
+        # place words -> the provinces a place of that name lies in
+        # place words -> provinces a place of that name lies in. `cities` has no provinces:
+        # "Kantor Imigrasi ... Surabaya" may add its city, not its province; `regions` has only
+        # provinces and their abbreviations.
         self.places: dict = {}
-        for name in load_places(places_path):
-            _trie_add(self.places, tuple(fold(name).split()), True)
-        for kind_keys in self.keys.values():
-            for key in kind_keys:
-                _trie_add(self.places, tuple(key.split()), True)
+        self.cities: dict = {}
+        self.regions: dict = {}
+        named = list(load_places(places_path))
+        for o in self.offices.values():
+            kind = "region" if o["kind"] == "kanwil_imigrasi" else "office"
+            named += [(n, o["province"], kind) for n in (o["place"], *o["aliases"])]
+        for name, province, kind in named:
+            words = place_words(name) if kind in ("office", "region") else tuple(fold(name).split())
+            tries = [self.places, self.cities if kind in CITY_KINDS else self.regions]
+            for trie in tries:
+                if words:
+                    node = trie
+                    for w in words:
+                        node = node.setdefault(w, {})
+                    node.setdefault(None, set()).add(fold(province))
         if not self.tries.get("kantor_imigrasi"):
             raise GazetteerError("office gazetteer has no kantor_imigrasi rows with a place")
 
@@ -211,19 +304,26 @@ class OfficeFinder:
     @staticmethod
     def _seq(words: Words, i: int, seq: tuple[str, ...]) -> int:
         n = len(seq)
-        if tuple(words.word[i:i + n]) == seq:
+        if tuple(words.word[i : i + n]) == seq:
             return i + n
         return i
 
     def _class(self, words: Words, i: int) -> int:
-        """Skip "Kelas I Khusus TPI", "Kelas 1 Non TPI", "Kelas I Khusus Tempat Pemeriksaan Imigrasi (TPI)"."""
+        """Skip a class: "Kelas I Khusus TPI", "Kelas 1 Non TPI", "Kelas II" ..."""
         j = i
-        if j < len(words) and words[j].word in CLASS_START:
+        if j < len(words) and words.word[j] in CLASS_START:
             j += 1
-            if j < len(words) and words[j].word in CLASS_NUMERALS:
+            if j < len(words) and words.word[j] in CLASS_NUMERALS:
                 j += 1
             else:
                 return i
+        elif (
+            j + 1 < len(words)
+            and words.word[j] in ROMAN_CLASSES
+            and words.upper[j]
+            and words.upper[j + 1]
+        ):
+            j += 1  # "Kanim II Depok": the class numeral without "Kelas"
         while j < len(words):
             if words[j].word in CLASS_WORDS:
                 j += 1
@@ -237,7 +337,7 @@ class OfficeFinder:
         """Match a gazetteer place of `kind` at i; returns (end, office_id) or (i, None)."""
         trie = self.tries.get(kind, {})
         j = i
-        for _ in range(2):  # at most "Kota" / "Bandara" before the place
+        for _ in range(3):  # at most "Bandara Internasional" before the place
             if j < len(words) and words[j].upper:
                 end, oid = _trie_longest(trie, words, j)
                 if oid:
@@ -255,21 +355,46 @@ class OfficeFinder:
             return i, None
         best = (i, None, 0.0)
         j = i
-        while j < len(words) and j - i < FUZZY_MAX_WORDS and words[j].upper and words[j].word.isalpha():
+        while (
+            j < len(words)
+            and j - i < FUZZY_MAX_WORDS
+            and words[j].upper
+            and words[j].word.isalpha()
+        ):
             j += 1
             cand = " ".join(w.word for w in words[i:j])
             if len(cand) < 5:
                 continue
-            hit = process.extractOne(cand, keys.keys(), scorer=fuzz.ratio,
-                                     score_cutoff=self.fuzzy_threshold)
+            hit = process.extractOne(
+                cand, keys.keys(), scorer=fuzz.ratio, score_cutoff=self.fuzzy_threshold
+            )
             if hit and hit[1] > best[2]:
                 best = (j, keys[hit[0]], hit[1])
         return best[0], best[1]
 
-    def _general_place(self, words: Words, i: int) -> int:
-        if i < len(words) and words[i].upper:
-            end, hit = _trie_longest(self.places, words, i)
+    def _region(self, words: Words, i: int) -> int:
+        """Index after a province name or abbreviation at i ("Sulawesi Tenggara", "Jatim")."""
+        if i < len(words) and words.upper[i]:
+            end, hit = _trie_longest(self.regions, words, i)
             if hit:
+                return end
+        return i
+
+    def _city(self, words: Words, i: int) -> int:
+        """Index after a regency or city name at i."""
+        if i < len(words) and words.upper[i]:
+            end, hit = _trie_longest(self.cities, words, i)
+            if hit:
+                return end
+        return i
+
+    def _general_place(self, words: Words, i: int, province: str | None = None) -> int:
+        """Index after a place name at i; given `province`, only a city or regency in it."""
+        if i < len(words) and words.upper[i]:
+            end, provinces = _trie_longest(
+                self.places if province is None else self.cities, words, i
+            )
+            if provinces and (province is None or fold(province) in provinces):
                 return end
         return i
 
@@ -286,11 +411,12 @@ class OfficeFinder:
         else:
             return None
         weak = head == WEAK_HEAD
-        if weak and (not words[i].upper or (i > 0 and words[i - 1].word in WEAK_HEAD_BLOCKERS)):
+        if weak and i > 0 and words.word[i - 1] in WEAK_HEAD_BLOCKERS:
             return None
         tok0 = words[i].tok
         if kind == "ditjen_imigrasi":
-            return Mention(tok0, words[j - 1].tok + 1, kind, self.ditjen_id, ())
+            owned = i > 0 and words.word[i - 1] in DITJEN_OWNED
+            return Mention(tok0, words.tok[j - 1] + 1, kind, self.ditjen_id, (), owner_only=owned)
         j = self._paren(words, j)
         if kind == "kanwil_imigrasi":
             return self._kanwil(words, i, j)
@@ -300,12 +426,19 @@ class OfficeFinder:
         if oid is None:
             end, oid = self._fuzzy_place(words, k, kind)
         if oid is not None:
-            end = self._general_place(words, end)  # "Tanjung Perak Surabaya"
+            # "Tanjung Perak Surabaya": the city the office is in; not "Kanim Kendari Bima Arya"
+            end = self._general_place(words, end, self.offices[oid]["province"])
         elif weak:
             return None
         else:
-            end = self._general_place(words, k)
-            if end == k and has_class and k < len(words) and words[k].upper and words[k].word.isalpha():
+            end = self._city(words, k)  # "Kantor Imigrasi Bali" names no single office
+            if (
+                end == k
+                and has_class
+                and k < len(words)
+                and words[k].upper
+                and words[k].word.isalpha()
+            ):
                 end = k + 1  # an office missing from the gazetteer, named after its class
         if end == k and oid is None:
             return Mention(tok0, words[max(k, j) - 1].tok + 1, kind, None, (), generic=True)
@@ -323,12 +456,18 @@ class OfficeFinder:
         if oid is None and k < len(words) and words[k].upper:
             end, oid = self._fuzzy_place(words, k, "kanwil_imigrasi")
         if oid is not None:
-            return Mention(words[i].tok, words[end - 1].tok + 1, "kanwil_imigrasi", oid,
-                           tuple(w.word for w in words[k:end]))
+            return Mention(
+                words[i].tok,
+                words[end - 1].tok + 1,
+                "kanwil_imigrasi",
+                oid,
+                tuple(w.word for w in words[k:end]),
+            )
         if org_end == j:
             return None  # "Kanwil" + something unknown: not ours
-        return Mention(words[i].tok, words[org_end - 1].tok + 1, "kanwil_imigrasi", None, (),
-                       generic=True)
+        return Mention(
+            words[i].tok, words[org_end - 1].tok + 1, "kanwil_imigrasi", None, (), generic=True
+        )
 
     def mentions(self, doc: Doc) -> list[Mention]:
         """Every office phrase in the doc, left to right, not overlapping."""
@@ -347,26 +486,30 @@ class OfficeFinder:
     def __call__(self, doc: Doc) -> Doc:
         mentions = self.mentions(doc)
         _resolve_unlinked(mentions)
-        doc._.pantau_office_mentions = mentions
+        _LAST_MENTIONS[:] = [doc, mentions]
         doc._.pantau_offices = self.offices_from(doc, mentions)
         return doc
 
     def offices_from(self, doc: Doc, mentions: list[Mention]) -> list[Office]:
         """One Office per office_id (or unlinked place), named by its fullest written form."""
         best: dict = {}
+        acting = {m.office_id for m in mentions if not m.owner_only}
         for m in mentions:
-            if m.generic:
+            if m.generic or m.office_id not in acting:
                 continue
             key = m.office_id or (m.kind, m.place)
-            span = doc[m.start:m.end]
+            span = doc[m.start : m.end]
             size = (len(span), len(span.text))
             if key not in best or size > best[key][0]:
                 best[key] = (size, span, m)
         out = []
-        for size, span, m in sorted(best.values(), key=lambda b: b[1].start):
+        for _size, span, m in sorted(best.values(), key=lambda b: b[1].start):
             kind = self.offices[m.office_id]["kind"] if m.office_id else m.kind
-            out.append(Office(name=span.text, office_id=m.office_id, kind=kind,
-                              evidence=evidence_for(span)))
+            out.append(
+                Office(
+                    name=span.text, office_id=m.office_id, kind=kind, evidence=evidence_for(span)
+                )
+            )
         return out
 
 
@@ -388,7 +531,7 @@ def _resolve_unlinked(mentions: list[Mention]) -> None:
             if m.kind == "kanwil_imigrasi" and len(same) == 1:
                 m.office_id, m.generic = next(iter(same)), False
             continue
-        fits = [oid for oid, place in same.items() if place[:len(m.place)] == m.place]
+        fits = [oid for oid, place in same.items() if place[: len(m.place)] == m.place]
         if len(fits) == 1:
             m.office_id = fits[0]
 
@@ -405,7 +548,8 @@ def evidence_for(span) -> Evidence:
     assigns=["doc._.pantau_offices"],
     default_config={"gazetteer_path": None, "places_path": None, "fuzzy_threshold": 90.0},
 )
-def make_office_finder(nlp: Language, name: str, gazetteer_path, places_path,
-                       fuzzy_threshold: float) -> OfficeFinder:
-    """Build the pantau_offices component (fails at construction on a missing or empty gazetteer)."""
+def make_office_finder(
+    nlp: Language, name: str, gazetteer_path, places_path, fuzzy_threshold: float
+) -> OfficeFinder:
+    """Build pantau_offices (fails at construction on a missing or empty gazetteer)."""
     return OfficeFinder(gazetteer_path, places_path, fuzzy_threshold)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy
+from spacy.attrs import IDX, LENGTH, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -11,10 +12,56 @@ TERMINALS = {".", "!", "?", "…", "...", "?!", "!?"}
 # Words followed by "." that never end a sentence: titles, ranks, "No.", "Jl." (spaCy splits
 # "Kol." into "Kol" + ".", but keeps "H." or "No." whole, so both shapes are checked).
 NEVER_FINAL = {
-    "h", "hj", "dr", "drs", "dra", "ir", "prof", "kh", "st", "sdr", "sdri", "bpk", "ibu", "ny",
-    "tn", "kol", "let", "letkol", "jend", "brigjen", "mayjen", "irjen", "komjen", "kombes",
-    "inf", "kav", "mar", "no", "nomor", "jl", "jln", "kab", "kec", "kel", "prov", "rt", "rw",
-    "yth", "a.n", "u.p", "vs", "hlm", "tel", "telp", "fax", "moh", "muh", "m", "ds", "pt",
+    "h",
+    "hj",
+    "dr",
+    "drs",
+    "dra",
+    "ir",
+    "prof",
+    "kh",
+    "st",
+    "sdr",
+    "sdri",
+    "bpk",
+    "ibu",
+    "ny",
+    "tn",
+    "kol",
+    "let",
+    "letkol",
+    "jend",
+    "brigjen",
+    "mayjen",
+    "irjen",
+    "komjen",
+    "kombes",
+    "inf",
+    "kav",
+    "mar",
+    "no",
+    "nomor",
+    "jl",
+    "jln",
+    "kab",
+    "kec",
+    "kel",
+    "prov",
+    "rt",
+    "rw",
+    "yth",
+    "a.n",
+    "u.p",
+    "vs",
+    "hlm",
+    "tel",
+    "telp",
+    "fax",
+    "moh",
+    "muh",
+    "m",
+    "ds",
+    "pt",
 }
 # Abbreviations that may end a sentence ("... paspor, visa, dll. Selain itu ...").
 MAY_END = {"dll", "dsb", "dst", "tsb", "dkk", "sbb", "dl", "tbk"}
@@ -83,11 +130,27 @@ def sentence_starts(texts: list[str], glued: list[bool]) -> list[bool]:
     return starts
 
 
+# The texts of the Doc being processed: components run one after another on the same Doc, so
+# one slot is enough. Not in doc.user_data, which must stay serialisable.
+_LAST: list = []
+
+
+def token_texts(doc: Doc) -> tuple[list[str], list[bool]]:
+    """Token texts and "no space after" flags, read from arrays: iterating Token objects costs
+    more than the tokenizer itself. Kept for the later components of the same Doc."""
+    if _LAST and _LAST[0] is doc and len(_LAST[1][0]) == len(doc):
+        return _LAST[1]
+    text = doc.text
+    rows = doc.to_array([IDX, LENGTH, SPACY]).tolist() if len(doc) else []
+    result = ([text[i : i + n] for i, n, _ in rows], [not sp for _, _, sp in rows])
+    _LAST[:] = [doc, result]
+    return result
+
+
 @Language.component("pantau_sentences")
 def pantau_sentences(doc: Doc) -> Doc:
-    """Set sentence starts: after terminal marks, at blank lines, never after "H.", "No.", "1.331"."""
-    texts = [t.text for t in doc]
-    glued = [not t.whitespace_ for t in doc]
+    """Set sentence starts: after terminal marks and at blank lines, never after "H." or "No."."""
+    texts, glued = token_texts(doc)
     starts = sentence_starts(texts, glued)
     # One array write instead of a Token.is_sent_start setter per token (10x faster).
     arr = numpy.array([1 if s else -1 for s in starts], dtype="int64").astype("uint64")

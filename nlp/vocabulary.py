@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -69,20 +68,3 @@ def match_phrase(index: dict[str, list[tuple[str, ...]]], words: list[str], i: i
             return len(phrase)
     return 0
 
-
-# Soft hyphens and zero-width marks, and "Â" left where a soft hyphen was mis-decoded ("pemoÂhon").
-INVISIBLE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff]|(?<=[a-zA-Z])[âÂ](?=[a-z])")
-
-
-def token_words(doc) -> list[str]:
-    """Lowercased token texts with invisible marks removed, computed once per Doc and shared."""
-    words = doc.user_data.get("pantau_words")
-    if words is None or len(words) != len(doc):
-        words = [w if w.isascii() else INVISIBLE.sub("", w) for w in (t.lower_ for t in doc)]
-        doc.user_data["pantau_words"] = words
-    return words
-
-
-def clean_text(text: str) -> str:
-    """Text as written minus invisible marks, for names and units copied into the output."""
-    return text if text.isascii() else INVISIBLE.sub("", text)

@@ -15,17 +15,22 @@ from pantau import __version__
 from pantau.config import help_for, setting
 
 
+# The demo site's fixed port: its article URLs (and so their ids) include it.
+DEMO_SITE_PORT = 8765
+
+
 @contextmanager
 def user_errors():
     """Turn Pantau's own exceptions into one-line messages and a non-zero exit."""
     from crawler.sources import SourcesError
     from nlp.gazetteer import GazetteerError
+    from pantau.export import UnknownTable
     from pantau.serve import MetadataError
     from pipelines.db import DatabaseError
 
     try:
         yield
-    except (SourcesError, DatabaseError, MetadataError, GazetteerError) as e:
+    except (SourcesError, DatabaseError, MetadataError, GazetteerError, UnknownTable) as e:
         raise click.ClickException(str(e)) from None
 
 
@@ -53,8 +58,16 @@ def cli():
 @db_option
 @click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
               help="Override a Scrapy or Pantau crawl setting, e.g. -s DOWNLOAD_DELAY=0.")
-def crawl(sources_path, db_path, overrides):
-    """Crawl the sources in a TOML file and store their articles."""
+@click.option("--resume", is_flag=True,
+              help="Continue a crawl that was stopped or killed: what the database holds is "
+                   "not fetched again (every crawl does this; --resume also says so).")
+def crawl(sources_path, db_path, overrides, resume):
+    """Crawl the sources in a TOML file and store their articles.
+
+    Crawls are incremental: articles already in the database are not fetched again, and feeds,
+    sitemaps and listings are re-read with conditional requests. A crawl killed at any moment
+    is continued by running it again (or with --resume).
+    """
     from crawler.summary import format_summary
     from pantau.crawl import run_crawl
 
@@ -64,6 +77,8 @@ def crawl(sources_path, db_path, overrides):
         if not sep or not name:
             raise click.BadParameter(f"expected NAME=VALUE, got {item!r}", param_hint="-s")
         settings[name] = value
+    if resume and not db_path.exists():
+        raise click.ClickException(f"nothing to resume: {db_path} does not exist")
     with user_errors():
         summary = run_crawl(sources_path, db_path, settings)
     click.echo(format_summary(summary) if summary else "crawl ended without a summary", err=True)
@@ -72,14 +87,27 @@ def crawl(sources_path, db_path, overrides):
 @cli.command()
 @db_option
 @click.option("--redo", is_flag=True, help="Extract every article again, not only new ones.")
-def extract(db_path, redo):
+@click.option("--reparse", is_flag=True,
+              help="First rebuild the articles from the WARC archive beside the database "
+                   "(no network), then extract.")
+def extract(db_path, redo, reparse):
     """Run the NLP stage over articles not yet extracted and store the facts."""
+    from pantau.config import beside_db
     from pantau.extract import run_extract
 
     with user_errors():
+        if reparse:
+            from pantau.reparse import reparse_archive
+
+            counts = reparse_archive(db_path, beside_db("archive", db_path))
+            click.echo("re-parsed the archive: " + ", ".join(
+                f"{k} {v}" for k, v in sorted(counts.items())), err=True)
         result = run_extract(db_path, redo=redo, progress=_progress)
+    shared = result.get("shared_stories")
     click.echo(f"extracted {result['articles']} articles, {result['facts']} facts "
-               f"({result['offices']} offices in the gazetteer)", err=True)
+               f"({result['offices']} offices in the gazetteer)"
+               + (f"; {shared} stories carried by more than one article" if shared else ""),
+               err=True)
 
 
 @cli.command()
@@ -90,12 +118,15 @@ def extract(db_path, redo):
 @click.option("--metadata", "metadata_path", type=click.Path(dir_okay=False, path_type=Path),
               default=lambda: setting("metadata"), show_default="data/metadata.yml",
               help=help_for("metadata"))
-def serve(db_path, host, port, metadata_path):
+@click.option("--live", is_flag=True,
+              help="Serve a database that is still being written (e.g. during a crawl); "
+                   "by default it is opened --immutable, which is faster.")
+def serve(db_path, host, port, metadata_path, live):
     """Serve the database with Datasette (read-only, bounded queries)."""
     from pantau.serve import datasette_command
 
     with user_errors():
-        cmd = datasette_command(db_path, metadata_path, host=host, port=port)
+        cmd = datasette_command(db_path, metadata_path, host=host, port=port, live=live)
     click.echo(f"serving {db_path} on http://{host}:{port}/", err=True)
     sys.stdout.flush()
     os.execv(cmd[0], cmd)
@@ -103,8 +134,9 @@ def serve(db_path, host, port, metadata_path):
 
 @cli.command()
 @click.option("--port", default=8001, show_default=True, type=int, help="Datasette port.")
-@click.option("--site-port", default=0, type=int,
-              help="Port of the demo news site (default: any free port).")
+@click.option("--site-port", default=DEMO_SITE_PORT, show_default=True, type=int,
+              help="Port of the demo news site; article URLs include it, so keep it fixed "
+                   "between runs or the demo articles are stored again under new URLs.")
 @db_option
 @click.option("--no-serve", is_flag=True, help="Stop after building the database.")
 def demo(port, site_port, db_path, no_serve):
@@ -115,7 +147,12 @@ def demo(port, site_port, db_path, no_serve):
     from pantau.extract import run_extract
     from pantau.serve import datasette_command
 
-    with user_errors(), DemoSite(port=site_port) as site:
+    try:
+        site = DemoSite(port=site_port)
+    except OSError as e:
+        raise click.ClickException(f"cannot serve the demo site on 127.0.0.1:{site_port} ({e}); "
+                                   "stop what uses it or pass --site-port") from None
+    with user_errors(), site:
         click.echo(f"demo site on {site.base_url}/", err=True)
         with tempfile.TemporaryDirectory(prefix="pantau-demo-") as tmp:
             sources = Path(tmp) / "sources.toml"
@@ -134,6 +171,22 @@ def demo(port, site_port, db_path, no_serve):
     click.echo(f"serving {db_path} on http://127.0.0.1:{port}/", err=True)
     sys.stdout.flush()
     os.execv(cmd[0], cmd)
+
+
+@cli.command()
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv",
+              show_default=True, help="CSV with a header row, or one JSON object per line.")
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8", lazy=True), default="-",
+              help="File to write (default: standard output).")
+@click.argument("table")
+def export(db_path, fmt, output, table):
+    """Write a whole table or view (e.g. articles, counts) as CSV or JSON lines, with no row cap."""
+    from pantau.export import export_table
+
+    with user_errors():
+        count = export_table(db_path, table, fmt, output)
+    click.echo(f"exported {count} rows from {table}", err=True)
 
 
 @cli.command()

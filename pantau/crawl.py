@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from crawler.sources import load_sources
+from pantau.config import beside_db
 from pipelines.db import open_db
 
 
@@ -17,6 +18,8 @@ def crawl_settings(sources: Path, db: Path, overrides: dict | None = None):
     settings = get_project_settings()
     settings.set("PANTAU_SOURCES", str(sources), priority="cmdline")
     settings.set("PANTAU_DB", str(db), priority="cmdline")
+    settings.set("PANTAU_ARCHIVE_DIR", str(beside_db("archive", db)), priority="cmdline")
+    settings.set("HTTPCACHE_DIR", str(beside_db("httpcache", db)), priority="cmdline")
     for name, value in (overrides or {}).items():
         settings.set(name, value, priority="cmdline")
     return settings

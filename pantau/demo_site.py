@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import html
 import threading
 import tomllib
@@ -219,6 +220,7 @@ class DemoSite:
         self.renderer = SiteRenderer(load_articles(self.folder / "articles"),
                                      self.folder / "templates")
         self.requests: list[str] = []
+        self.responses: list[tuple[str, int]] = []  # (path, status), for tests
         site = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -226,8 +228,14 @@ class DemoSite:
                 site.requests.append(self.path)
                 status, ctype, body = site.renderer.route(self.path, site.base_url)
                 data = body.encode("utf-8")
+                # Validators, as real CMSs send them: a crawler may re-ask with If-None-Match.
+                etag = '"%s"' % hashlib.sha1(data).hexdigest()[:20]
+                if status == 200 and self.headers.get("If-None-Match") == etag:
+                    status, data = 304, b""
+                site.responses.append((self.path, status))
                 self.send_response(status)
                 self.send_header("Content-Type", ctype)
+                self.send_header("ETag", etag)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
@@ -255,6 +263,11 @@ class DemoSite:
     @property
     def articles(self) -> list[DemoArticle]:
         return self.renderer.articles
+
+    def reload(self) -> None:
+        """Re-read the article files, so a test can add an article between two crawls."""
+        self.renderer = SiteRenderer(load_articles(self.folder / "articles"),
+                                     self.folder / "templates")
 
     def start(self) -> DemoSite:
         self.thread.start()

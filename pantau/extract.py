@@ -10,6 +10,7 @@ import nlp
 from nlp.gazetteer import load_offices
 from pipelines.db import open_db
 from pipelines.facts import store_facts, sync_offices
+from pipelines.stories import rebuild_stories
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +36,8 @@ def run_extract(db_path: Path, redo: bool = False,
         progress: called as progress(done, len(ids)) after each article.
 
     Returns:
-        {"articles": n extracted, "facts": n fact rows written, "offices": gazetteer size}.
+        {"articles": n extracted, "facts": n fact rows written, "offices": gazetteer size,
+         "shared_stories": stories with more than one article, or None when not regrouped}.
     """
     db = open_db(db_path, create=False)
     offices = sync_offices(db, load_offices())
@@ -48,5 +50,7 @@ def run_extract(db_path: Path, redo: bool = False,
         done += 1
         if progress:
             progress(done, len(ids))
+    # Syndicated reprints are grouped after every run, since a new article can join a story.
+    stories = rebuild_stories(db) if done or redo else None
     db.close()
-    return {"articles": done, "facts": facts, "offices": offices}
+    return {"articles": done, "facts": facts, "offices": offices, "shared_stories": stories}

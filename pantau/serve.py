@@ -8,16 +8,23 @@ from pathlib import Path
 
 import yaml
 
-from pipelines.db import open_db
+from pipelines.db import checkpoint, open_db
 
-# Datasette settings Pantau always applies: bounded queries, no database download.
+# Datasette settings Pantau always applies, each with the reason.
 DATASETTE_SETTINGS = {
-    "sql_time_limit_ms": 3000,
-    "max_returned_rows": 2000,
+    "sql_time_limit_ms": 3000,  # a public instance must not be held by one query
+    "max_returned_rows": 2000,  # row cap for table pages, JSON and canned queries
     "facet_time_limit_ms": 500,
-    "allow_download": "off",
+    "suggest_facets": "off",  # suggestions try every column on every page: too slow at 100k rows
+    "allow_download": "off",  # whole tables come from `pantau export` or CSV streaming instead
+    "allow_csv_stream": "on",  # .csv?_stream=1 returns every row, past max_returned_rows
+    "max_csv_mb": 0,  # no 100 MB cut on streamed CSV (simonw/datasette#2444)
+    "truncate_cells_html": 400,  # article texts stay readable in table pages; JSON/CSV are whole
     "default_page_size": 50,
 }
+# Light customisation of the Datasette look: the codebook page, a stylesheet, a template hook.
+DATASETTE_DIR = Path(__file__).resolve().parent.parent / "data" / "datasette"
+STATIC_MOUNT = "pantau-static"
 
 
 class MetadataError(ValueError):
@@ -39,21 +46,41 @@ def metadata_for(db_path: Path, metadata_path: Path) -> dict:
 
 
 def datasette_command(db_path: Path, metadata_path: Path, host: str = "127.0.0.1",
-                      port: int = 8001, extra: tuple[str, ...] = ()) -> list[str]:
+                      port: int = 8001, live: bool = False,
+                      extra: tuple[str, ...] = ()) -> list[str]:
     """The `datasette serve` command line for a database; writes the keyed metadata to a temp file.
+
+    Args:
+        db_path: an existing Pantau database.
+        metadata_path: the metadata.yml to publish with it.
+        host: interface to bind; loopback unless the archive is meant to be public.
+        port: TCP port.
+        live: open the database mutable (read-only connections that see a running crawl's
+            writes) instead of --immutable, which is faster but assumes the file never changes.
+        extra: more `datasette serve` arguments.
+
+    Returns:
+        The command, as a list for os.execv or subprocess.
 
     Raises:
         pipelines.db.DatabaseError: the database is missing or unreadable.
         MetadataError: the metadata file is missing or malformed.
     """
-    open_db(db_path, create=False).close()  # a clear error beats Datasette creating an empty file
+    db = open_db(db_path, create=False)  # a clear error beats Datasette creating an empty file
+    if not live:
+        checkpoint(db)  # immutable readers ignore the WAL: fold it into the file first
+    db.close()
     meta = metadata_for(db_path, metadata_path)
     handle = tempfile.NamedTemporaryFile("w", suffix=".yml", prefix="pantau-metadata-",
                                          delete=False, encoding="utf-8")
     with handle:
         yaml.safe_dump(meta, handle, allow_unicode=True, sort_keys=False)
-    cmd = [sys.executable, "-m", "datasette", "serve", str(db_path), "--metadata", handle.name,
-           "--host", host, "--port", str(port)]
+    cmd = [sys.executable, "-m", "datasette", "serve"]
+    cmd += [str(db_path)] if live else ["--immutable", str(db_path)]
+    cmd += ["--metadata", handle.name, "--host", host, "--port", str(port),
+            "--template-dir", str(DATASETTE_DIR / "templates"),
+            "--plugins-dir", str(DATASETTE_DIR / "plugins"),
+            "--static", f"{STATIC_MOUNT}:{DATASETTE_DIR / 'static'}"]
     for name, value in DATASETTE_SETTINGS.items():
         cmd += ["--setting", name, str(value)]
     return cmd + list(extra)

@@ -8,14 +8,14 @@ from pathlib import Path
 import sqlite_utils
 
 # Bump when the schema changes; ensure_schema() upgrades older databases in place.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 ARTICLE_COLUMNS = {
     "article_id": str, "url": str, "fetched_url": str, "source": str, "title": str,
     "published": str, "published_date": str, "year": int, "month": str, "author": str,
     "section": str, "language": str, "description": str, "text": str, "discovered_by": str,
     "content_hash": str, "first_seen": str, "fetched_at": str, "extracted_at": str,
-    "nlp_version": str,
+    "nlp_version": str, "immigration_relevance": float, "on_topic": int, "pages": int,
 }
 EVIDENCE = {"sentence": str, "start": int, "end": int}
 # table -> (columns, foreign keys); every fact row keeps its article and its evidence sentence.
@@ -28,6 +28,44 @@ FACT_TABLES = {
     "counts": ({"value": int, "unit": str, "what": str, "category": str}, []),
     "awards": ({"name": str, "rank": int, "giver": str, "year": int}, []),
 }
+# Columns for publishing, filled by a later stage: story grouping (pipelines/stories.py).
+PUBLISH_ARTICLE_COLUMNS = {"story_id": str}
+# Derived on every fact row by refresh_derived(), so Datasette can facet and filter a fact table
+# without a join (Datasette has no date-part facet: simonw/datasette#483). office_id is the office
+# the fact is attributed to: NLP's own where given, else the office named in the same sentence,
+# else the first office the article names.
+DERIVED_FACT_COLUMNS = {"office_id": str, "province": str, "source": str,
+                        "published_date": str, "year": int, "month": str}
+# Tables filled by later stages (story grouping, event merging); created now so views and
+# metadata are ready. Stories group syndicated near-identical articles.
+STORY_COLUMNS = {"story_id": str, "title": str, "article_id": str, "first_published": str,
+                 "last_published": str, "articles": int, "outlets": int}
+EVENT_COLUMNS = {"event_id": str, "article_id": str, "type": str, "date": str, "value": int,
+                 "office_id": str, "province": str, "year": int, "month": str, "story_id": str,
+                 **EVIDENCE}
+# Facet and join columns that get an index, per table.
+INDEXES = {
+    "articles": [["source"], ["published_date"], ["published"], ["year"], ["month"],
+                 ["month", "source"], ["extracted_at"], ["section"], ["story_id"], ["language"]],
+    "offices": [["province"], ["kind"], ["class"]],
+    "stories": [["article_id"], ["outlets"], ["last_published"]],
+    "events": [["article_id"], ["type"], ["office_id"], ["province"], ["date"], ["year"],
+               ["month"], ["story_id"]],
+}
+# Every fact table is faceted by these, on top of its own columns below.
+FACT_INDEXES = [["article_id"], ["office_id", "published_date"], ["province"], ["source"],
+                ["year"], ["month"]]
+FACT_OWN_INDEXES = {
+    "office_mentions": [["kind"]],
+    "officials": [],
+    "nationalities": [["code", "year"], ["country"]],
+    "counts": [["category", "office_id"], ["category", "year"], ["unit"]],
+    "awards": [["giver"]],
+}
+# A trigram index beside the word index: "deportasi" finds "dideportasi" and "mendeportasi",
+# "paspor" finds "kepasporan" (Indonesian affixes), with no stemmer to run at write time.
+TRIGRAM_FTS = "articles_trigram"
+
 OFFICE_COLUMNS = {
     "office_id": str, "name": str, "kind": str, "class": str, "place": str, "province": str,
     "aliases": str, "website": str, "latitude": float, "longitude": float, "confidence": str,
@@ -62,40 +100,198 @@ def open_db(path: str | Path, create: bool = True) -> sqlite_utils.Database:
     return db
 
 
-def _table(db, name: str, columns: dict, pk: str, foreign_keys=()) -> None:
-    """Create a table, or add the columns an older schema lacks (upgrade in place)."""
+def open_readonly(path: str | Path) -> sqlite_utils.Database:
+    """Open an existing database for reading only (exports); never changes the file.
+
+    Raises:
+        DatabaseError: the file is missing or not a database.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise DatabaseError(f"database not found: {path} (run `pantau crawl` or `pantau demo` first)")
+    try:
+        db = sqlite_utils.Database(sqlite3.connect(f"file:{path}?mode=ro", uri=True))
+        db.table_names()  # fails here, not mid-export, on a file that is not SQLite
+    except sqlite3.DatabaseError as e:
+        raise DatabaseError(f"cannot use database {path}: {e}") from None
+    return db
+
+
+def _table(db, name: str, columns: dict, pk: str, foreign_keys=()) -> list[str]:
+    """Create a table, or add the columns an older schema lacks (upgrade in place).
+
+    Returns:
+        The columns added to an existing table (empty for a new or complete table).
+    """
     table = db[name]
     if not table.exists():
         table.create(columns, pk=pk, foreign_keys=list(foreign_keys))
-        return
+        return []
+    fks = {column: (other, other_column) for column, other, other_column in foreign_keys}
+    added = []
     for column, kind in columns.items():
         if column not in table.columns_dict:
-            table.add_column(column, kind)
+            other, other_column = fks.get(column, (None, None))
+            table.add_column(column, kind, fk=other, fk_col=other_column)
+            added.append(column)
+    return added
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
-    """Create missing tables, columns, indexes and FTS; safe to run on every open."""
+    """Create missing tables, columns, indexes, FTS and views; safe to run on every open."""
+    stale = False  # derived fact columns were just added to a table holding rows
     with db.conn:
         _table(db, "sources", {"slug": str, "name": str, "kind": str, "region": str,
                                "url_prefix": str, "start_urls": str}, pk="slug")
         _table(db, "offices", OFFICE_COLUMNS, pk="office_id")
-        _table(db, "articles", ARTICLE_COLUMNS, pk="article_id",
-               foreign_keys=[("source", "sources", "slug")])
+        # stories.article_id (the representative article) has no foreign key: articles refers
+        # to stories, and SQLite needs the referred table first.
+        _table(db, "stories", STORY_COLUMNS, pk="story_id")
+        _table(db, "articles", {**ARTICLE_COLUMNS, **PUBLISH_ARTICLE_COLUMNS}, pk="article_id",
+               foreign_keys=[("source", "sources", "slug"), ("story_id", "stories", "story_id")])
+        _table(db, "events", EVENT_COLUMNS, pk="event_id",
+               foreign_keys=[("article_id", "articles", "article_id"),
+                             ("office_id", "offices", "office_id"),
+                             ("story_id", "stories", "story_id")])
         for table, (columns, fks) in FACT_TABLES.items():
-            _table(db, table, {"fact_id": str, "article_id": str, **columns, **EVIDENCE},
-                   pk="fact_id", foreign_keys=[("article_id", "articles", "article_id"), *fks])
-            db[table].create_index(["article_id"], if_not_exists=True)
-        for column in ("source", "published_date", "year", "month", "extracted_at"):
-            db["articles"].create_index([column], if_not_exists=True)
-        db["office_mentions"].create_index(["office_id"], if_not_exists=True)
-        db["officials"].create_index(["office_id"], if_not_exists=True)
-        db["nationalities"].create_index(["code"], if_not_exists=True)
-        db["counts"].create_index(["category"], if_not_exists=True)
-        db["offices"].create_index(["province"], if_not_exists=True)
+            fks = [("article_id", "articles", "article_id"), *fks]
+            if not any(fk[0] == "office_id" for fk in fks):
+                fks.append(("office_id", "offices", "office_id"))
+            added = _table(db, table, {"fact_id": str, "article_id": str, **columns,
+                                       **DERIVED_FACT_COLUMNS, **EVIDENCE},
+                           pk="fact_id", foreign_keys=fks)
+            stale = stale or bool(set(added) & set(DERIVED_FACT_COLUMNS))
+            for columns in [*FACT_INDEXES, *FACT_OWN_INDEXES[table]]:
+                db[table].create_index(columns, if_not_exists=True)
+        for table, indexes in INDEXES.items():
+            for columns in indexes:
+                db[table].create_index(columns, if_not_exists=True)
         _table(db, "meta", {"key": str, "value": str}, pk="key")
-        db["meta"].upsert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
+        # Write only on a change: a database served --immutable must not be touched by readers.
+        if not db["meta"].count_where("key = 'schema_version' and value = ?", [str(SCHEMA_VERSION)]):
+            db["meta"].upsert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
     if not db["articles"].detect_fts():
         db["articles"].enable_fts(["title", "text"], create_triggers=True)
+    if not db[TRIGRAM_FTS].exists():
+        with db.conn:
+            db.conn.executescript(TRIGRAM_SQL)
+    if stale:
+        refresh_derived(db)
+    with db.conn:
+        for name, sql in VIEWS.items():
+            current = db[name].schema if name in db.view_names() else ""
+            if current.partition(" AS ")[2] != sql:
+                db.create_view(name, sql, replace=True)
+
+
+# External-content FTS5 over articles; the update trigger fires only when title or text change,
+# so stamping extracted_at does not re-index the text. 'rebuild' indexes existing rows.
+TRIGRAM_SQL = f"""
+create virtual table {TRIGRAM_FTS} using fts5(
+    title, text, content='articles', content_rowid='rowid', tokenize='trigram');
+create trigger {TRIGRAM_FTS}_ai after insert on articles begin
+    insert into {TRIGRAM_FTS}(rowid, title, text) values (new.rowid, new.title, new.text);
+end;
+create trigger {TRIGRAM_FTS}_ad after delete on articles begin
+    insert into {TRIGRAM_FTS}({TRIGRAM_FTS}, rowid, title, text)
+    values ('delete', old.rowid, old.title, old.text);
+end;
+create trigger {TRIGRAM_FTS}_au after update of title, text on articles begin
+    insert into {TRIGRAM_FTS}({TRIGRAM_FTS}, rowid, title, text)
+    values ('delete', old.rowid, old.title, old.text);
+    insert into {TRIGRAM_FTS}(rowid, title, text) values (new.rowid, new.title, new.text);
+end;
+insert into {TRIGRAM_FTS}({TRIGRAM_FTS}) values ('rebuild');
+"""
+
+# Fact tables whose office_id is attributed here rather than given by NLP.
+ATTRIBUTED = ("nationalities", "counts", "awards")
+
+# The views Datasette shows beside the tables: analysts' aggregates, the map and the charts.
+VIEWS = {
+    # One point per office on the map, with its article count and latest story (datasette-cluster-map).
+    "office_map": """
+select o.office_id, o.name, o.kind, o.province, o.latitude, o.longitude,
+  (select count(distinct m.article_id) from office_mentions m
+   where m.office_id = o.office_id) as articles,
+  a.title as latest_title, a.published_date as latest_published, a.url as latest_url,
+  json_object('title', o.name, 'link', 'office_coverage?office_id=' || o.office_id,
+    'description', (select count(distinct m.article_id) from office_mentions m
+                    where m.office_id = o.office_id) || ' articles' ||
+      coalesce('. Latest: ' || a.published_date || ' ' || a.title, '')) as popup
+from offices o
+left join articles a on a.article_id = (
+  select m.article_id from office_mentions m where m.office_id = o.office_id
+  order by m.office_id, m.published_date desc limit 1)
+where o.latitude is not null and o.longitude is not null""",
+    # Coverage over time: the chart of articles per outlet per month.
+    "coverage_by_month": """
+select month, source, count(*) as articles
+from articles where month is not null
+group by month, source""",
+    "top_nationalities": """
+select code, country, count(distinct article_id) as articles, sum(count) as people
+from nationalities group by code""",
+    # people: the per-country numbers the articles give (an undercount where they give none).
+    "deportations_by_nationality": """
+select n.year, n.code, n.country, count(distinct n.article_id) as articles,
+  sum(n.count) as people
+from nationalities n
+where n.article_id in (select article_id from counts where category = 'deportation')
+group by n.year, n.code""",
+    "arrests_by_office": """
+select c.office_id, o.name as office, c.province, c.year,
+  count(distinct c.article_id) as articles, sum(c.value) as people
+from counts c left join offices o on o.office_id = c.office_id
+where c.category = 'arrest'
+group by c.office_id, c.year""",
+    "passports_by_office": """
+select c.office_id, o.name as office, c.province, c.month,
+  count(distinct c.article_id) as articles, sum(c.value) as passports
+from counts c left join offices o on o.office_id = c.office_id
+where c.category = 'passport_issued'
+group by c.office_id, c.month""",
+}
+
+
+def refresh_derived(db, article_id: str | None = None) -> None:
+    """Fill the derived columns of the fact tables (see DERIVED_FACT_COLUMNS).
+
+    Args:
+        db: an open database with the current schema.
+        article_id: refresh only this article's facts; None refreshes every fact row.
+    """
+    for table in facts_table_names():
+        where, params = ("and {t}.article_id = ?", [article_id]) if article_id else ("", [])
+        where = where.format(t=table)
+        db.execute(f"""update {table} set source = a.source, published_date = a.published_date,
+                       year = a.year, month = a.month
+                       from articles a where a.article_id = {table}.article_id {where}""", params)
+        if table in ATTRIBUTED:
+            # SQLite cannot order a correlated subquery by an outer column: two lookups.
+            db.execute(f"""update {table} set office_id = coalesce(
+                             (select m.office_id from office_mentions m
+                              where m.article_id = {table}.article_id and m.office_id is not null
+                                and m.sentence = {table}.sentence order by m.start limit 1),
+                             (select m.office_id from office_mentions m
+                              where m.article_id = {table}.article_id and m.office_id is not null
+                              order by m.start limit 1))
+                           where office_id is null {where}""", params)
+        db.execute(f"""update {table} set province = o.province
+                       from offices o where o.office_id = {table}.office_id {where}""", params)
+
+
+def known_article_urls(db) -> list[str]:
+    """Every URL an stored article was fetched from or is canonically known by."""
+    urls = []
+    for row in db.query("select url, fetched_url from articles"):
+        urls.extend(u for u in (row["url"], row["fetched_url"]) if u)
+    return urls
+
+
+def checkpoint(db) -> None:
+    """Copy the write-ahead log into the database file and empty it (before serving immutable)."""
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def facts_table_names() -> tuple[str, ...]:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pycountry
 
 from nlp.schema import Extraction
-from pipelines.db import facts_table_names
+from pipelines.db import facts_table_names, refresh_derived
 
 # Extraction attribute -> fact table
 FACT_FIELDS = {"offices": "office_mentions", "people": "officials",
@@ -64,5 +64,6 @@ def store_facts(db, article_id: str, extraction: Extraction, nlp_version: str) -
             db[table].delete_where("article_id = ?", [article_id])
             if tables.get(table):
                 db[table].insert_all(tables[table], pk="fact_id", alter=True)
+        refresh_derived(db, article_id)  # year, month, outlet, office and province per fact
         db["articles"].update(article_id, {"extracted_at": now, "nlp_version": nlp_version})
     return sum(len(rows) for rows in tables.values())

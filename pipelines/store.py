@@ -28,6 +28,13 @@ def source_row(source: Source) -> dict:
             "start_urls": json.dumps(list(source.start_urls))}
 
 
+def source_from_row(row: dict) -> Source:
+    """The inverse of source_row: a Source as the database recorded it."""
+    return Source(name=row["name"], start_urls=tuple(json.loads(row["start_urls"] or "[]")),
+                  slug=row["slug"], url_prefixes=tuple((row["url_prefix"] or "").split()),
+                  kind=row["kind"] or "outlet", region=row["region"])
+
+
 def upsert_sources(db, sources: list[Source]) -> None:
     """Insert or update the sources table (label column for articles.source)."""
     with db.conn:
@@ -89,6 +96,9 @@ class StoreArticlePipeline:
             self.db.close()
 
     def process_item(self, item):
-        outcome = store_article(self.db, ItemAdapter(item).asdict())
+        row = ItemAdapter(item).asdict()
+        outcome = store_article(self.db, row)
         self.crawler.stats.inc_value(f"pantau/articles/{outcome}")
+        if not row.get("on_topic", True):
+            self.crawler.stats.inc_value("pantau/articles/off_topic")
         return item

@@ -72,7 +72,7 @@ def wait_until_responds(url: str, timeout: float = 30.0) -> None:
 def demo_db(tmp_path_factory) -> Path:
     """A database built by `pantau demo --no-serve`, once per test session."""
     db = tmp_path_factory.mktemp("demo") / "pantau.db"
-    result = run_pantau("demo", "--no-serve", "--db", db, check=True)
+    result = run_pantau("demo", "--no-serve", "--site-port", "0", "--db", db, check=True)
     assert "database ready" in result.stderr
     return db
 

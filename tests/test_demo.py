@@ -70,3 +70,13 @@ def test_search_finds_articles(demo_server):
     rows = get_json(demo_server + "/pantau/articles.json?_search=deportasi&_shape=array")
     assert rows
     assert all("deportasi" in (r["title"] + r["text"]).lower() for r in rows)
+
+
+def test_syndicated_reprint_is_one_story(demo_db):
+    db = sqlite_utils.Database(demo_db)
+    story = {r["title"]: r["story_id"] for r in db["articles"].rows}
+    pair = [a.title for a in ARTICLES if a.slug in (
+        "kanim-serang-deportasi-sebelas-wna", "imigrasi-serang-pulangkan-11-wna")]
+    assert len(pair) == 2
+    assert story[pair[0]] == story[pair[1]]
+    assert len(set(story.values())) == len(ARTICLES) - 1  # every other article stands alone

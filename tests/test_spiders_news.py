@@ -22,6 +22,7 @@ def test_crawl_finds_every_demo_article_once(demo_site, db_path, tmp_path):
         assert row["source"] == article.outlet, url
         assert row["article_id"] == article_id(url)
         assert row["discovered_by"] in ("feed", "sitemap", "listing")
+        assert bool(row["on_topic"]) == article.on_topic, url
     assert "articles new: %d" % len(expected) in result.stderr
 
 
@@ -48,4 +49,6 @@ def test_second_crawl_adds_no_rows(demo_site, db_path, tmp_path):
     after = {t: db[t].count for t in ("articles", "sources")}
     assert after == before
     assert {r["article_id"]: r["first_seen"] for r in db["articles"].rows} == first_seen
-    assert f"unchanged: {before['articles']}" in result.stderr
+    # Stored articles are not fetched again (crawler.middlewares.SkipKnownArticlesMiddleware).
+    assert f"already stored (not fetched): {before['articles']}" in result.stderr
+    assert "articles new: 0" in result.stderr

@@ -1,4 +1,4 @@
-"""Builds data/gazetteer/offices.csv and places.csv from the shared desk-research lists, then checks them.
+"""Builds and checks data/gazetteer/offices.csv and places.csv from the shared desk lists.
 
 Run by hand when the shared lists change (the runtime reads only the committed CSVs):
 
@@ -13,60 +13,120 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_SHARED = HERE.parents[2] / "shared" / "data"
-COLUMNS = ("office_id", "name", "kind", "class", "place", "province", "aliases", "website",
-           "lat", "lon", "confidence", "source")
+COLUMNS = (
+    "office_id",
+    "name",
+    "kind",
+    "class",
+    "place",
+    "province",
+    "aliases",
+    "website",
+    "lat",
+    "lon",
+    "confidence",
+    "source",
+)
 KINDS = {"kantor_imigrasi", "rudenim", "kanwil_imigrasi", "unit_layanan_paspor", "ditjen_imigrasi"}
 # Indonesia's bounding box, to catch swapped or mistyped coordinates.
 LAT_RANGE, LON_RANGE = (-11.5, 6.5), (94.5, 141.5)
 
 # Abbreviations Indonesian news uses for provinces ("Kanwil Kemenkumham Jatim").
 PROVINCE_ABBR = {
-    "Jawa Timur": ["Jatim"], "Jawa Tengah": ["Jateng"], "Jawa Barat": ["Jabar"],
-    "Sulawesi Selatan": ["Sulsel"], "Sulawesi Utara": ["Sulut"], "Sulawesi Tengah": ["Sulteng"],
-    "Sulawesi Tenggara": ["Sultra"], "Sulawesi Barat": ["Sulbar"], "Sumatera Utara": ["Sumut"],
-    "Sumatera Barat": ["Sumbar"], "Sumatera Selatan": ["Sumsel"], "Kalimantan Timur": ["Kaltim"],
-    "Kalimantan Barat": ["Kalbar"], "Kalimantan Selatan": ["Kalsel"],
-    "Kalimantan Tengah": ["Kalteng"], "Kepulauan Riau": ["Kepri"],
-    "Kepulauan Bangka Belitung": ["Babel", "Bangka Belitung"], "Nusa Tenggara Barat": ["NTB"],
-    "Nusa Tenggara Timur": ["NTT"], "DI Yogyakarta": ["DIY", "Yogyakarta"],
-    "DKI Jakarta": ["Jakarta"], "Maluku Utara": ["Malut"], "Papua Barat": ["Pabar"],
+    "Jawa Timur": ["Jatim"],
+    "Jawa Tengah": ["Jateng"],
+    "Jawa Barat": ["Jabar"],
+    "Sulawesi Selatan": ["Sulsel"],
+    "Sulawesi Utara": ["Sulut"],
+    "Sulawesi Tengah": ["Sulteng"],
+    "Sulawesi Tenggara": ["Sultra"],
+    "Sulawesi Barat": ["Sulbar"],
+    "Sumatera Utara": ["Sumut"],
+    "Sumatera Barat": ["Sumbar"],
+    "Sumatera Selatan": ["Sumsel"],
+    "Kalimantan Timur": ["Kaltim"],
+    "Kalimantan Barat": ["Kalbar"],
+    "Kalimantan Selatan": ["Kalsel"],
+    "Kalimantan Tengah": ["Kalteng"],
+    "Kepulauan Riau": ["Kepri"],
+    "Kepulauan Bangka Belitung": ["Babel", "Bangka Belitung"],
+    "Nusa Tenggara Barat": ["NTB"],
+    "Nusa Tenggara Timur": ["NTT"],
+    "DI Yogyakarta": ["DIY", "Yogyakarta"],
+    "DKI Jakarta": ["Jakarta"],
+    "Maluku Utara": ["Malut"],
+    "Papua Barat": ["Pabar"],
     "Aceh": ["NAD"],
 }
 # Old (to Oct 2024, Kemenkumham) and new (Ditjen Imigrasi) names of a regional office.
 KANWIL_PATTERNS = (
-    "Kantor Wilayah Direktorat Jenderal Imigrasi {p}", "Kanwil Ditjen Imigrasi {p}",
-    "Kantor Wilayah Ditjen Imigrasi {p}", "Kanwil Direktorat Jenderal Imigrasi {p}",
-    "Kantor Wilayah Imigrasi {p}", "Kanwil Imigrasi {p}", "Kanwil Ditjenim {p}",
+    "Kantor Wilayah Direktorat Jenderal Imigrasi {p}",
+    "Kanwil Ditjen Imigrasi {p}",
+    "Kantor Wilayah Ditjen Imigrasi {p}",
+    "Kanwil Direktorat Jenderal Imigrasi {p}",
+    "Kantor Wilayah Imigrasi {p}",
+    "Kanwil Imigrasi {p}",
+    "Kanwil Ditjenim {p}",
     "Kantor Wilayah Kementerian Hukum dan HAM {p}",
     "Kantor Wilayah Kementerian Hukum dan Hak Asasi Manusia {p}",
-    "Kanwil Kementerian Hukum dan HAM {p}", "Kanwil Kemenkumham {p}", "Kanwil Kumham {p}",
+    "Kanwil Kementerian Hukum dan HAM {p}",
+    "Kanwil Kemenkumham {p}",
+    "Kanwil Kumham {p}",
     "Divisi Keimigrasian Kanwil Kemenkumham {p}",
 )
 # Units missing from the shared list, with why each is justified.
 EXTRA_ROWS = [
-    {"office_id": "ditjen-imigrasi", "name": "Direktorat Jenderal Imigrasi",
-     "kind": "ditjen_imigrasi", "class": "", "place": "Jakarta Selatan", "province": "DKI Jakarta",
-     "aliases": "Ditjen Imigrasi;Ditjenim;Direktorat Jenderal Imigrasi Kementerian Hukum dan HAM;"
-                "Direktorat Jenderal Imigrasi Kementerian Imigrasi dan Pemasyarakatan;"
-                "Directorate General of Immigration",
-     "website": "imigrasi.go.id", "lat": "-6.266", "lon": "106.8135", "confidence": "high",
-     "source": "national HQ (Jl. H.R. Rasuna Said, Kuningan); host imigrasi.go.id | lat/lon = "
-               "centroid of Kota Jakarta Selatan, as for the other rows"},
-    {"office_id": "kanwil-aceh", "name": "Kantor Wilayah Direktorat Jenderal Imigrasi Aceh",
-     "kind": "kanwil_imigrasi", "class": "", "place": "Banda Aceh", "province": "Aceh",
-     "aliases": "", "website": "", "lat": "5.54167", "lon": "95.33333", "confidence": "low",
-     "source": "every province had a Kanwil Kemenkumham with a Divisi Keimigrasian (Aceh's "
-               "included); the shared list has no 2026 host for it, so the new name is assumed"},
+    {
+        "office_id": "ditjen-imigrasi",
+        "name": "Direktorat Jenderal Imigrasi",
+        "kind": "ditjen_imigrasi",
+        "class": "",
+        "place": "Jakarta Selatan",
+        "province": "DKI Jakarta",
+        "aliases": "Ditjen Imigrasi;Ditjenim;"
+        "Direktorat Jenderal Imigrasi Kementerian Hukum dan HAM;"
+        "Direktorat Jenderal Imigrasi Kementerian Imigrasi dan Pemasyarakatan;"
+        "Directorate General of Immigration",
+        "website": "imigrasi.go.id",
+        "lat": "-6.266",
+        "lon": "106.8135",
+        "confidence": "high",
+        "source": "national HQ (Jl. H.R. Rasuna Said, Kuningan); host imigrasi.go.id | lat/lon = "
+        "centroid of Kota Jakarta Selatan, as for the other rows",
+    },
+    {
+        "office_id": "kanwil-aceh",
+        "name": "Kantor Wilayah Direktorat Jenderal Imigrasi Aceh",
+        "kind": "kanwil_imigrasi",
+        "class": "",
+        "place": "Banda Aceh",
+        "province": "Aceh",
+        "aliases": "",
+        "website": "",
+        "lat": "5.54167",
+        "lon": "95.33333",
+        "confidence": "low",
+        "source": "every province had a Kanwil Kemenkumham with a Divisi Keimigrasian (Aceh's "
+        "included); the shared list has no 2026 host for it, so the new name is assumed",
+    },
 ]
 # Extra aliases per existing row: forms seen in news that the systematic rules miss.
 EXTRA_ALIASES = {
-    "kanim-tanjungperak": ["Kantor Imigrasi Tanjung Perak Surabaya", "Kanim Tanjung Perak Surabaya",
-                           "Imigrasi Tanjung Perak Surabaya"],
+    "kanim-tanjungperak": [
+        "Kantor Imigrasi Tanjung Perak Surabaya",
+        "Kanim Tanjung Perak Surabaya",
+        "Imigrasi Tanjung Perak Surabaya",
+    ],
     # 2026 news calls it "Kanimsus Kelas I Non TPI Tangerang"
-    "kanim-tangerang": ["Kantor Imigrasi Kelas I Khusus Non TPI Tangerang", "Kanimsus Tangerang",
-                        "Imigrasi Kota Tangerang"],
-    "kanim-soekarnohatta": ["Kantor Imigrasi Kelas I Khusus TPI Bandara Soekarno-Hatta",
-                            "Imigrasi Bandara Soetta"],
+    "kanim-tangerang": [
+        "Kantor Imigrasi Kelas I Khusus Non TPI Tangerang",
+        "Kanimsus Tangerang",
+        "Imigrasi Kota Tangerang",
+    ],
+    "kanim-soekarnohatta": [
+        "Kantor Imigrasi Kelas I Khusus TPI Bandara Soekarno-Hatta",
+        "Imigrasi Bandara Soetta",
+    ],
     "kanim-surabaya": ["Kantor Imigrasi Kelas I Khusus Surabaya"],
 }
 
@@ -113,7 +173,7 @@ def build_rows(shared: Path) -> list[dict]:
 
 
 def check_rows(rows: list[dict]) -> list[str]:
-    """Return a list of problems: duplicate ids, bad kinds, coordinates outside Indonesia, shared aliases."""
+    """Return problems: duplicate ids, bad kinds, coordinates outside Indonesia, shared aliases."""
     problems, ids, owner = [], set(), {}
     for i, r in enumerate(rows, 2):
         if r["office_id"] in ids:
@@ -121,8 +181,10 @@ def check_rows(rows: list[dict]) -> list[str]:
         ids.add(r["office_id"])
         if r["kind"] not in KINDS:
             problems.append(f"line {i}: unknown kind {r['kind']!r}")
-        if r["lat"] and not (LAT_RANGE[0] <= float(r["lat"]) <= LAT_RANGE[1]
-                             and LON_RANGE[0] <= float(r["lon"]) <= LON_RANGE[1]):
+        if r["lat"] and not (
+            LAT_RANGE[0] <= float(r["lat"]) <= LAT_RANGE[1]
+            and LON_RANGE[0] <= float(r["lon"]) <= LON_RANGE[1]
+        ):
             problems.append(f"line {i}: {r['office_id']} lat/lon outside Indonesia")
         for a in [r["name"], *_split(r["aliases"])]:
             other = owner.setdefault(a.lower(), r["office_id"])
@@ -132,7 +194,7 @@ def check_rows(rows: list[dict]) -> list[str]:
 
 
 def build_places(shared: Path) -> list[dict]:
-    """Return province and regency names (without "Kabupaten"/"Kota"), used to bound role phrases."""
+    """Return province and regency names (no "Kabupaten"/"Kota"), used to bound role phrases."""
     out = []
     with open(shared / "regencies.csv", encoding="utf-8", newline="") as f:
         for r in csv.DictReader(f):

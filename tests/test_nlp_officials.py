@@ -1,0 +1,240 @@
+"""Tests for nlp/officials.py: named officials, their role as written, and the office it names."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+import nlp.offices  # noqa: F401
+import nlp.officials  # noqa: F401  (registers pantau_officials)
+import nlp.sentences  # noqa: F401
+
+
+@pytest.fixture(scope="module")
+def pipe():
+    p = spacy.blank("id")
+    for name in ("pantau_sentences", "pantau_offices", "pantau_officials"):
+        p.add_pipe(name)
+    return p
+
+
+def people(pipe, text):
+    return [(o.name, o.role, o.office_id) for o in pipe(text)._.pantau_people]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        pytest.param(
+            "Kepala Kantor Imigrasi Kelas I TPI Kendari Andi Pratama mengatakan antrean lancar.",
+            [("Andi Pratama", "Kepala Kantor Imigrasi Kelas I TPI Kendari", "kanim-kendari")],
+            id="role-then-name",
+        ),
+        pytest.param(
+            '"Kami buka Sabtu," ujar Kepala Kanim II Depok, Rina Wulandari, Senin (3/4).',
+            [("Rina Wulandari", "Kepala Kanim II Depok", "kanim-depok")],
+            id="role-comma-name-comma",
+        ),
+        pytest.param(
+            "Kakanim Palu, Dewi Sartika, menyerahkan paspor pertama.",
+            [("Dewi Sartika", "Kakanim Palu", "kanim-palu")],
+            id="kakanim-place",
+        ),
+        pytest.param(
+            "Kepala Bidang Intelijen dan Penindakan Keimigrasian Kantor Imigrasi Kelas I TPI "
+            "Ambon, Yohanes Latuheru, menjelaskan kronologinya.",
+            [
+                (
+                    "Yohanes Latuheru",
+                    "Kepala Bidang Intelijen dan Penindakan Keimigrasian Kantor Imigrasi Kelas I "
+                    "TPI Ambon",
+                    "kanim-ambon",
+                )
+            ],
+            id="kepala-bidang",
+        ),
+        pytest.param(
+            "Kasi Teknologi Informasi Keimigrasian Kanim Tarakan Hendra Saputra mengatakan "
+            "sistem pulih.",
+            [
+                (
+                    "Hendra Saputra",
+                    "Kasi Teknologi Informasi Keimigrasian Kanim Tarakan",
+                    "kanim-tarakan",
+                )
+            ],
+            id="kasi",
+        ),
+        pytest.param(
+            "Dirjen Imigrasi Agus Salimun meresmikan gedung baru.",
+            [("Agus Salimun", "Dirjen Imigrasi", "ditjen-imigrasi")],
+            id="dirjen-title",
+        ),
+        pytest.param(
+            "Hal itu disampaikan Direktur Jenderal Imigrasi, Santoso Wibowo, di Jakarta.",
+            [("Santoso Wibowo", "Direktur Jenderal Imigrasi", "ditjen-imigrasi")],
+            id="direktur-jenderal",
+        ),
+        # a typo in the role word does not break the role
+        pytest.param(
+            "kata Dirjen Imgrasi Santoso Wibowo kepada wartawan.",
+            [("Santoso Wibowo", "Dirjen Imgrasi", "ditjen-imigrasi")],
+            id="role-word-typo",
+        ),
+        pytest.param(
+            "Bupati Sleman Harjono Wibisono menyambut layanan paspor keliling.",
+            [("Harjono Wibisono", "Bupati Sleman", None)],
+            id="bupati",
+        ),
+        pytest.param(
+            "Wali Kota Depok Rahmat Hidayat hadir membuka pelayanan.",
+            [("Rahmat Hidayat", "Wali Kota Depok", None)],
+            id="wali-kota",
+        ),
+        pytest.param(
+            "Kepala Perwakilan Ombudsman RI Jawa Tengah Siti Farida menyerahkan hasil penilaian.",
+            [("Siti Farida", "Kepala Perwakilan Ombudsman RI Jawa Tengah", None)],
+            id="ombudsman-head",
+        ),
+        pytest.param(
+            "Kepala Divisi Keimigrasian Kanwil Kemenkumham Bali, Bambang Sulistyo, mengatakan "
+            "razia digelar.",
+            [
+                (
+                    "Bambang Sulistyo",
+                    "Kepala Divisi Keimigrasian Kanwil Kemenkumham Bali",
+                    "kanwil-bali",
+                )
+            ],
+            id="kadiv-kanwil",
+        ),
+        pytest.param(
+            '"Kami siap," ujar Lestari Handayani, Kepala Kantor Imigrasi Kelas II TPI Tahuna.',
+            [("Lestari Handayani", "Kepala Kantor Imigrasi Kelas II TPI Tahuna", "kanim-tahuna")],
+            id="name-then-role",
+        ),
+        pytest.param(
+            "Kepala Rudenim Kupang, AB Setiawan, menuturkan kondisi deteni.",
+            [("AB Setiawan", "Kepala Rudenim Kupang", "rudenim-kupang")],
+            id="initials-before-name",
+        ),
+        pytest.param(
+            "Kepala Kantor Imigrasi Kelas I TPI Jambi, Dr. Hendro Kusumo, mengatakan hal itu.",
+            [("Hendro Kusumo", "Kepala Kantor Imigrasi Kelas I TPI Jambi", "kanim-jambi")],
+            id="honorific-dropped",
+        ),
+        # "Kepala Kantor Imigrasi" names no place: it is the one office in the story
+        pytest.param(
+            "Kantor Imigrasi Kelas II TPI Bitung memeriksa kapal. Kepala Kantor Imigrasi, Yusuf "
+            "Manoppo, menyebut semua awak aman.",
+            [("Yusuf Manoppo", "Kepala Kantor Imigrasi", "kanim-bitung")],
+            id="generic-role-links",
+        ),
+        # one person, named three ways
+        pytest.param(
+            "Kepala Rudenim Pekanbaru, Yoga Pratama, memeriksa ruangan. Menurut Yoga, ruangan "
+            "cukup. Hal itu ditegaskan Kepala Rudenim Pekanbaru Yoga Pratama.",
+            [("Yoga Pratama", "Kepala Rudenim Pekanbaru", "rudenim-pekanbaru")],
+            id="dedupe-same-person",
+        ),
+        pytest.param(
+            'Kepala Kanim Ambon Fransiskus Leiwakabessy hadir. "Aman," kata Fransiskus '
+            "Leiwakabesy, Kepala Kanim Ambon.",
+            [("Fransiskus Leiwakabessy", "Kepala Kanim Ambon", "kanim-ambon")],
+            id="dedupe-misspelt-name",
+        ),
+        pytest.param(
+            "Kepala Kantor Imigrasi Kelas I TPI Kendari Sulawesi Tenggara Budi Santoso hadir.",
+            [
+                (
+                    "Budi Santoso",
+                    "Kepala Kantor Imigrasi Kelas I TPI Kendari Sulawesi Tenggara",
+                    "kanim-kendari",
+                )
+            ],
+            id="province-after-office-is-role",
+        ),
+        # a city of another province after the office starts the name
+        pytest.param(
+            "Kepala Kanim Kendari Bima Arya mengatakan hal itu.",
+            [("Bima Arya", "Kepala Kanim Kendari", "kanim-kendari")],
+            id="name-that-is-a-place",
+        ),
+        pytest.param(
+            "Kepala Seksi Intelijen dan Penindakan Keimigrasian (Inteldakim) Kanim Kupang, Rio "
+            "Pratama, menjelaskan.",
+            [
+                (
+                    "Rio Pratama",
+                    "Kepala Seksi Intelijen dan Penindakan Keimigrasian (Inteldakim) Kanim Kupang",
+                    "kanim-kupang",
+                )
+            ],
+            id="bracket-in-role",
+        ),
+        pytest.param(
+            "Direktur Pengawasan Keimigrasian Ditjen Imigrasi, Brigjen Pol Reinhard Sitorus, tiba.",
+            [
+                (
+                    "Reinhard Sitorus",
+                    "Direktur Pengawasan Keimigrasian Ditjen Imigrasi",
+                    "ditjen-imigrasi",
+                )
+            ],
+            id="rank-dropped",
+        ),
+        # headline in title case: a verb where the name would be
+        pytest.param("Kakanim Serang Ajak Warga Laporkan WNA", [], id="headline-verb"),
+        pytest.param(
+            "Kepala Kanim Serang Tinjau Loket\n\nKepala kantor itu tinjau loket setiap pagi.",
+            [],
+            id="word-written-lowercase-elsewhere",
+        ),
+        # negative rows
+        pytest.param(
+            "Petugas mengamankan WNA berinisial AB dan SK di sebuah vila.",
+            [],
+            id="suspect-initials",
+        ),
+        pytest.param(
+            "WNA berinisial RK diperiksa Kepala Seksi Penindakan.", [], id="role-without-name"
+        ),
+        pytest.param(
+            "Surat Edaran Dirjen Imigrasi No. IMI-123 berlaku sejak Maret.",
+            [],
+            id="dirjen-in-a-document",
+        ),
+        pytest.param(
+            '"Antreannya cepat," ujar Rudi, salah satu pemohon.', [], id="member-of-public"
+        ),
+        pytest.param(
+            "Kepala Kantor Imigrasi Kelas I TPI Kendari hadir dalam acara itu.", [], id="role-only"
+        ),
+        pytest.param(
+            "kata Kepala Kantor Imigrasi Kelas I TPI Padang, Kamis (5/1).",
+            [],
+            id="weekday-not-name",
+        ),
+        pytest.param("Kepala Kantor Imigrasi SK diperiksa.", [], id="initials-after-role"),
+        pytest.param("Sakit kepala Budi kambuh.", [], id="lowercase-kepala"),
+    ],
+)
+def test_people(pipe, text, expected):
+    assert people(pipe, text) == expected
+
+
+def test_evidence_is_the_sentence_with_the_name(pipe):
+    text = "Razia digelar malam hari. Kepala Kanim Palu, Dewi Sartika, memimpin razia itu."
+    found = pipe(text)._.pantau_people
+    assert len(found) == 1
+    ev = found[0].evidence
+    assert ev.sentence == "Kepala Kanim Palu, Dewi Sartika, memimpin razia itu."
+    assert text[ev.start : ev.end] == ev.sentence
+
+
+def test_works_without_pantau_offices():
+    p = spacy.blank("id")
+    p.add_pipe("pantau_sentences")
+    p.add_pipe("pantau_officials")
+    found = p("Kepala Rudenim Medan, Tono Sudarto, menjelaskan.")._.pantau_people
+    assert [(o.name, o.office_id) for o in found] == [("Tono Sudarto", "rudenim-medan")]

@@ -103,7 +103,7 @@ def wordpress_entries(body: bytes) -> list[Entry]:
     return entries
 
 
-# --- Feeds -----------------------------------------------------------------------------------------
+# --- Feeds ----------------------------------------------------------------------------------------
 def feed_entries(body: bytes, base_url: str) -> list[Entry]:
     """Links and dates of an RSS 2.0, RSS 1.0 or Atom feed; raises ValueError on a non-feed."""
     root = etree.fromstring(body, parser=XML_PARSER)
@@ -147,7 +147,7 @@ def feed_links(soup: BeautifulSoup, base_url: str) -> list[str]:
     return list(dict.fromkeys(links))
 
 
-# --- Sitemaps --------------------------------------------------------------------------------------
+# --- Sitemaps -------------------------------------------------------------------------------------
 def sitemap_entries(body: bytes) -> tuple[str, list[Entry]]:
     """('urlset' or 'sitemapindex', entries with lastmod) via Scrapy's Sitemap parser.
 
@@ -159,9 +159,9 @@ def sitemap_entries(body: bytes) -> tuple[str, list[Entry]]:
     return sitemap.type, entries
 
 
-# --- Listing pages and site search -------------------------------------------------------------------
+# --- Listing pages and site search ----------------------------------------------------------------
 def next_page_links(soup: BeautifulSoup, base_url: str) -> list[str]:
-    """Links to the next page of a listing: rel=next, "Selanjutnya"/"Berikutnya", /page/N/, ?page=N."""
+    """Links to a listing's next pages: rel=next, "Selanjutnya", "Berikutnya", /page/N/, ?page=N."""
     links = [link["href"] for link in soup.find_all(["link", "a"], rel="next", href=True)]
     for a in soup.find_all("a", href=True):
         text = a.get_text(" ", strip=True)

@@ -1,7 +1,8 @@
-"""HTML to article fields (title, date, author, section, language, canonical URL, clean text); pure."""
+"""HTML to article fields: title, date, author, section, language, canonical URL, clean text."""
 
 from __future__ import annotations
 
+import codecs
 import json
 import logging
 import re
@@ -41,6 +42,10 @@ MIN_TEXT_CHARS = 250
 LISTING_MIN_HEADLINES = 4
 LISTING_MIN_HEADING_LINKS = 2
 HEADLINE_MIN_CHARS = 25
+# Charset labels servers often get wrong, as Python codec names (see decode_page).
+LABELS_OFTEN_WRONG = ("utf-8", "latin-1", "iso8859-1", "cp1252", "ascii")
+# " | Site name" or " - Site name" at the end of a <title>.
+TITLE_SITE_SUFFIX = re.compile(r"\s+[|\-–—]\s+[^|\-–—]+$")
 
 
 @dataclass
@@ -64,8 +69,35 @@ class ArticleFields:
         return asdict(self)
 
 
+def decode_page(body: bytes, declared: str | None) -> str:
+    """The page's text when its declared charset may be wrong (Scrapy trusts the label).
+
+    Servers label UTF-8 pages ISO-8859-1 and windows-1252 pages UTF-8. Bytes that decode as
+    UTF-8 are UTF-8 (cp1252 text almost never forms valid multi-byte sequences); bytes that
+    do not are taken as windows-1252. Other labels (gbk, shift_jis ...) are trusted.
+
+    Args:
+        body: the raw response body.
+        declared: the encoding Scrapy settled on (header, meta tag or detection).
+
+    Returns:
+        The decoded page.
+    """
+    try:
+        name = codecs.lookup(declared).name if declared else "cp1252"
+    except LookupError:
+        name = "cp1252"
+    if name not in LABELS_OFTEN_WRONG:
+        return body.decode(name, errors="replace")
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        # latin-1's 0x80-0x9F are control codes no page means; cp1252 has quotes and dashes there
+        return body.decode("cp1252", errors="replace")
+
+
 def prune_boilerplate(soup: BeautifulSoup) -> BeautifulSoup:
-    """Remove theme furniture in place: trafilatura alone lets comment forms and 'Baca Juga' through."""
+    """Remove theme furniture in place: trafilatura alone lets comment forms, 'Baca Juga' in."""
     for tag in soup(BOILERPLATE_TAGS):
         tag.decompose()
     for tag in soup.find_all(True):
@@ -118,6 +150,17 @@ def _meta(soup: BeautifulSoup, *keys: str) -> str | None:
     return None
 
 
+def _page_title(soup: BeautifulSoup) -> str | None:
+    """The headline without markup for it: the <h1> that <title> repeats, else <title> minus
+    the site name ("Judul | Kantor Imigrasi Mataram")."""
+    title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    for h in soup.find_all(["h1", "h2"]):
+        text = h.get_text(" ", strip=True)
+        if len(text) >= HEADLINE_MIN_CHARS and title.startswith(text):
+            return text
+    return TITLE_SITE_SUFFIX.sub("", title).strip() or None
+
+
 def _text(doc_text: str | None, title: str | None) -> str:
     """trafilatura's lines as paragraphs separated by blank lines, minus a repeated headline."""
     lines = [ln.strip() for ln in (doc_text or "").splitlines() if ln.strip()]
@@ -144,9 +187,10 @@ def extract_article(html: str, url: str, reference: datetime | None = None) -> A
     canonical = soup.find("link", rel="canonical")
     canonical_url = (canonical.get("href") if canonical else None) or _meta(soup, "og:url")
     title = (ld0.get("headline") or _meta(soup, "og:title", "twitter:title")
-             or (soup.title.get_text(strip=True) if soup.title else None))
+             or _page_title(soup))
     published_raw = (ld0.get("datePublished") or _meta(
-        soup, "article:published_time", "pubdate", "publishdate", "date", "dc.date", "DC.date.issued"))
+        soup, "article:published_time", "pubdate", "publishdate", "date", "dc.date",
+        "DC.date.issued"))
     time_tag = soup.find("time")
     if not published_raw and time_tag:
         published_raw = time_tag.get("datetime") or time_tag.get_text(" ", strip=True)

@@ -1,4 +1,4 @@
-"""immigration_relevance: how much an article is about immigration, from weighted Indonesian terms."""
+"""immigration_relevance: how much an article is about immigration, from weighted terms."""
 
 from __future__ import annotations
 

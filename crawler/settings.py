@@ -62,6 +62,7 @@ DOWNLOADER_MIDDLEWARES = {
 HTTPCACHE_ENABLED = True
 HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
 HTTPCACHE_DIR = str(setting("httpcache"))
+HTTPCACHE_STORAGE = "crawler.httpcache.AtomicFilesystemCacheStorage"
 
 ITEM_PIPELINES = {
     "pipelines.dedupe.DuplicateArticlePipeline": 100,

@@ -14,7 +14,8 @@ from crawler.aggregators import APIS
 SOURCE_KEYS = {
     "name": "Display name of the outlet (required).",
     "start_urls": "Homepage or section URLs the crawl starts from (required).",
-    "url_prefix": "Only URLs starting with this prefix belong to the source (default: the start URLs' hosts).",
+    "url_prefix": "Only URLs starting with this prefix belong to the source "
+                  "(default: the start URLs' hosts).",
     "slug": "Stable identifier (default: the name, lowercased, hyphenated).",
     "kind": "What the source is: outlet, office, aggregator (default outlet).",
     "region": "Province or region the outlet covers, free text.",

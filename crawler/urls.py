@@ -9,7 +9,8 @@ from urllib.parse import urlsplit, urlunsplit
 from w3lib.url import canonicalize_url, url_query_cleaner
 
 # Query parameters that never change the article, only who shared it.
-TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|_ga|ref|amp)$", re.I)
+TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|_ga|ref|amp)$",
+                             re.I)
 # AMP variants news CMSs use: /amp/ path segment, trailing /amp, .amp suffix.
 AMP_PATH = re.compile(r"(/amp(?=/|$)|\.amp(?=$|\.html?$))")
 

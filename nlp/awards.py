@@ -9,52 +9,61 @@ from typing import NamedTuple
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from nlp.award_givers import EXPLICIT, explicit_after, find_giver, giver_end, head_at, inner_dan
 from nlp.numbers import parse_rank
 from nlp.schema import Award, Evidence
 from nlp.tokenview import TokenView, clean_text, token_view
 from nlp.vocabulary import load_vocabulary, match_phrase, phrase_index
 
 # --- constants --------------------------------------------------------------------------------
-VOCAB = load_vocabulary("awards", required=(
-    "trigger_noun", "self_named", "needs_giver", "trigger_rank", "receipt_verb", "give_verb",
-    "recipient_cue", "goal_cue", "enumeration", "demonstrative", "name_stop", "soft_stop",
-    "left_stop", "giver_head", "giver_inner", "giver_prep", "rank_joiner"))
+REQUIRED_LABELS = (
+    "trigger_noun self_named needs_giver trigger_rank receipt_verb give_verb "
+    "recipient_cue goal_cue enumeration demonstrative name_stop soft_stop left_stop "
+    "giver_prep rank_joiner weak_receipt_verb name_continuer plural_before "
+    "name_noise titled event rank_noun award_verb goal_barrier"
+).split()
+VOCAB = load_vocabulary("awards", required=tuple(REQUIRED_LABELS))
 NOUN_INDEX = phrase_index(VOCAB["trigger_noun"])
 SELF_NAMED = frozenset(VOCAB["self_named"])
 NEEDS_GIVER = frozenset(VOCAB["needs_giver"])
+RANK_NOUNS = frozenset(VOCAB["rank_noun"])  # "juara", "peringkat": prizes by themselves
+AWARD_VERBS = frozenset(VOCAB["award_verb"])  # verbs used only for prizes ("dinobatkan")
+# A name made only of these ("piagam penghargaan") says nothing about which award it was.
+GENERIC_WORDS = frozenset({"penghargaan", "piagam", "piala", "trofi", "plakat", "sertifikat"})
+ABSORBED_AFTER = frozenset({"sebagai", "atas", "kategori"})  # a rank that describes an award
+TITLED = frozenset(VOCAB["titled"])  # English-style names: "Public Service Award"
+EVENTS = frozenset(VOCAB["event"])  # "... pada ajang X": the contest that gave the rank
 RANK_TRIGGERS = frozenset(VOCAB["trigger_rank"])
 TRIGGER_FIRST = frozenset(NOUN_INDEX) | RANK_TRIGGERS  # a cheap test before phrase matching
 RECEIPT_VERBS = frozenset(VOCAB["receipt_verb"])
 GIVE_VERBS = frozenset(VOCAB["give_verb"])
+# "menduduki peringkat 2" is a result only when an immigration unit is the one ranked
+WEAK_RECEIPT_VERBS = frozenset(VOCAB["weak_receipt_verb"])
 RECIPIENT_CUES = frozenset(VOCAB["recipient_cue"])
 GOAL_CUES = frozenset(VOCAB["goal_cue"])
+# "berharap meraih WBBM setelah meraih WBK pada 2022": the hope does not reach past "setelah"
+GOAL_BARRIERS = frozenset(VOCAB["goal_barrier"])
 ENUMERATION = frozenset(VOCAB["enumeration"])
 DEMONSTRATIVES = frozenset(VOCAB["demonstrative"])
 NAME_STOPS = frozenset(VOCAB["name_stop"])
 SOFT_STOPS = frozenset(VOCAB["soft_stop"])
 LEFT_STOPS = frozenset(VOCAB["left_stop"])
-GIVER_INDEX = phrase_index(VOCAB["giver_head"])
-GIVER_INNER = frozenset(VOCAB["giver_inner"])
 GIVER_PREPS = frozenset(VOCAB["giver_prep"])
 RANK_JOINERS = frozenset(VOCAB["rank_joiner"])
+# "... sebagai Unit Pelayanan Publik dengan Kategori Pelayanan Prima": the name goes on
+NAME_CONTINUERS = frozenset(VOCAB["name_continuer"])
+VERBS = RECEIPT_VERBS | GIVE_VERBS | WEAK_RECEIPT_VERBS  # a verb after the trigger ends the name
 
 # An award counted in a plural ("tiga penghargaan", "sejumlah penghargaan") is not one award.
-PLURAL_BEFORE = frozenset({"beberapa", "sejumlah", "berbagai", "banyak", "sederet", "deretan",
-                           "rentetan", "segudang", "ketiga", "kedua", "keempat", "kelima",
-                           "para", "semua", "seluruh", "dua", "tiga", "empat", "lima"})
+PLURAL_BEFORE = frozenset(VOCAB["plural_before"])
 QUOTES = frozenset({'"', "“", "”", "‘", "’", "'"})
 OPEN_BRACKETS, CLOSE_BRACKETS = frozenset({"(", "["}), frozenset({")", "]"})
-MAX_NAME = 22  # tokens in one award name ("penghargaan sebagai Satuan Kerja ... Tahun Anggaran 2023")
+MAX_NAME = 22  # tokens in one name ("penghargaan sebagai Satuan Kerja ... Tahun Anggaran 2023")
 MAX_LEFT = 10  # tokens before "terbaik" that name the category
-MAX_GIVER = 5  # tokens in a giver ("Ombudsman RI Perwakilan Provinsi Banten")
-GIVER_LOOKBACK = 3  # earlier sentences searched for the giver of an award
 ENUM_LOOKBACK = 2  # "... menerima tiga penghargaan. Yaitu ...": a list continuing a receipt
 MERGE_OVERLAP = 0.5  # token overlap at which two mentions are the same award
 YEAR = re.compile(r"^(19[5-9]\d|20\d\d)$")
-NAME_NOISE = frozenset({"penghargaan", "predikat", "dan", "di", "dari", "atas", "yang", "untuk",
-                        "kategori", "sebagai", "dengan"})
-# Giver found: 3 = "oleh/dari X" or "apresiasi Bupati X", 2 = same sentence, 1 = earlier sentence.
-EXPLICIT, SAME_SENTENCE, EARLIER = 3, 2, 1
+NAME_NOISE = frozenset(VOCAB["name_noise"])  # words that do not tell two awards apart
 
 
 class _Sent(NamedTuple):
@@ -92,12 +101,15 @@ class AwardFinder:
         tv = token_view(doc)
         words = tv.words
         sents = [_Sent(a, b) for a, b in tv.sents]
-        receipt = [self._receipt(tv, words, s) for s in sents]
-        firsts = [any(w in TRIGGER_FIRST for w in words[s.start : s.end]) for s in sents]
-        triggered = [f and any(self._trigger_at(words, k) for k in range(s.start, s.end))
-                     for f, s in zip(firsts, sents)]
+        firsts = [not TRIGGER_FIRST.isdisjoint(words[s.start : s.end]) for s in sents]
+        triggered = [
+            f and any(self._trigger_at(words, k) for k in range(s.start, s.end))
+            for f, s in zip(firsts, sents, strict=True)
+        ]
+        # only sentences with an award word can report one, or start a list that does
+        receipt = [t and self._receipt(tv, words, s) for t, s in zip(triggered, sents, strict=True)]
         candidates: list[_Candidate] = []
-        for si, sent in enumerate(sents):
+        for si in range(len(sents)):
             if not triggered[si]:
                 continue
             if not receipt[si] and not self._continues(words, sents, si, receipt, triggered):
@@ -118,10 +130,12 @@ class AwardFinder:
             w = words[k]
             if w in RECEIPT_VERBS:
                 return True
+            if w in WEAK_RECEIPT_VERBS and any(x in RECIPIENT_CUES for x in words[sent.start : k]):
+                return True
             if w in GIVE_VERBS:
                 window = words[k + 1 : min(sent.end, k + 12)]
                 if "kepada" in window or "bagi" in window:
-                    after = window[window.index("kepada" if "kepada" in window else "bagi"):]
+                    after = window[window.index("kepada" if "kepada" in window else "bagi") :]
                     if any(x in RECIPIENT_CUES for x in after[:7]):
                         return True
         return False
@@ -149,6 +163,10 @@ class AwardFinder:
                 continue
             if words[k] in RANK_TRIGGERS:
                 span = self._rank_name(tv, words, sent, k)
+                if span is not None and not self._ranked(tv, sent, span[0], span[1]):
+                    span = None
+                elif span is not None and found and words[span[0] - 1] in ABSORBED_AFTER:
+                    span = None  # "Piagam Penghargaan dari X sebagai mitra terbaik": one award
             else:
                 span = self._noun_name(tv, words, sent, k, length)
             if span is None:
@@ -162,10 +180,22 @@ class AwardFinder:
             k = max(end, k + length)
         return found
 
+    def _ranked(self, tv: TokenView, sent: _Sent, start: int, end: int) -> bool:
+        """A bare "X terbaik" is an award only with a rank, an award noun or an award verb.
+
+        "masyarakat mendapatkan pelayanan terbaik" describes service, not a prize.
+        """
+        words = tv.words
+        if _rank(tv, words, start, end) is not None or words[start] in RANK_NOUNS:
+            return True
+        if any(match_phrase(NOUN_INDEX, words, k) for k in range(sent.start, sent.end)):
+            return True
+        return not AWARD_VERBS.isdisjoint(words[max(sent.start, start - 3) : start])
+
     def _goal(self, tv, words, sent, k) -> bool:
         """A goal or hope in the same clause before the trigger ("berkomitmen ... meraih WBBM")."""
         j = k - 1
-        while j >= sent.start and words[j] not in (",", ";", ":"):
+        while j >= sent.start and words[j] not in GOAL_BARRIERS:
             if words[j] in GOAL_CUES:
                 return True
             j -= 1
@@ -177,6 +207,9 @@ class AwardFinder:
 
     def _noun_name(self, tv, words, sent, t, length):
         """ "penghargaan kepatuhan standar pelayanan publik", "predikat “Sangat Baik”"."""
+        if words[t] in TITLED:  # "Immigration Award 2023": the name stands before the word
+            while t > sent.start and tv.title[t - 1] and words[t - 1] not in VERBS:
+                t -= 1
         self_named = " ".join(words[t : t + length]) in SELF_NAMED
         content = self_named
         giver = None
@@ -184,10 +217,10 @@ class AwardFinder:
         if words[t] in NEEDS_GIVER:
             if k < sent.end and words[k] in GIVER_PREPS:  # "apresiasi dari Bupati X"
                 k += 1
-            g = match_phrase(GIVER_INDEX, words, k)
+            g = head_at(words, k)
             if not g:
                 return None  # "apresiasi" without an official after it is praise, not an award
-            g_end = _giver_end(tv, words, k, g, sent.end)
+            g_end = giver_end(tv, k, g, sent.end)
             giver = (k, g_end)
             k, content = g_end, True
         while k < sent.end and k - t < MAX_NAME:
@@ -217,11 +250,19 @@ class AwardFinder:
                 break
             if w in DEMONSTRATIVES:
                 return None  # "penghargaan tersebut": a mention of an award named elsewhere
-            if w in GIVER_PREPS and match_phrase(GIVER_INDEX, words, k + 1):
+            if explicit_after(tv, k):
                 break
-            if w in NAME_STOPS and not (w == "dan" and _inner_dan(tv, k)):
+            if w in NAME_STOPS and not (w == "dan" and inner_dan(tv, k)):
                 break
-            if w in SOFT_STOPS and content and not self._trigger_at(words, k + 1):
+            if w in VERBS:
+                break
+            if (
+                w in SOFT_STOPS
+                and content
+                and not self._trigger_at(words, k + 1)
+                and not (k + 1 < sent.end and words[k + 1] in NAME_CONTINUERS)
+                and not _rank_ahead(tv, k + 1, sent.end)
+            ):
                 break
             if w not in SOFT_STOPS:
                 content = True
@@ -229,12 +270,8 @@ class AwardFinder:
         while k > t + length and (words[k - 1] in SOFT_STOPS or words[k - 1] == "dan"):
             k -= 1
         if not content:
-            return (t, k, giver) if self._explicit_giver(words, k) else None
+            return (t, k, giver) if explicit_after(tv, k) else None
         return t, k, giver
-
-    def _explicit_giver(self, words, k) -> bool:
-        return k < len(words) and words[k] in GIVER_PREPS and bool(
-            match_phrase(GIVER_INDEX, words, k + 1))
 
     def _rank_name(self, tv, words, sent, t):
         """ "Tindak Pidana Keimigrasian (TPK) terbaik III", "peringkat tiga pengelola keuangan"."""
@@ -247,8 +284,14 @@ class AwardFinder:
                 depth = max(0, depth - 1)
             elif tv.space[j] and not tv.paragraph(j):
                 pass
-            elif not depth and (tv.punct[j] or tv.space[j] or w in LEFT_STOPS
-                                or w in RECEIPT_VERBS or w in DEMONSTRATIVES):
+            elif not depth and (
+                tv.punct[j]
+                or tv.space[j]
+                or w in LEFT_STOPS
+                or w in RECEIPT_VERBS
+                or w in WEAK_RECEIPT_VERBS
+                or w in DEMONSTRATIVES
+            ):
                 break
             j -= 1
         start = j + 1
@@ -266,6 +309,9 @@ class AwardFinder:
                 if depth:
                     k += 1
                     continue
+                if w in ("pada", "dalam") and k + 1 < sent.end and words[k + 1] in EVENTS:
+                    k += 2  # "juara umum pada ajang Immigration Award 2023"
+                    continue
                 if tv.punct[k] or tv.space[k] or w in NAME_STOPS or w in DEMONSTRATIVES:
                     break
                 if w in GIVER_PREPS:
@@ -280,37 +326,35 @@ class AwardFinder:
     def _candidate(self, tv, words, sents, si, start, end, giver_span, trigger, triggered):
         sent = sents[si]
         name = " ".join(clean_text(tv.span_text(start, end)).split()).rstrip(".,;:")
-        giver, giver_rank = None, 0
         if giver_span is not None:
             giver, giver_rank = tv.span_text(giver_span[0], giver_span[1]), EXPLICIT
         else:
-            g = _giver_after(tv, words, end, sent.end)
-            if g is not None:
-                giver, giver_rank = g, EXPLICIT
-            else:
-                g = _giver_in(tv, words, sent.start, sent.end, exclude=range(start, end))
-                if g is not None:
-                    giver, giver_rank = g, SAME_SENTENCE
-                else:
-                    for p in range(si - 1, max(-1, si - 1 - GIVER_LOOKBACK), -1):
-                        if triggered[p] or _assessment(words, sents[p]):
-                            g = _giver_in(tv, words, sents[p].start, sents[p].end)
-                            if g is not None:
-                                giver, giver_rank = g, EARLIER
-                                break
+            giver, giver_rank = find_giver(tv, si, range(start, end), triggered)
         tokens = frozenset(_fold_tokens(name)) - NAME_NOISE
         quoted = _quoted(name)
         return _Candidate(
-            name=name, tokens=tokens, quoted=quoted, rank=_rank(tv, words, start, end),
-            giver=" ".join(giver.split()) if giver else None, giver_rank=giver_rank,
-            year=_year(words, start, end, sent), evidence=tv.evidence(trigger),
-            generic=end - start <= 1 or tokens <= {"penghargaan", "piagam", "piala"})
+            name=name,
+            tokens=tokens,
+            quoted=quoted,
+            rank=_rank(tv, words, start, end),
+            giver=" ".join(giver.split()) if giver else None,
+            giver_rank=giver_rank,
+            year=_year(words, start, end, sent),
+            evidence=tv.evidence(trigger),
+            generic=tokens <= GENERIC_WORDS,
+        )
 
 
-def _inner_dan(tv: TokenView, k: int) -> bool:
-    """ "Bersih dan Melayani", "Hukum dan HAM": a capitalised "dan" phrase inside one name."""
-    return 0 < k < len(tv.words) - 1 and tv.title[k - 1] and (tv.title[k + 1]
-                                                               or tv.upper[k + 1])
+def _rank_ahead(tv: TokenView, k: int, end: int) -> bool:
+    """ "... sebagai Satker dengan Kinerja Pelayanan Terbaik": a rank word ends this phrase."""
+    words = tv.words
+    while k < end and not tv.punct[k] and words[k] not in NAME_STOPS and words[k] not in VERBS:
+        if words[k] in RANK_TRIGGERS:
+            return True
+        if words[k] in SOFT_STOPS:
+            return False
+        k += 1
+    return False
 
 
 def _skip_rank(words: list[str], k: int, end: int) -> int:
@@ -350,68 +394,20 @@ def _rank(tv: TokenView, words: list[str], start: int, end: int) -> int | None:
     return None
 
 
-def _giver_end(tv: TokenView, words: list[str], g: int, length: int, limit: int) -> int:
-    """End of a giver that starts with a head word: "Ombudsman RI Perwakilan Provinsi Banten"."""
-    k = g + length
-    while k < limit and k - g < MAX_GIVER:
-        w = words[k]
-        if tv.punct[k] or tv.space[k]:
-            break
-        if w in GIVER_INNER and w != "dan":
-            k += 1
-        elif w == "dan" and _inner_dan(tv, k):
-            k += 1
-        elif (tv.title[k] or tv.upper[k]) and w not in NAME_STOPS and w not in SOFT_STOPS:
-            k += 1
-        else:
-            break
-    while k > g + length and words[k - 1] == "dan":
-        k -= 1
-    return k
-
-
-def _giver_after(tv: TokenView, words: list[str], k: int, limit: int) -> str | None:
-    """ "... oleh Ombudsman Republik Indonesia", "... yang diberikan oleh Bupati X"."""
-    j = k
-    while j < limit and j - k < 3 and words[j] not in GIVER_PREPS and not tv.punct[j]:
-        j += 1
-    if j < limit and words[j] in GIVER_PREPS:
-        g = match_phrase(GIVER_INDEX, words, j + 1)
-        if g:
-            return tv.span_text(j + 1, _giver_end(tv, words, j + 1, g, limit))
-    return None
-
-
-def _giver_in(tv, words, start, end, exclude=range(0)) -> str | None:
-    """The first giver named anywhere in words[start:end]."""
-    for k in range(start, end):
-        if k in exclude:
-            continue
-        g = match_phrase(GIVER_INDEX, words, k)
-        if g and (tv.title[k] or tv.upper[k] or g > 1):
-            return tv.span_text(k, _giver_end(tv, words, k, g, end))
-    return None
-
-
-def _assessment(words: list[str], sent: _Sent) -> bool:
-    """A sentence about judging or handing over awards: where the giver is usually named."""
-    return any(w.startswith(("penilaian", "menilai", "dinilai", "penganugerahan", "menyerahkan",
-                             "memberikan", "hasil"))
-               for w in words[sent.start : sent.end])
-
-
 def _fold_tokens(text: str) -> list[str]:
     return re.sub(r"[^0-9a-z ]", " ", text.lower()).split()
 
 
 def _quoted(name: str) -> str | None:
-    """The quoted part of a predicate ("Sangat Baik"), which tells "Baik" and "Sangat Baik" apart."""
+    """The quoted part of a predicate: it tells "Baik" and "Sangat Baik" apart."""
     m = re.search(r"[\"“‘']([^\"”’']+)[\"”’']", name)
     return m.group(1).strip().lower() if m else None
 
 
 def _year(words: list[str], start: int, end: int, sent: _Sent) -> int | None:
-    for k in list(range(start, end)) + list(range(sent.start, sent.end)):
+    """The year in the name, else the nearest after it, else the nearest before it."""
+    after, before = range(start, sent.end), range(start - 1, sent.start - 1, -1)
+    for k in [*after, *before]:
         if YEAR.match(words[k]):
             return int(words[k])
     return None
@@ -428,7 +424,8 @@ def _same(a: _Candidate, b: _Candidate) -> bool:
         return a.generic or b.generic
     inter = len(a.tokens & b.tokens)
     return inter / len(a.tokens | b.tokens) >= MERGE_OVERLAP or inter == min(
-        len(a.tokens), len(b.tokens))
+        len(a.tokens), len(b.tokens)
+    )
 
 
 def _merge(candidates: list[_Candidate]) -> list[Award]:
@@ -449,6 +446,7 @@ def _merge(candidates: list[_Candidate]) -> list[Award]:
                 break
         else:
             kept.append(c)
-    return [Award(name=c.name, rank=c.rank, giver=c.giver, year=c.year,
-                  evidence=c.evidence)
-            for c in kept]
+    return [
+        Award(name=c.name, rank=c.rank, giver=c.giver, year=c.year, evidence=c.evidence)
+        for c in kept
+    ]

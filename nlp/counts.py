@@ -13,13 +13,38 @@ from nlp.tokenview import TokenView, clean_text, token_view
 from nlp.vocabulary import load_vocabulary, match_phrase, phrase_index
 
 # --- constants --------------------------------------------------------------------------------
-CATEGORIES = ("deportation", "arrest", "detention", "refusal_of_entry", "passport_issued",
-              "applicants_served", "permit_issued", "joint_operation", "other")
-UNIT_LABELS = {"unit_person": "person", "unit_document": "document", "unit_event": "event",
-               "unit_action": "action"}
-VOCAB = load_vocabulary("counts", required=(
-    *UNIT_LABELS, "noncount", "exclude_next", "exclude_prev", "vague_prev", "subset_next",
-    "count_verb", *(f"cat:{c}" for c in CATEGORIES if c != "other")))
+CATEGORIES = (
+    "deportation",
+    "arrest",
+    "detention",
+    "refusal_of_entry",
+    "passport_issued",
+    "applicants_served",
+    "permit_issued",
+    "joint_operation",
+    "other",
+)
+UNIT_LABELS = {
+    "unit_person": "person",
+    "unit_document": "document",
+    "unit_event": "event",
+    "unit_action": "action",
+}
+VOCAB = load_vocabulary(
+    "counts",
+    required=(
+        *UNIT_LABELS,
+        "noncount",
+        "exclude_next",
+        "exclude_prev",
+        "vague_prev",
+        "subset_next",
+        "count_verb",
+        "function_word",
+        "verb_prefix",
+        *(f"cat:{c}" for c in CATEGORIES if c != "other"),
+    ),
+)
 UNIT_CLASS = {p: cls for label, cls in UNIT_LABELS.items() for p in VOCAB[label]}
 UNIT_INDEX = phrase_index(list(UNIT_CLASS))
 NONCOUNT_INDEX = phrase_index(VOCAB["noncount"])
@@ -33,8 +58,15 @@ CATEGORY_INDEX = phrase_index(list(CATEGORY_OF))
 
 YEARS = range(1900, 2101)  # a bare four-digit number in this range is a year
 RANGE_WORDS = frozenset({"-", "sampai", "hingga", "s/d", "s.d.", "atau", "–"})
-ELLIPSIS_PREV = frozenset({"dan", ",", "sekira", "sekitar", "sebanyak", "serta", "lalu",
-                           "sedangkan", "kemudian"})
+BETWEEN = frozenset({"lainnya", "lagi"})  # words allowed between a number and its unit
+# "izin tinggal kunjungan sebanyak 1.313": the unit stands before these amount words
+AMOUNT_WORDS = frozenset({"sebanyak", "sejumlah", "berjumlah", "mencapai", "sebesar", "total", ":"})
+MAX_UNIT_BEFORE = 6  # tokens searched back from the amount word for the unit
+ELLIPSIS_PREV = frozenset(
+    {"dan", ",", "sekira", "sekitar", "sebanyak", "serta", "lalu", "sedangkan", "kemudian"}
+)
+FUNCTION_WORDS = frozenset(VOCAB["function_word"])
+VERB_PREFIXES = tuple(VOCAB["verb_prefix"])  # "di-", "ter-", "me-", "ber-": a verb follows
 OPENERS = frozenset({"(", "“", '"', "'", "‘", "["})
 CATEGORY_WINDOW = 12  # tokens either side searched for a category cue
 WHAT_RIGHT, WHAT_LEFT = 6, 5  # tokens of context kept in `what`
@@ -69,14 +101,15 @@ def make_counts(nlp: Language, name: str) -> CountFinder:
 
 
 class CountFinder:
-    """Finds numbers followed by a person, document or event noun, skipping dates, money and ranks."""
+    """Finds numbers followed by a person, document or event noun; skips dates, money, ranks."""
 
     def __call__(self, doc: Doc) -> Doc:
         tv = token_view(doc)
         words = tv.words
         found: list[_Found] = []
         vague: set[int] = set()
-        last_class: dict[int, str | None] = {}  # sentence start -> unit class of its last count
+        # sentence start -> unit class of its last count; None after "enam satker" and the like
+        last_class: dict[int, str | None] = {}
         for sent_start, sent_end in tv.sents:
             i = sent_start
             while i < sent_end:
@@ -104,8 +137,15 @@ class CountFinder:
         if _vague(words, i, sent_start):
             vague.add(value)
             return None
-        if j < len(words) and words[j] in RANGE_WORDS and j + 1 < len(words) \
-                and starts_number(words[j + 1]):
+        j = skip_spelled_out(words, j, value)
+        if j < len(words) and words[j] in BETWEEN and unit_at(words, j + 1):
+            j += 1  # "dua lainnya warga negara Bangladesh"
+        if (
+            j < len(words)
+            and words[j] in RANGE_WORDS
+            and j + 1 < len(words)
+            and starts_number(words[j + 1])
+        ):
             return None  # "lima sampai sepuluh tahun": only the range's end carries the unit
         unit = unit_at(words, j)
         if unit is not None:
@@ -127,17 +167,24 @@ class CountFinder:
             return None
         prev = words[i - 1] if i > sent_start else ""
         earlier = last_class.get(sent_start, "")
+        if prev in AMOUNT_WORDS:
+            before = _unit_before(tv, i - 1, sent_start)
+            if before is not None:
+                last_class[sent_start] = before[2]
+                return _Found(value, i, before[0], before[1], before[2])
         keep = False
         if match_phrase(SUBSET_INDEX, words, j):
             keep = earlier is not None  # "17 diantaranya", unless the whole was offices
         elif j + 1 < len(words) and words[j] == "dari" and (j + 1) in tv.country_starts:
             keep = True  # "satu dari Kanada"
-        elif prev in COUNT_VERBS:
+        elif prev in COUNT_VERBS and _clause_goes_on(tv, j):
             keep = True  # "menangani 1.257 di Community House"
-        elif prev in ELLIPSIS_PREV and earlier:
+        elif prev in ELLIPSIS_PREV and earlier and _clause_goes_on(tv, j):
             keep = True  # "2 WNA dideportasi karena ... dan 4 karena ..."
         if not keep:
             return None
+        # The unit stays null: annotators leave it so for "17 di antaranya" (GOLD.md), and
+        # copying the whole's noun would merge it with a same-valued count ("4 WNA Yaman").
         return _Found(value, i, j, j, None)
 
     def _to_counts(self, tv: TokenView, found: list[_Found]) -> list[Count]:
@@ -158,8 +205,13 @@ class CountFinder:
                     by_key[key].category = category
                 continue
             unit = clean_text(tv.span_text(f.unit_start, f.unit_end)) or None
-            count = Count(value=f.value, unit=unit, what=_what(tv, f), category=category,
-                          evidence=tv.evidence(f.start))
+            count = Count(
+                value=f.value,
+                unit=unit,
+                what=_what(tv, f),
+                category=category,
+                evidence=tv.evidence(f.start),
+            )
             by_key[key] = count
             counts.append(count)
         return counts
@@ -188,6 +240,48 @@ def _excluded(tv: TokenView, i: int, j: int) -> bool:
         if not tv.ws[j - 1] and nxt == "." and j + 1 < n and words[j + 1][:1].isdigit():
             return True
     return False
+
+
+def _clause_goes_on(tv: TokenView, j: int) -> bool:
+    """After a bare number: punctuation, a function word or a verb, not an unknown noun.
+
+    "dan 4 karena ...", "sekira 202 terindikasi ..." go on; "100 kuota" names another thing.
+    """
+    if j >= len(tv.words) or tv.punct[j] or tv.space[j]:
+        return True
+    w = tv.words[j]
+    return w in FUNCTION_WORDS or (len(w) > 4 and w.startswith(VERB_PREFIXES))
+
+
+def _unit_before(tv: TokenView, k: int, sent_start: int) -> tuple[int, int, str] | None:
+    """The unit noun in the clause before words[k]: "paspor yang diterbitkan sebanyak"."""
+    words = tv.words
+    for p in range(k - 1, max(sent_start, k - MAX_UNIT_BEFORE) - 1, -1):
+        if tv.punct[p] or starts_number(words[p]) or match_phrase(NONCOUNT_INDEX, words, p):
+            return None
+        unit = unit_at(words, p)
+        if unit is not None:
+            # prefer a longer unit that ends here: "pemohon paspor", not "paspor"
+            for q in range(p - 1, max(sent_start, p - 3) - 1, -1):
+                longer = unit_at(words, q)
+                if longer is not None and q + longer[0] > p:
+                    p, unit = q, longer
+            return p, p + unit[0], unit[1]
+    return None
+
+
+def skip_spelled_out(words: list[str], j: int, value: int) -> int:
+    """Index after "(dua)" in the formal "2 (dua) orang", where the words repeat the digits."""
+    if j + 2 < len(words) and words[j] == "(" and starts_number(words[j + 1]):
+        parsed = parse_at(words, j + 1)
+        if (
+            parsed is not None
+            and parsed[0] == value
+            and parsed[1] < len(words)
+            and words[parsed[1]] == ")"
+        ):
+            return parsed[1] + 1
+    return j
 
 
 def _vague(words: list[str], i: int, sent_start: int) -> bool:
@@ -233,6 +327,8 @@ def _clause(tv: TokenView, start: int, stop: int, step: int, limit: int) -> list
 def _what(tv: TokenView, f: _Found) -> str:
     """A short description in the article's words: the unit and the clause around it."""
     sent_start, sent_end = tv.sents[tv.sent_of[f.start]]
+    if f.unit_start < f.start:  # "izin tinggal kunjungan sebanyak 1.313"
+        return " ".join(clean_text(tv.span_text(f.unit_start, f.start + 1)).split())
     right = _clause(tv, f.unit_end, sent_end, 1, WHAT_RIGHT)
     if f.unit_end > f.unit_start and len(right) >= 2:
         start, end = f.unit_start, right[-1] + 1

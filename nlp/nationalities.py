@@ -1,4 +1,4 @@
-"""The pantau_nationalities component: countries whose citizens a story concerns, as ISO 3166 codes."""
+"""The pantau_nationalities component: countries whose citizens a story concerns (ISO 3166)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from spacy.util import filter_spans
 from nlp.numbers import parse_at, starts_number
 from nlp.schema import Nationality
 from nlp.tokenview import TokenView, token_view
-from nlp.vocabulary import DATA_DIR, load_vocabulary
+from nlp.vocabulary import DATA_DIR, load_vocabulary, match_phrase, phrase_index
 
 # --- constants --------------------------------------------------------------------------------
 TABLE_PATH = DATA_DIR / "nationalities.csv"
@@ -27,28 +27,32 @@ HOME_COUNTRY = "ID"  # Indonesia is never a nationality in Pantau (GOLD.md)
 FUZZY_CUTOFF = 88
 FUZZY_MIN_CHARS = 5
 MAX_CUE_STEPS = 4  # fillers allowed between a cue and the country: "WNA asal negara X"
-MAX_CHAIN_GAP = 8  # tokens allowed between two listed countries: ", Thailand (masing-masing 4 orang),"
+MAX_CHAIN_GAP = 8  # tokens between listed countries: ", Thailand (masing-masing 4 orang),"
 MAX_FOLLOW = 6  # "RRT menjadi negara yang warga negaranya ..."
+MAX_LEFT_COUNT = 8  # "2 (dua) orang WNA asal Tiongkok": tokens from a count to the name
 # Babel decorations that are not part of a name as written in news: "Myanmar (Burma)".
 BABEL_NOISE = re.compile(r"\s*\(.*?\)|\s+DAK\s+.*$")
-STRONG_FILLERS = frozenset({"asal", "berasal", "berkewarganegaraan", "kewarganegaraan",
-                            "berkebangsaan", "kebangsaan"})
-# Two-letter abbreviations ("AS") are also suspects' initials, so they need a citizenship word.
-ABBR_CUES = frozenset({"warga", "wna", "wn", "asal", "negara", "berkewarganegaraan",
-                       "kewarganegaraan", "berkebangsaan", "kebangsaan"})
 LIST_OPENERS = frozenset({"(", "["})
 LIST_CLOSERS = frozenset({")", "]"})
 
-VOCAB = load_vocabulary("nationalities", required=(
-    "person_cue", "strong_cue", "filler", "connector", "place_cue", "list_cue", "follow_cue",
-    "count_skip"))
+REQUIRED_LABELS = (
+    "person_cue strong_cue filler connector place_cue list_cue follow_cue count_skip "
+    "home_cue abbr_cue"
+).split()
+VOCAB = load_vocabulary("nationalities", required=tuple(REQUIRED_LABELS))
 PERSON_CUES = frozenset(VOCAB["person_cue"])
+STRONG_FILLERS = frozenset(VOCAB["strong_cue"])  # "asal", "berkewarganegaraan": enough alone
 FILLERS = frozenset(VOCAB["filler"])
 CONNECTORS = frozenset(VOCAB["connector"])
 PLACE_CUES = frozenset(VOCAB["place_cue"])
 LIST_CUES = frozenset(VOCAB["list_cue"])
-FOLLOW_CUES = frozenset(VOCAB["follow_cue"])
+FOLLOW_INDEX = phrase_index(VOCAB["follow_cue"])  # "RRT menjadi negara yang warganya ..."
+# Two-letter abbreviations ("AS") are also suspects' initials, so they need a citizenship word.
+ABBR_CUES = frozenset(VOCAB["abbr_cue"])
 COUNT_SKIP = frozenset(VOCAB["count_skip"])
+# In a sentence about Indonesians abroad ("PMI dideportasi dari Malaysia"), "dari X" is a place.
+HOME_CUES = frozenset(VOCAB["home_cue"])
+FUZZY_CUES = STRONG_FILLERS | {"wna", "warga"}  # a misspelled country may follow these
 
 
 @lru_cache(maxsize=1)
@@ -137,7 +141,8 @@ class NationalityFinder:
         tv = token_view(doc)
         mentions = self._find(doc, tv)
         tv.country_starts = {m.start: m.code for m in mentions}
-        self._decide(tv, mentions)
+        if mentions:
+            self._decide(tv, mentions)
         doc._.pantau_nationalities = self._collect(tv, mentions)
         return doc
 
@@ -147,14 +152,16 @@ class NationalityFinder:
         spans = [Span(doc, s, e, label=strings[m]) for m, s, e in self.matcher(doc)]
         abbr = {(s, e) for _, s, e in self.abbr_matcher(doc)}
         spans += [Span(doc, s, e, label=strings[m]) for m, s, e in self.abbr_matcher(doc)]
-        mentions = [Mention(sp.start, sp.end, sp.label_, abbreviation=(sp.start, sp.end) in abbr)
-                    for sp in filter_spans(spans)]
+        mentions = [
+            Mention(sp.start, sp.end, sp.label_, abbreviation=(sp.start, sp.end) in abbr)
+            for sp in filter_spans(spans)
+        ]
         mentions += self._fuzzy(tv, mentions)
         mentions.sort(key=lambda m: m.start)
         return mentions
 
     def _fuzzy(self, tv: TokenView, mentions: list[Mention]) -> list[Mention]:
-        """Misspelled names next to a listed country or a citizenship cue ("Banglades", "Partai Gading")."""
+        """Misspelled names after a listed country or a citizenship cue ("Banglades")."""
         words, n = tv.words, len(tv.words)
         taken = {i for m in mentions for i in range(m.start, m.end)}
         candidates = set()
@@ -164,9 +171,7 @@ class NationalityFinder:
                 k += 1
             if k > m.end:
                 candidates.add(k)
-        for i, w in enumerate(words):
-            if w in STRONG_FILLERS or w in ("wna", "warga"):
-                candidates.add(i + 1)
+        candidates.update(i + 1 for i, w in enumerate(words) if w in FUZZY_CUES)
         found = []
         for k in sorted(candidates):
             if k >= n or k in taken or not tv.title[k]:
@@ -177,8 +182,9 @@ class NationalityFinder:
                 text = tv.span_text(k, k + length).lower()
                 if len(text) < FUZZY_MIN_CHARS:
                     continue
-                best = process.extractOne(text, self.choices, scorer=fuzz.ratio,
-                                          score_cutoff=self.fuzzy_cutoff)
+                best = process.extractOne(
+                    text, self.choices, scorer=fuzz.ratio, score_cutoff=self.fuzzy_cutoff
+                )
                 if best and best[0][0] == text[0]:
                     found.append(Mention(k, k + length, self.names[best[0]]))
                     taken.update(range(k, k + length))
@@ -188,6 +194,7 @@ class NationalityFinder:
     # --- deciding -----------------------------------------------------------------------------
     def _decide(self, tv: TokenView, mentions: list[Mention]) -> None:
         words, sent_of = tv.words, tv.sent_of
+        home = [not HOME_CUES.isdisjoint(words[a:b]) for a, b in tv.sents]
         for m in mentions:
             left = self._left_cue(words, m)
             right = self._right_count(words, m)
@@ -195,19 +202,22 @@ class NationalityFinder:
                 m.count, m.each = right
             if left or right is not None or self._follow_cue(words, m):
                 m.positive = True
-            elif m.start > 0 and words[m.start - 1] in PLACE_CUES:
+            elif m.start > 0 and (
+                words[m.start - 1] in PLACE_CUES
+                or (words[m.start - 1] == "dari" and home[sent_of[m.start]])
+            ):
                 m.blocked = True
             if m.count is None:
                 m.count = _left_count(words, m)
                 m.left = m.count is not None
-        sent_cues = {n: any(w in LIST_CUES for w in words[a:b]) for n, (a, b) in enumerate(tv.sents)}
+        sent_cues = [not LIST_CUES.isdisjoint(words[a:b]) for a, b in tv.sents]
         for chain in _chains(words, mentions):
             if chain[0].blocked:
                 continue
             size = len(chain)
             s = sent_of[chain[0].start]
-            cued = sent_cues.get(s, False) and size >= 2
-            cued = cued or (size >= 3 and sent_cues.get(s - 1, False))
+            cued = sent_cues[s] and size >= 2
+            cued = cued or (size >= 3 and s > 0 and sent_cues[s - 1])
             if cued or any(m.positive for m in chain):
                 for m in chain:
                     if not m.blocked:
@@ -253,12 +263,9 @@ class NationalityFinder:
         return parsed[0], each
 
     def _follow_cue(self, words: list[str], m: Mention) -> bool:
-        """ "RRT menjadi negara yang warga negaranya ...": the citizens are named after the country."""
-        window = words[m.end : m.end + MAX_FOLLOW]
-        for i, w in enumerate(window):
-            if w == "warganya" or (w == "negaranya" and i > 0 and window[i - 1] == "warga"):
-                return True
-        return False
+        """ "RRT menjadi negara yang warga negaranya ...": citizens named after the country."""
+        end = min(len(words), m.end + MAX_FOLLOW)
+        return any(match_phrase(FOLLOW_INDEX, words, k) for k in range(m.end, end))
 
     # --- output -------------------------------------------------------------------------------
     def _collect(self, tv: TokenView, mentions: list[Mention]) -> list[Nationality]:
@@ -268,15 +275,19 @@ class NationalityFinder:
                 continue
             nat = result.get(m.code)
             if nat is None:
-                result[m.code] = Nationality(code=m.code, name=tv.span_text(m.start, m.end),
-                                             count=m.count, evidence=tv.evidence(m.start))
+                result[m.code] = Nationality(
+                    code=m.code,
+                    name=tv.span_text(m.start, m.end),
+                    count=m.count,
+                    evidence=tv.evidence(m.start),
+                )
             elif nat.count is None and m.count is not None:
                 nat.count = m.count
         return list(result.values())
 
 
 def _chains(words: list[str], mentions: list[Mention]) -> list[list[Mention]]:
-    """Group listed countries: "Nigeria, RRT, Mesir dan Malaysia" (counts and brackets may sit between)."""
+    """Group listed countries: "Nigeria, RRT, Mesir dan Malaysia" (counts, brackets between)."""
     chains: list[list[Mention]] = []
     for m in mentions:
         if chains and _listed(words, chains[-1][-1].end, m.start):
@@ -308,21 +319,27 @@ def _listed(words: list[str], a: int, b: int) -> bool:
 
 def _left_count(words: list[str], m: Mention) -> int | None:
     """A count before the name: "11 warga Nigeria", "39 orang China", "19 orang dari China"."""
-    from nlp.counts import unit_at
+    from nlp.counts import BETWEEN, skip_spelled_out, unit_at
 
-    for k in range(max(0, m.start - 6), m.start):
+    for k in range(max(0, m.start - MAX_LEFT_COUNT), m.start):
         if not starts_number(words[k]):
             continue
         parsed = parse_at(words, k)
         if parsed is None:
             continue
         value, j = parsed
+        j = skip_spelled_out(words, j, value)
+        if j < m.start and words[j] in BETWEEN:
+            j += 1  # "dua lainnya warga negara Bangladesh"
         unit = unit_at(words, j)
         if unit is None or unit[1] != "person":
             continue
         j += unit[0]
-        while j < m.start and words[j] not in (".", ":") and (
-                words[j] in FILLERS or words[j] in PERSON_CUES):
+        while (
+            j < m.start
+            and words[j] not in (".", ":")
+            and (words[j] in FILLERS or words[j] in PERSON_CUES)
+        ):
             j += 1
         if j == m.start:
             return value
@@ -347,5 +364,7 @@ def _abbreviation_ok(words: list[str], m: Mention, mentions: list[Mention]) -> b
     k = m.start - 1
     if k >= 0 and words[k] in ABBR_CUES:
         return True
-    return any(o is not m and not o.abbreviation and o.positive and abs(o.start - m.start) <= 12
-               for o in mentions)
+    return any(
+        o is not m and not o.abbreviation and o.positive and abs(o.start - m.start) <= 12
+        for o in mentions
+    )

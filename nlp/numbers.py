@@ -5,18 +5,48 @@ from __future__ import annotations
 import re
 
 # --- vocabulary -------------------------------------------------------------------------------
-UNITS = {"nol": 0, "satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6,
-         "tujuh": 7, "delapan": 8, "sembilan": 9}
-# "se-" forms stand for "satu X"; "seorang"/"sebuah" are articles (GOLD.md) and are absent on purpose.
+UNITS = {
+    "nol": 0,
+    "satu": 1,
+    "dua": 2,
+    "tiga": 3,
+    "empat": 4,
+    "lima": 5,
+    "enam": 6,
+    "tujuh": 7,
+    "delapan": 8,
+    "sembilan": 9,
+}
+# "se-" forms stand for "satu X"; "seorang"/"sebuah" are articles (GOLD.md), absent on purpose.
 SE_SMALL = {"sepuluh": 10, "sebelas": 11, "seratus": 100}
-SE_LARGE = {"seribu": 1_000, "sejuta": 1_000_000, "semiliar": 1_000_000_000,
-            "semilyar": 1_000_000_000}
+SE_LARGE = {
+    "seribu": 1_000,
+    "sejuta": 1_000_000,
+    "semiliar": 1_000_000_000,
+    "semilyar": 1_000_000_000,
+}
 SMALL_MULT = {"puluh": 10, "ratus": 100}
-LARGE_MULT = {"ribu": 1_000, "juta": 1_000_000, "miliar": 1_000_000_000,
-              "milyar": 1_000_000_000, "triliun": 1_000_000_000_000}
+LARGE_MULT = {
+    "ribu": 1_000,
+    "juta": 1_000_000,
+    "miliar": 1_000_000_000,
+    "milyar": 1_000_000_000,
+    "triliun": 1_000_000_000_000,
+}
 ARTICLES = frozenset({"seorang", "sebuah", "seekor", "sebiji", "sehelai", "selembar"})
-ORDINALS = {"pertama": 1, "kesatu": 1, "kedua": 2, "ketiga": 3, "keempat": 4, "kelima": 5,
-            "keenam": 6, "ketujuh": 7, "kedelapan": 8, "kesembilan": 9, "kesepuluh": 10}
+ORDINALS = {
+    "pertama": 1,
+    "kesatu": 1,
+    "kedua": 2,
+    "ketiga": 3,
+    "keempat": 4,
+    "kelima": 5,
+    "keenam": 6,
+    "ketujuh": 7,
+    "kedelapan": 8,
+    "kesembilan": 9,
+    "kesepuluh": 10,
+}
 NUMBER_WORDS = frozenset(UNITS) | frozenset(SE_SMALL) | frozenset(SE_LARGE)
 
 # "1.331" and "33.818": Indonesian thousands dots; "1,5": decimal comma; "93.60": a decimal point.
@@ -122,7 +152,7 @@ def parse_roman(token: str) -> int | None:
     if not ROMAN.match(token):
         return None
     total = 0
-    for a, b in zip(token, token[1:] + " "):
+    for a, b in zip(token, token[1:] + " ", strict=True):
         va, vb = ROMAN_VALUES[a], ROMAN_VALUES.get(b, 0)
         total += -va if va < vb else va
     return total

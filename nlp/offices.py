@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -10,26 +11,21 @@ from spacy.tokens import Doc
 
 from nlp.gazetteer import GazetteerError, fold, load_offices, load_places, place_words
 from nlp.schema import Evidence, Office
-from nlp.sentences import token_texts
+from nlp.sentences import doc_text, token_texts
+from nlp.vocabulary import load_vocabulary
 
-# ---- vocabulary (folded words) -------------------------------------------------------------
+# ---- vocabulary: data/patterns/offices.jsonl (folded words) ---------------------------------
+_V = load_vocabulary(
+    "offices",
+    required=(
+        "head:kantor_imigrasi", "head:rudenim", "head:unit_layanan_paspor",
+        "head:ditjen_imigrasi", "head:kanwil_imigrasi", "weak_head_blocker", "kanwil_org",
+        "class_start", "class_numeral", "class_word", "roman_class", "tpi_long", "place_prefix",
+        "ditjen_owned",
+    ),
+)  # fmt: skip
 # Head phrase -> office kind. "imigrasi" alone is a weak head: it needs a known office place.
-HEADS = {
-    ("kantor", "imigrasi"): "kantor_imigrasi",
-    ("kanim",): "kantor_imigrasi",
-    ("kanimsus",): "kantor_imigrasi",
-    ("imigrasi",): "kantor_imigrasi",
-    ("rumah", "detensi", "imigrasi"): "rudenim",
-    ("rumah", "detensi"): "rudenim",
-    ("rudenim",): "rudenim",
-    ("unit", "layanan", "paspor"): "unit_layanan_paspor",
-    ("ulp",): "unit_layanan_paspor",
-    ("direktorat", "jenderal", "imigrasi"): "ditjen_imigrasi",
-    ("ditjen", "imigrasi"): "ditjen_imigrasi",
-    ("ditjenim",): "ditjen_imigrasi",
-    ("kantor", "wilayah"): "kanwil_imigrasi",
-    ("kanwil",): "kanwil_imigrasi",
-}
+HEADS = {tuple(p.split()): lab[5:] for lab, ps in _V.items() if lab.startswith("head:") for p in ps}
 WEAK_HEAD = ("imigrasi",)
 # Heads by first word, longest first, so that each word costs one dict lookup.
 _HEADS_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
@@ -37,82 +33,24 @@ for _h in sorted(HEADS, key=len, reverse=True):
     _HEADS_BY_FIRST.setdefault(_h[0], []).append(_h)
 # A bare "Imigrasi" after these words belongs to another name ("Tempat Pemeriksaan Imigrasi",
 # "Hari Bhakti Imigrasi", "Dirjen Imigrasi" as a person's title, "Pos Imigrasi" = a TPI post).
-WEAK_HEAD_BLOCKERS = {
-    "jenderal",
-    "ditjen",
-    "dirjen",
-    "kantor",
-    "detensi",
-    "pemeriksaan",
-    "wilayah",
-    "kanwil",
-    "bhakti",
-    "kementerian",
-    "menteri",
-    "pos",
-    "atase",
-    "direktur",
-    "direktorat",
-    "divisi",
-    "kadiv",
-    "layanan",
-    "unit",
-    "teknis",
-    "pelaksana",
-    "kemenkumham",
-    "kumham",
-    "sekjen",
-}
-# Regional offices: the ministry or directorate between "Kanwil" and the province. The old
-# Kemenkumham names count (immigration was a division of them until Oct 2024); "Kemenkum"
-# (the 2024 law ministry) is a different body and is deliberately absent.
-KANWIL_ORGS = (
-    ("kementerian", "hukum", "dan", "hak", "asasi", "manusia"),
-    ("kementerian", "hukum", "dan", "ham"),
-    ("kementerian", "imigrasi", "dan", "pemasyarakatan"),
-    ("direktorat", "jenderal", "imigrasi"),
-    ("ditjen", "imigrasi"),
-    ("kemenkumham",),
-    ("kumham",),
-    ("ditjenim",),
-    ("kemenimipas",),
-    ("imipas",),
-    ("imigrasi",),
-)
-CLASS_START = {"kelas", "klas", "kls"}
-CLASS_NUMERALS = {"i", "ii", "iii", "1", "2", "3", "satu", "dua", "tiga", "ia", "iia"}
-CLASS_WORDS = {"khusus", "non", "tpi"}
-ROMAN_CLASSES = {"i", "ii", "iii"}
-TPI_LONG = ("tempat", "pemeriksaan", "imigrasi")
-# Words that may precede a place without being part of its gazetteer key.
-PLACE_PREFIXES = {"kota", "kabupaten", "kab", "bandara", "pelabuhan", "provinsi", "internasional"}
+WEAK_HEAD_BLOCKERS = set(_V["weak_head_blocker"])
+# Regional offices: the ministry or directorate between "Kanwil" and the province, longest
+# first. The old Kemenkumham names count (immigration was one of its divisions until Oct 2024);
+# "Kemenkum" (the 2024 law ministry) is a different body and is deliberately absent.
+KANWIL_ORGS = sorted((tuple(p.split()) for p in _V["kanwil_org"]), key=len, reverse=True)
+CLASS_START = set(_V["class_start"])  # "Kelas", "Klas", "Kls"
+CLASS_NUMERALS = set(_V["class_numeral"])
+CLASS_WORDS = set(_V["class_word"])  # "Khusus", "Non", "TPI"
+ROMAN_CLASSES = set(_V["roman_class"])  # "Kanim II Depok": a class without "Kelas"
+TPI_LONG = tuple(_V["tpi_long"][0].split())  # "Tempat Pemeriksaan Imigrasi (TPI)"
+# Words that may precede a place without being part of its gazetteer key ("Kota", "Bandara").
+PLACE_PREFIXES = set(_V["place_prefix"])
 # Nouns after which the Ditjen is only the owner of something a local office uses ("inovasi
 # turunan Direktorat Jenderal Imigrasi", "aplikasi ... Ditjen Imigrasi"), not an actor.
-DITJEN_OWNED = {
-    "inovasi",
-    "turunan",
-    "program",
-    "aplikasi",
-    "kebijakan",
-    "arahan",
-    "instruksi",
-    "edaran",
-    "lingkungan",
-    "jajaran",
-    "laman",
-    "situs",
-    "website",
-    "akun",
-    "aturan",
-    "peraturan",
-    "unggulan",
-    "milik",
-    "layanan",
-    "sistem",
-    "logo",
-    "seragam",
-    "naungan",
-}
+DITJEN_OWNED = set(_V["ditjen_owned"])
+# "Baca juga: Kantor Imigrasi Balikpapan Raih Penghargaan": a link to another story, whose
+# offices and officials are not this story's.
+RELATED_LINK = re.compile(r"(?im)^[ \t]*(?:baca|simak|lihat)\s+(?:juga|pula)\b[^\n]*")
 MAX_PAREN_WORDS = 4
 CITY_KINDS = {"kabupaten", "kota", "office"}
 FUZZY_MAX_WORDS = 3
@@ -209,6 +147,16 @@ def _fold_token(text: str) -> tuple[tuple[str, ...], bool]:
 # run one after another on the same Doc, and doc.user_data must stay serialisable.
 _LAST_WORDS: list = []
 _LAST_MENTIONS: list = []
+
+
+def related_links(doc: Doc) -> list[tuple[int, int]]:
+    """Token ranges of "Baca juga: ..." lines (links to other stories)."""
+    out = []
+    for m in RELATED_LINK.finditer(doc_text(doc)):
+        span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        if span is not None:
+            out.append((span.start, span.end))
+    return out
 
 
 def last_mentions(doc: Doc) -> list[Mention] | None:
@@ -422,6 +370,8 @@ class OfficeFinder:
             return self._kanwil(words, i, j)
         k = self._class(words, j)
         has_class = k > j
+        if weak and not words.upper[i] and k < len(words) and words.word[k] in PLACE_PREFIXES:
+            return None  # lower-case "imigrasi Bandara X" is passport control, not the office
         end, oid = self._place(words, k, kind)
         if oid is None:
             end, oid = self._fuzzy_place(words, k, kind)
@@ -470,17 +420,20 @@ class OfficeFinder:
         )
 
     def mentions(self, doc: Doc) -> list[Mention]:
-        """Every office phrase in the doc, left to right, not overlapping."""
+        """Every office phrase in the doc, left to right, not overlapping, outside link lines."""
         words = doc_words(doc)
-        out, i = [], 0
-        while i < len(words):
+        links = related_links(doc)
+        out, end = [], -1
+        # only words that can start a head are tried: one set lookup per word
+        for i in [i for i, w in enumerate(words.word) if w in _HEADS_BY_FIRST]:
+            if words.tok[i] < end:
+                continue  # inside the previous mention
             m = self._mention_at(words, i)
             if m is None:
-                i += 1
                 continue
-            out.append(m)
-            while i < len(words) and words.tok[i] < m.end:
-                i += 1
+            if not any(a <= m.start < b for a, b in links):
+                out.append(m)
+            end = m.end
         return out
 
     def __call__(self, doc: Doc) -> Doc:
@@ -507,7 +460,10 @@ class OfficeFinder:
             kind = self.offices[m.office_id]["kind"] if m.office_id else m.kind
             out.append(
                 Office(
-                    name=span.text, office_id=m.office_id, kind=kind, evidence=evidence_for(span)
+                    name=" ".join(span.text.split()),
+                    office_id=m.office_id,
+                    kind=kind,
+                    evidence=evidence_for(span),
                 )
             )
         return out
@@ -537,9 +493,10 @@ def _resolve_unlinked(mentions: list[Mention]) -> None:
 
 
 def evidence_for(span) -> Evidence:
-    """The sentence holding `span`, with its character offsets in the doc text."""
-    sent = span.sent
-    text = sent.text.rstrip()
+    """The sentence holding `span`, with its character offsets in the doc text (the whole doc
+    when no component set sentence boundaries)."""
+    sent = span.sent if span.doc.has_annotation("SENT_START") else span.doc[:]
+    text = doc_text(span.doc)[sent.start_char : sent.end_char].rstrip()
     return Evidence(sentence=text, start=sent.start_char, end=sent.start_char + len(text))
 
 

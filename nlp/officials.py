@@ -18,160 +18,53 @@ from nlp.offices import (
     doc_words,
     evidence_for,
     last_mentions,
+    related_links,
 )
 from nlp.schema import Official
-from nlp.sentences import token_texts
+from nlp.sentences import doc_text, token_texts
+from nlp.vocabulary import load_vocabulary
 
-# ---- vocabulary (folded words) -------------------------------------------------------------
-# Titles that open a role. "Plt"/"Wakil" chain into the next title ("Plt Kepala ...").
-TITLES = (
-    ("direktur", "jenderal"),
-    ("sekretaris", "jenderal"),
-    ("analis", "keimigrasian"),
-    ("juru", "bicara"),
-    ("wali", "kota"),
-    ("kepala", "desa"),
-    ("pelaksana", "tugas"),
-    ("kepala",),
-    ("kakanim",),
-    ("kakanwil",),
-    ("kadiv",),
-    ("kabid",),
-    ("kabag",),
-    ("kasi",),
-    ("kasie",),
-    ("kasubsi",),
-    ("kasubbag",),
-    ("kasubag",),
-    ("kasubdit",),
-    ("kasubbid",),
-    ("dirjen",),
-    ("direktur",),
-    ("sekjen",),
-    ("sesditjen",),
-    ("bupati",),
-    ("walikota",),
-    ("gubernur",),
-    ("menteri",),
-    ("menkumham",),
-    ("wamenkumham",),
-    ("menimipas",),
-    ("wamenimipas",),
-    ("ketua",),
-    ("anggota",),
-    ("kapolres",),
-    ("kapolresta",),
-    ("kapolda",),
-    ("kapolsek",),
-    ("kajari",),
-    ("kajati",),
-    ("pejabat",),
-    ("jubir",),
-    ("koordinator",),
-    ("presiden",),
-    ("camat",),
-    ("kasat",),
-    ("kanit",),
-    ("kasatreskrim",),
-    ("dandim",),
-    ("plt",),
-    ("plh",),
-    ("pj",),
-    ("wakil",),
-    ("sekretaris",),
-    ("atase",),
-    ("konsul",),
-    ("duta", "besar"),
-    ("dubes",),
-    ("komisioner",),
-    ("deputi",),
-    ("asisten",),
-)
-CHAIN_TITLES = {"plt", "plh", "pj", "wakil", "pelaksana"}
-# Titles that name a full role on their own ("Menkumham Yasonna Laoly").
-SELF_CONTAINED = {
-    "menkumham",
-    "wamenkumham",
-    "menimipas",
-    "wamenimipas",
-    "presiden",
-    "sekjen",
-    "kapolres",
-    "kapolresta",
-    "kapolda",
-    "kapolsek",
-    "kajari",
-    "kajati",
-    "dandim",
-    "camat",
-    "dirjen",
-    "jubir",
-    "sesditjen",
-}
-# Capitalised words that belong to a role or unit name, never to a person's name.
-ROLE_WORDS = set(
-    """
-bidang seksi subseksi sub subbidang bagian subbagian divisi direktorat direktur deputi biro
-keimigrasian imigrasi intelijen kepatuhan internal teknologi informasi komunikasi izin tinggal
-status dokumen perjalanan lalu lintas lalintalkim inteldakim tikim wasdakim lantaskim infokim
-tikkim intaldakim dokjal intalkim tata usaha umum humas hubungan masyarakat pelayanan publik
-penegakan penindakan pengawasan hukum kerja sama kerjasama program pelaporan keuangan
-kepegawaian perwakilan ombudsman ri republik indonesia provinsi kabupaten kota kantor wilayah
-pemeriksaan tempat tpi sekretariat jenderal sekretaris analis pertama muda madya utama ahli
-penyidik pegawai negeri sipil ppns fungsional pejabat kementerian ham hak asasi manusia
-kemenkumham kumham imipas pemasyarakatan kemenimipas ditjen dirjen rudenim detensi rumah unit
-layanan paspor polres polda polri satreskrim reskrim kepolisian resor daerah kelas khusus non
-ii iii satu dua tiga kanim kanwil kantor administrasi registrasi fasilitas lintas batas
-operasional sistem manajemen kepala subdirektorat substansi pengelolaan data strategis
-verifikasi pengungsi luar negeri dalam kerja sama antar instansi urusan pusat cabang daerah
-dprd dpr komisi badan dinas tenaga kerja polisi ppkd tim timpora satgas pos kecamatan desa
-""".split()
-)
-CONNECTORS = {"dan", "&"}
-# Capitalised words that end a name: weekdays, months, sentence openers, prepositions.
-NAME_STOP = set(
-    """
-senin selasa rabu kamis jumat sabtu minggu januari februari maret april mei juni juli agustus
-september oktober november desember saat ketika dalam di pada kepada dari untuk usai selaku
-yang bahwa menurut kata ujar dan serta atas bersama sebagai melalui sementara ia dia mereka
-kami pihaknya foto jadi namun meski sedangkan adapun kemudian lalu selain bahkan hal itu ini
-tersebut pun juga telah akan sudah no nomor nomer
-""".split()
-)
-# Honorifics and ranks before a name; dropped from the name.
-HONORIFICS = set(
-    """
-h hj dr drs dra ir prof kh kombes akbp akp kompol iptu ipda aiptu brigjen irjen komjen jenderal
-kol kolonel letkol mayor kapten bapak ibu pak bu sdr saudara tn ny pol polri
-""".split()
-)
+# ---- vocabulary: data/patterns/officials.jsonl (folded words) -------------------------------
+_V = load_vocabulary(
+    "officials",
+    required=(
+        "title", "chain_title", "self_contained", "role_word", "connector", "name_stop",
+        "honorific", "headline_word", "immigration_word", "apposition", "name_abbreviation",
+        "present_only", "kanim_unit_word",
+    ),
+)  # fmt: skip
+TITLES = [tuple(p.split()) for p in _V["title"]]  # words that open a role
+CHAIN_TITLES = set(_V["chain_title"])  # "Plt", "Wakil": chain into the next title
+SELF_CONTAINED = set(_V["self_contained"])  # a full role on their own ("Menkumham X")
+ROLE_WORDS = set(_V["role_word"])  # in a role or unit name, never in a person's name
+CONNECTORS = set(_V["connector"])  # "dan" inside a role: "Bidang Intelijen dan Penindakan"
+NAME_STOP = set(_V["name_stop"])  # capitalised words that end a name: weekdays, "Saat" ...
+HONORIFICS = set(_V["honorific"])  # dropped from a name: "H.", "Dr.", ranks ("Kombes Pol")
 # Title-case headlines ("Kakanim Bogor Ajak Warga ...") put verbs where a name would be.
-HEADLINE_WORDS = set(
-    """
-ajak beri berikan gelar tegaskan minta imbau raih terima sambut pimpin buka tutup resmikan
-serahkan lantik pantau tinjau dorong dukung apresiasi harap hadiri ikuti tanggapi jelaskan ungkap
-bantah kunjungi sampaikan pastikan siap targetkan paparkan cek lakukan terbitkan deportasi
-amankan tangkap periksa tolak dampingi sosialisasikan luncurkan lepas ingatkan tekankan perkuat
-tingkatkan evaluasi rapat audiensi silaturahmi ucapkan sebut klaim catat akui nilai borong
-raup sabet bawa gandeng jalin teken tandatangani layani awasi cegah tindak usir pulangkan
-""".split()
-)
+HEADLINE_WORDS = set(_V["headline_word"])
+IMMIGRATION_WORDS = _V["immigration_word"]
+APPOSITION_WORDS = set(_V["apposition"])  # "Budi selaku Kepala ..."
+# Units only a Kantor Imigrasi has ("Kabid Inteldakim", "Kasi Keimigrasian").
+KANIM_UNIT_WORDS = set(_V["kanim_unit_word"])
+NAME_ABBREVIATIONS = set(_V["name_abbreviation"])  # "Mhd. Jahari", "Moh. Yusuf"
+# "Turut hadir Kepala Kanim X, Budi": people merely present are not officials who act.
+PRESENT_ONLY = re.compile(r"\b(?:" + "|".join(map(re.escape, _V["present_only"])) + r")\b")
 VERB_SHAPE = re.compile(
     r"^(?:me|mem|men|meng|meny|ber|di|ter|per)[a-z]{3,}(?:kan|nya)$"
     r"|^(?:meng|meny|mem|men)[a-z]{4,}i$"
 )
-IMMIGRATION_WORDS = ("imigrasi", "keimigrasian")
+# pe-/per-/ke- ... -an nouns name units ("Bidang Perizinan", "Seksi Kepegawaian"), not people.
+UNIT_NOUN_SHAPE = re.compile(r"^(?:pe|per|pen|pem|peng|peny|ke)[a-z]{3,}an$")
 FUZZY_ROLE_WORD = 85  # "Dirjen Imgrasi Ronny Sompie": a typo of a role word is still a role word
 MAX_NAME_TOKENS = 6
 NAME_TOKEN_RE = re.compile(r"^[A-Z][A-Za-z'’`]*$|^(?:[A-Z]\.){1,3}$")
 INITIALS_RE = re.compile(r"^(?:[A-Z]\.){1,3}$|^[A-Z]{1,3}$")
-APPOSITION_WORDS = {"selaku", "sebagai"}
 
 if not Doc.has_extension("pantau_people"):  # also registered by nlp.pipeline
     Doc.set_extension("pantau_people", default=None)
 
 _TITLE_INDEX: dict[str, list[tuple[str, ...]]] = {}
-for _t in TITLES:
+for _t in sorted(TITLES, key=len, reverse=True):
     _TITLE_INDEX.setdefault(_t[0], []).append(_t)
 
 
@@ -180,7 +73,7 @@ _LOWER: list = []
 
 
 def _is_role_word(w: Word) -> bool:
-    if w.word in ROLE_WORDS:
+    if w.word in ROLE_WORDS or UNIT_NOUN_SHAPE.match(w.word):
         return True
     return (
         w.upper
@@ -226,24 +119,29 @@ class OfficialFinder:
             if m.office_id:
                 doc_offices.setdefault(m.kind, set()).add(m.office_id)
         people: list[Official] = []
-        i = 0
-        while i < len(words):
-            if words.word[i] not in _TITLE_INDEX:
-                i += 1
+        links = related_links(doc)
+        done = 0  # words before this index belong to a role or name already read
+        for i in [i for i, w in enumerate(words.word) if w in _TITLE_INDEX]:
+            if i < done or (links and any(a <= words.tok[i] < b for a, b in links)):
                 continue
             w = words[i]
             j = self._title_at(words, i)
             if j == i or not (w.upper or words[j].tok in by_tok if j < len(words) else False):
-                i += 1
                 continue
             found = self._role_and_name(doc, words, i, j, by_tok, doc_offices)
             if found:
-                people.append(found[0])
-                i = found[1]
+                people.append((found[0], self._present_only(doc, words.tok[i])))
+                done = found[1]
             else:
-                i = j
+                done = j
         doc._.pantau_people = _dedupe(people)
         return doc
+
+    @staticmethod
+    def _present_only(doc: Doc, tok: int) -> bool:
+        """True if the sentence only lists the official as present ("Turut hadir Kepala ...")."""
+        sent_start = doc[tok].sent.start_char
+        return bool(PRESENT_ONLY.search(doc_text(doc)[sent_start : doc[tok].idx].lower()))
 
     def _role_and_name(self, doc, words, i, j, by_tok, doc_offices):
         """Parse the role after a title and find the name after (or before) it."""
@@ -308,19 +206,20 @@ class OfficialFinder:
             return None
         name = self._name_after(doc, words, name_at) if name_at is not None else None
         if name is None:
-            name = self._name_before(doc, words, i)
+            name = self._name_before(doc, words, i, bool(kinds))
             next_i = role_end
         else:
             next_i = name[2]
         if name is None:
             return None
         if office_id is None:
-            office_id = self._office_by_role(kinds, title_words, doc_offices)
+            role_words = title_words | set(words.word[j:role_end])
+            office_id = self._office_by_role(kinds, role_words, doc_offices)
         role_span = doc[words[i].tok : words[role_end - 1].tok + 1]
         name_span = doc[name[0] : name[1]]
         return Official(
-            name=name_span.text,
-            role=role_span.text,
+            name=" ".join(name_span.text.split()),
+            role=" ".join(role_span.text.split()),
             office_id=office_id,
             evidence=evidence_for(name_span),
         ), next_i
@@ -340,11 +239,13 @@ class OfficialFinder:
         return oid if end == len(place_words) else None
 
     def _office_by_role(self, kinds, title_words, doc_offices) -> str | None:
-        """A role naming an office without its place ("Kepala Kantor Imigrasi") means the one
-        office of that kind the story names; "Dirjen Imigrasi" is the directorate general."""
+        """A role naming an office without its place ("Kepala Kantor Imigrasi", "Kabid
+        Inteldakim") means the one office of that kind the story names; "Dirjen Imigrasi" is the
+        directorate general. `title_words`: the folded words of the whole role."""
         if "dirjen" in title_words or ("direktur" in title_words and "jenderal" in title_words):
             return self.offices.ditjen_id
-        for kind in (*kinds, *(["kantor_imigrasi"] if "kakanim" in title_words else [])):
+        kanim_unit = "kakanim" in title_words or bool(title_words & KANIM_UNIT_WORDS)
+        for kind in (*kinds, *(["kantor_imigrasi"] if kanim_unit else [])):
             ids = doc_offices.get(kind, set())
             if len(ids) == 1:
                 return next(iter(ids))
@@ -357,16 +258,25 @@ class OfficialFinder:
         while 0 <= t < len(doc) and len(toks) < MAX_NAME_TOKENS:
             tok = doc[t]
             text = tok.text
-            if text == "-" and toks and not tok.whitespace_ and not doc[t - 1].whitespace_:
-                t += step  # "Abdul-Rahman"
+            if toks and (
+                (text == "-" and not tok.whitespace_ and not doc[t - 1].whitespace_) or text == "\n"
+            ):
+                t += step  # "Abdul-Rahman"; a name broken over two lines
                 continue
             low = fold(text)
+            if low in NAME_ABBREVIATIONS or (
+                text == "." and t > 0 and doc[t - 1].lower_ in NAME_ABBREVIATIONS
+            ):
+                toks.append(t)  # "Mhd." may be one token or "Mhd" + "."
+                t += step
+                continue
             if (
                 not NAME_TOKEN_RE.match(text)
                 or low in NAME_STOP
                 or low in ROLE_WORDS
                 or low in HEADLINE_WORDS
                 or VERB_SHAPE.match(low)
+                or UNIT_NOUN_SHAPE.match(low)
             ):
                 if not (toks or step < 0) and low.rstrip(".") in HONORIFICS:
                     t += step
@@ -394,9 +304,9 @@ class OfficialFinder:
         if not full:
             return False
         # Initials only in front of a full name ("SM Godam"), and acronyms are not names.
-        return all(len(doc[t].text) > 1 or doc[t].text.isupper() for t in toks) and not any(
-            doc[t].text.isupper() and len(doc[t].text) > 3 for t in toks
-        )
+        return all(
+            len(doc[t].text) > 1 or doc[t].text == "." or doc[t].text.isupper() for t in toks
+        ) and not any(doc[t].text.isupper() and len(doc[t].text) > 3 for t in toks)
 
     def _name_after(self, doc, words, k):
         if k >= len(words):
@@ -412,12 +322,21 @@ class OfficialFinder:
             next_i += 1
         return toks[0], end_tok, next_i
 
-    def _name_before(self, doc, words, i):
-        """ "ujar Budi Santoso, Kepala ..." / "Budi selaku Kepala ..."."""
+    def _name_before(self, doc, words, i, names_office: bool):
+        """ "ujar Budi Santoso, Kepala ..." / "Budi selaku Kepala ..." / "Budi Kepala ..." when
+        the name opens the sentence."""
         t = words[i].tok - 1
-        if t < 1 or (doc[t].text != "," and doc[t].lower_ not in APPOSITION_WORDS):
+        if t < 0:
             return None
-        toks = self._name_tokens(doc, t - 1, -1)
+        if doc[t].text == "," or doc[t].lower_ in APPOSITION_WORDS:
+            toks = self._name_tokens(doc, t - 1, -1)
+        else:
+            toks = self._name_tokens(doc, t, -1)
+            # without a comma, only before a role naming an office: not "Surat Edaran Dirjen"
+            if not (toks and names_office) or not (
+                doc[toks[0]].is_sent_start or doc[toks[0] - 1].is_space
+            ):
+                return None
         if not toks or not self._valid(doc, toks):
             return None
         before = toks[0] - 1
@@ -431,12 +350,14 @@ def _name_key(name: str) -> frozenset[str]:
     return frozenset(w for w in fold(name).split() if len(w) > 1)
 
 
-def _dedupe(people: list[Official]) -> list[Official]:
-    """One entry per person: "Reza" and "Muhammad Reza Alkahfi", or a misspelt surname, merge."""
+def _dedupe(people: list[tuple[Official, bool]]) -> list[Official]:
+    """One entry per person: "Reza" and "Muhammad Reza Alkahfi", or a misspelt surname, merge.
+    A person only ever listed as present is dropped."""
     out: list[Official] = []
-    for p in people:
+    acts: list[bool] = []
+    for p, present_only in people:
         key = _name_key(p.name)
-        for q in out:
+        for n, q in enumerate(out):
             qkey = _name_key(q.name)
             if (
                 key <= qkey
@@ -449,10 +370,12 @@ def _dedupe(people: list[Official]) -> list[Official]:
                     bool(p.office_id) == bool(q.office_id) and len(p.role or "") > len(q.role or "")
                 ):
                     q.role, q.office_id, q.evidence = p.role, p.office_id, p.evidence
+                acts[n] = acts[n] or not present_only
                 break
         else:
             out.append(p)
-    return out
+            acts.append(not present_only)
+    return [p for p, act in zip(out, acts, strict=True) if act]
 
 
 @Language.factory("pantau_officials", assigns=["doc._.pantau_people"], default_config={})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy
-from spacy.attrs import IDX, LENGTH, SPACY
+from spacy.attrs import ORTH, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -11,58 +11,13 @@ from spacy.tokens import Doc
 TERMINALS = {".", "!", "?", "…", "...", "?!", "!?"}
 # Words followed by "." that never end a sentence: titles, ranks, "No.", "Jl." (spaCy splits
 # "Kol." into "Kol" + ".", but keeps "H." or "No." whole, so both shapes are checked).
-NEVER_FINAL = {
-    "h",
-    "hj",
-    "dr",
-    "drs",
-    "dra",
-    "ir",
-    "prof",
-    "kh",
-    "st",
-    "sdr",
-    "sdri",
-    "bpk",
-    "ibu",
-    "ny",
-    "tn",
-    "kol",
-    "let",
-    "letkol",
-    "jend",
-    "brigjen",
-    "mayjen",
-    "irjen",
-    "komjen",
-    "kombes",
-    "inf",
-    "kav",
-    "mar",
-    "no",
-    "nomor",
-    "jl",
-    "jln",
-    "kab",
-    "kec",
-    "kel",
-    "prov",
-    "rt",
-    "rw",
-    "yth",
-    "a.n",
-    "u.p",
-    "vs",
-    "hlm",
-    "tel",
-    "telp",
-    "fax",
-    "moh",
-    "muh",
-    "m",
-    "ds",
-    "pt",
-}
+NEVER_FINAL = set(
+    """
+a.n abd ach bpk brigjen dr dra drs ds fax h hj hlm ibu inf ir irjen jend jl jln kab kav kec kel
+kh kol kombes komjen let letkol m mar mayjen mhd moch mochd moh muh no nomor ny prof prov pt rt
+rw sdr sdri st tel telp tn u.p vs yth
+""".split()
+)
 # Abbreviations that may end a sentence ("... paspor, visa, dll. Selain itu ...").
 MAY_END = {"dll", "dsb", "dst", "tsb", "dkk", "sbb", "dl", "tbk"}
 OPENERS = set("\"'“‘([«•*-–—")
@@ -138,13 +93,27 @@ _LAST: list = []
 def token_texts(doc: Doc) -> tuple[list[str], list[bool]]:
     """Token texts and "no space after" flags, read from arrays: iterating Token objects costs
     more than the tokenizer itself. Kept for the later components of the same Doc."""
-    if _LAST and _LAST[0] is doc and len(_LAST[1][0]) == len(doc):
-        return _LAST[1]
-    text = doc.text
-    rows = doc.to_array([IDX, LENGTH, SPACY]).tolist() if len(doc) else []
-    result = ([text[i : i + n] for i, n, _ in rows], [not sp for _, _, sp in rows])
-    _LAST[:] = [doc, result]
-    return result
+    return _tokens(doc)[1]
+
+
+def doc_text(doc: Doc) -> str:
+    """`doc.text`, built once per Doc (spaCy rebuilds it from Token objects on every access)."""
+    return _tokens(doc)[0]
+
+
+def _tokens(doc: Doc) -> tuple[str, tuple[list[str], list[bool]]]:
+    if _LAST and _LAST[0] is doc and len(_LAST[2][0]) == len(doc):
+        return _LAST[1], _LAST[2]
+    if len(doc):
+        strings = doc.vocab.strings
+        texts = [strings[o] for o in doc.to_array(ORTH).tolist()]
+        spaces = doc.to_array(SPACY).tolist()
+    else:
+        texts, spaces = [], []
+    text = "".join([t + " " if sp else t for t, sp in zip(texts, spaces, strict=True)])
+    result = (texts, [not sp for sp in spaces])
+    _LAST[:] = [doc, text, result]
+    return text, result
 
 
 @Language.component("pantau_sentences")

@@ -1,4 +1,4 @@
-"""Per-Doc token arrays (lowercased words, flags, sentences) built once and shared by rule components."""
+"""Per-Doc token arrays (lowercased words, flags, sentences) shared by the rule components."""
 
 from __future__ import annotations
 
@@ -31,14 +31,14 @@ class TokenView:
         # Doc.text builds a Token object per token; the string store is ~10x cheaper.
         strings = doc.vocab.strings
         orths = [strings[o] for o in doc.to_array(ORTH).tolist()] if n else []
-        self.text = "".join([o + " " if w else o for o, w in zip(orths, ws)])
+        self.text = "".join([o + " " if w else o for o, w in zip(orths, ws, strict=True)])
         self.idx = idx
-        self.end_char = [a + b for a, b in zip(idx, length)]
+        self.end_char = [a + b for a, b in zip(idx, length, strict=True)]
         self.punct, self.space, self.title, self.upper, self.ws = punct, space, title, upper, ws
         self.words = [o.lower() if o.isascii() else INVISIBLE.sub("", o.lower()) for o in orths]
         # SENT_START is 1 at a sentence start, -1 inside, 0 everywhere when nothing set sentences
         starts = [i for i, v in enumerate(sent_start) if v == 1 or i == 0]
-        self.sents = list(zip(starts, starts[1:] + [n]))
+        self.sents = list(zip(starts, starts[1:] + [n], strict=False))  # no sentence when n == 0
         self.sent_of = [0] * n
         for s, (a, b) in enumerate(self.sents):
             self.sent_of[a:b] = [s] * (b - a)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -14,7 +14,7 @@ class VocabularyError(ValueError):
     """A pattern file is missing, malformed or lacks a label a component needs."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_vocabulary(name: str, required: tuple[str, ...] = ()) -> dict[str, tuple[str, ...]]:
     """Read data/patterns/<name>.jsonl: one {"label", "pattern"} object per line.
 
@@ -40,7 +40,9 @@ def load_vocabulary(name: str, required: tuple[str, ...] = ()) -> dict[str, tupl
             row = json.loads(line)
             label, pattern = row["label"], row["pattern"]
         except (json.JSONDecodeError, KeyError, TypeError) as e:
-            raise VocabularyError(f"{path}:{lineno}: expected {{'label', 'pattern'}} ({e})") from None
+            raise VocabularyError(
+                f"{path}:{lineno}: expected {{'label', 'pattern'}} ({e})"
+            ) from None
         if not isinstance(pattern, str) or not pattern.strip():
             raise VocabularyError(f"{path}:{lineno}: empty pattern would match everything")
         vocab.setdefault(label, []).append(pattern.strip().lower())
@@ -67,4 +69,3 @@ def match_phrase(index: dict[str, list[tuple[str, ...]]], words: list[str], i: i
         if tuple(words[i : i + len(phrase)]) == phrase:
             return len(phrase)
     return 0
-

@@ -61,7 +61,10 @@ def cli():
 @click.option("--resume", is_flag=True,
               help="Continue a crawl that was stopped or killed: what the database holds is "
                    "not fetched again (every crawl does this; --resume also says so).")
-def crawl(sources_path, db_path, overrides, resume):
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+              help="Only articles published on or after this date; bounds every discovery "
+                   "strategy (API, feeds, sitemaps, listings, search, aggregators).")
+def crawl(sources_path, db_path, overrides, resume, since):
     """Crawl the sources in a TOML file and store their articles.
 
     Crawls are incremental: articles already in the database are not fetched again, and feeds,
@@ -77,6 +80,8 @@ def crawl(sources_path, db_path, overrides, resume):
         if not sep or not name:
             raise click.BadParameter(f"expected NAME=VALUE, got {item!r}", param_hint="-s")
         settings[name] = value
+    if since is not None:
+        settings["PANTAU_SINCE"] = since.strftime("%Y-%m-%d")
     if resume and not db_path.exists():
         raise click.ClickException(f"nothing to resume: {db_path} does not exist")
     with user_errors():

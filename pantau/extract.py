@@ -45,7 +45,12 @@ def run_extract(db_path: Path, redo: bool = False,
     done = facts = 0
     for article_id in ids:
         row = db["articles"].get(article_id)
-        extraction = nlp.extract(row["text"] or "", title=row["title"], published=row["published"])
+        if row.get("on_topic") == 0:
+            # Off-topic (crawler.relevance): kept and marked, but the NLP stage skips it.
+            extraction = nlp.Extraction()
+        else:
+            extraction = nlp.extract(row["text"] or "", title=row["title"],
+                                     published=row["published"])
         facts += store_facts(db, row["article_id"], extraction, nlp.NLP_VERSION)
         done += 1
         if progress:

@@ -108,7 +108,8 @@ def open_readonly(path: str | Path) -> sqlite_utils.Database:
     """
     path = Path(path)
     if not path.exists():
-        raise DatabaseError(f"database not found: {path} (run `pantau crawl` or `pantau demo` first)")
+        raise DatabaseError(f"database not found: {path} "
+                            "(run `pantau crawl` or `pantau demo` first)")
     try:
         db = sqlite_utils.Database(sqlite3.connect(f"file:{path}?mode=ro", uri=True))
         db.table_names()  # fails here, not mid-export, on a file that is not SQLite
@@ -168,7 +169,8 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                 db[table].create_index(columns, if_not_exists=True)
         _table(db, "meta", {"key": str, "value": str}, pk="key")
         # Write only on a change: a database served --immutable must not be touched by readers.
-        if not db["meta"].count_where("key = 'schema_version' and value = ?", [str(SCHEMA_VERSION)]):
+        version = str(SCHEMA_VERSION)
+        if not db["meta"].count_where("key = 'schema_version' and value = ?", [version]):
             db["meta"].upsert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
     if not db["articles"].detect_fts():
         db["articles"].enable_fts(["title", "text"], create_triggers=True)
@@ -209,7 +211,8 @@ ATTRIBUTED = ("nationalities", "counts", "awards")
 
 # The views Datasette shows beside the tables: analysts' aggregates, the map and the charts.
 VIEWS = {
-    # One point per office on the map, with its article count and latest story (datasette-cluster-map).
+    # One point per office on the map (datasette-cluster-map), with its article count and
+    # latest story.
     "office_map": """
 select o.office_id, o.name, o.kind, o.province, o.latitude, o.longitude,
   (select count(distinct m.article_id) from office_mentions m

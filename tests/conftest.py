@@ -54,7 +54,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_until_responds(url: str, timeout: float = 30.0) -> None:
+def wait_until_responds(url: str, timeout: float = 90.0) -> None:
     """Poll `url` until it answers 200 (the Datasette test-suite pattern)."""
     deadline = time.monotonic() + timeout
     while True:
@@ -79,20 +79,28 @@ def demo_db(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def demo_server(demo_db):
-    """`pantau serve` over the demo database on a free port; yields the base URL."""
+    """`pantau serve` over the demo database on a free port; yields the base URL.
+
+    The server logs to a file: an undrained pipe fills after a few hundred requests (access
+    log lines, tracebacks of deliberate 4xx) and then blocks the server.
+    """
     port = free_port()
+    log_path = demo_db.parent / "serve.log"
+    log = log_path.open("wb")
     proc = subprocess.Popen([*PANTAU, "serve", "--db", str(demo_db), "--port", str(port)],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_responds(base + "/-/versions.json")
     except OSError:
         proc.kill()
-        raise AssertionError(proc.stdout.read().decode()[-3000:]) from None
+        proc.wait(timeout=10)
+        log.close()
+        raise AssertionError(log_path.read_text(errors="replace")[-3000:]) from None
     yield base
     proc.terminate()
-    proc.wait(timeout=10)
-    proc.stdout.close()
+    proc.wait(timeout=30)
+    log.close()
 
 
 def get_json(url: str):

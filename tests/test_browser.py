@@ -11,11 +11,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-webdriver = pytest.importorskip("selenium.webdriver")
-from selenium.webdriver.chrome.service import Service  # noqa: E402
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -57,7 +56,7 @@ def screenshot(browser, name: str, element=None) -> None:
         return
     Path(folder).mkdir(parents=True, exist_ok=True)
     if element is not None:
-        browser.execute_script("arguments[0].scrollIntoView();", element)
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
     browser.save_screenshot(str(Path(folder) / f"{name}.png"))
 
 
@@ -66,7 +65,10 @@ def test_home_page_lists_the_archive(browser, demo_server):
     assert "Pantau" in browser.find_element(By.TAG_NAME, "h1").text
     links = {a.text for a in browser.find_elements(By.CSS_SELECTOR, "ul.pantau-start a")}
     assert {"map of offices", "coverage of one office", "coverage over time"} <= links
-    assert "articles" in browser.find_element(By.CSS_SELECTOR, ".content").text
+    databases = [h.text for h in browser.find_elements(By.CSS_SELECTOR, ".content h2 a")]
+    assert databases[0] == "pantau"
+    tables = browser.find_elements(By.CSS_SELECTOR, ".content h2 + p + p a")
+    assert {"offices", "counts"} <= {a.text for a in tables}
     screenshot(browser, "home")
 
 
@@ -98,7 +100,8 @@ def test_coverage_chart_draws(browser, demo_server):
     canvas = open_page(browser, demo_server + CHART, ".vega-embed canvas")[0]
     # Count painted pixels: an empty chart is a blank canvas.
     painted = browser.execute_script("""
-        const c = arguments[0], data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        const c = arguments[0];
+        const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
         let n = 0;
         for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
         return n;""", canvas)

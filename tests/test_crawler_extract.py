@@ -8,8 +8,8 @@ from collections import Counter
 import pytest
 
 from crawler.extract import extract_article
-from pantau.demo_site import SiteRenderer, load_articles
 from pantau.config import setting
+from pantau.demo_site import SiteRenderer, load_articles
 
 BASE = "http://demo.test"
 SITE = setting("demo_site")
@@ -70,3 +70,25 @@ def test_indonesian_date_only_in_text():
     fields = extract_article(html, BASE + "/razia")
     assert fields.published == "2026-02-05T14:20:00+07:00"
     assert fields.is_article
+
+
+def test_short_post_comment_form_stays_out():
+    # On a one- or two-sentence post trafilatura's defaults keep theme furniture (share bar,
+    # byline, comment-form labels); extract_article must not.
+    import sys
+    from pathlib import Path
+
+    import trafilatura
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from sites import wordpress
+
+    site = wordpress.build()
+    post = wordpress.POSTS[0]
+    html = site.pages[post.path].data().decode()
+    default = trafilatura.extract(html)
+    assert [b for b in ("Bagikan", "Simpan nama", "TINGGALKAN") if b in default]
+    fields = extract_article(html, site.url(post.path))
+    assert fields.is_article
+    assert fields.text == post.text
+    site.httpd.server_close()

@@ -45,6 +45,14 @@ def test_url_prefix_lets_two_sources_share_a_host():
                  "duplicate slug 'a'", id="duplicate-slug"),
     pytest.param('[[sources]]\nname = "A"\nstart_urls = ["https://a.example/"]\nkind = "blog"\n',
                  "kind 'blog' is not one of", id="bad-kind"),
+    pytest.param('[[sources]]\nname = "G"\nkind = "aggregator"\nquery = "imigrasi"\n'
+                 'start_urls = ["https://news.google.com/rss/search"]\n',
+                 "an aggregator needs 'api'", id="aggregator-without-api"),
+    pytest.param('[[sources]]\nname = "G"\nkind = "aggregator"\napi = "gdelt"\n'
+                 'start_urls = ["https://api.gdeltproject.org/api/v2/doc/doc"]\n',
+                 "an aggregator needs a 'query'", id="aggregator-without-query"),
+    pytest.param('[[sources]]\nname = "A"\nstart_urls = ["https://a.example/"]\n'
+                 'query = "imigrasi"\n', "only for kind", id="query-on-outlet"),
 ])
 def test_bad_sources_raise_with_reason(text, message):
     with pytest.raises(SourcesError) as excinfo:
@@ -62,5 +70,10 @@ def test_shipped_sources_file_is_valid():
     from pantau.config import setting
 
     sources = load_sources(setting("sources"))
-    assert len(sources) >= 5
+    assert len(sources) >= 25
     assert len({s.slug for s in sources}) == len(sources)
+    aggregators = {s.api: s for s in sources if s.kind == "aggregator"}
+    assert set(aggregators) == {"google_news", "gdelt"}
+    assert aggregators["google_news"].start_urls == ("https://news.google.com/rss/search",)
+    assert aggregators["gdelt"].start_urls == ("https://api.gdeltproject.org/api/v2/doc/doc",)
+    assert all("imigrasi" in s.query for s in aggregators.values())

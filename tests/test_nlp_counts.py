@@ -12,55 +12,147 @@ def counts(text):
 @pytest.mark.parametrize(
     "text, expected",
     [
-        pytest.param("Kanim Ambon mendeportasi sebelas WNA asal Nigeria kemarin.",
-                     [(11, "WNA")], id="number-word"),
-        pytest.param("Petugas mengamankan dua belas warga negara Vietnam di sebuah vila.",
-                     [(12, "warga negara")], id="teen-word"),
-        pytest.param("Loket melayani seratus dua puluh pemohon setiap pagi.",
-                     [(120, "pemohon")], id="hundreds-words"),
-        pytest.param("Sepanjang tahun lalu kantor itu menerbitkan 1.331 paspor.",
-                     [(1331, "paspor")], id="thousands-dot"),
-        pytest.param("Secara nasional sudah dicetak 1,5 juta paspor elektronik.",
-                     [(1_500_000, "paspor elektronik")], id="decimal-juta"),
-        pytest.param("Sebanyak 2 ribu pemohon dilayani dalam program jemput bola.",
-                     [(2000, "pemohon")], id="digit-ribu"),
-        pytest.param("Petugas memeriksa satu orang WNA yang paspornya rusak.",
-                     [(1, "orang")], id="satu-orang"),
-        pytest.param("Sebanyak 22 warga negara asing (WNA) dipulangkan ke negaranya.",
-                     [(22, "warga negara asing")], id="long-unit"),
-        pytest.param("Ada 89 laki-laki dan 53 perempuan yang paspornya ditunda.",
-                     [(89, "laki-laki"), (53, "perempuan")], id="two-person-units"),
-        pytest.param("Tercatat 291 penolakan permohonan paspor selama setahun.",
-                     [(291, "penolakan")], id="action-noun-unit"),
+        pytest.param(
+            "Kanim Ambon mendeportasi sebelas WNA asal Nigeria kemarin.",
+            [(11, "WNA")],
+            id="number-word",
+        ),
+        pytest.param(
+            "Petugas mengamankan dua belas warga negara Vietnam di sebuah vila.",
+            [(12, "warga negara")],
+            id="teen-word",
+        ),
+        pytest.param(
+            "Loket melayani seratus dua puluh pemohon setiap pagi.",
+            [(120, "pemohon")],
+            id="hundreds-words",
+        ),
+        pytest.param(
+            "Sepanjang tahun lalu kantor itu menerbitkan 1.331 paspor.",
+            [(1331, "paspor")],
+            id="thousands-dot",
+        ),
+        pytest.param(
+            "Secara nasional sudah dicetak 1,5 juta paspor elektronik.",
+            [(1_500_000, "paspor elektronik")],
+            id="decimal-juta",
+        ),
+        pytest.param(
+            "Sebanyak 2 ribu pemohon dilayani dalam program jemput bola.",
+            [(2000, "pemohon")],
+            id="digit-ribu",
+        ),
+        pytest.param(
+            "Petugas memeriksa satu orang WNA yang paspornya rusak.",
+            [(1, "orang")],
+            id="satu-orang",
+        ),
+        pytest.param(
+            "Sebanyak 22 warga negara asing (WNA) dipulangkan ke negaranya.",
+            [(22, "warga negara asing")],
+            id="long-unit",
+        ),
+        pytest.param(
+            "Ada 89 laki-laki dan 53 perempuan yang paspornya ditunda.",
+            [(89, "laki-laki"), (53, "perempuan")],
+            id="two-person-units",
+        ),
+        pytest.param(
+            "Tercatat 291 penolakan permohonan paspor selama setahun.",
+            [(291, "penolakan")],
+            id="action-noun-unit",
+        ),
         # GOLD.md: targets, quotas and capacities of people or documents are counts
-        pytest.param("Target penerbitan mencapai 700 paspor per hari.",
-                     [(700, "paspor")], id="target"),
+        pytest.param(
+            "Target penerbitan mencapai 700 paspor per hari.", [(700, "paspor")], id="target"
+        ),
         pytest.param("Ruang tunggu itu berkapasitas 120 orang.", [(120, "orang")], id="capacity"),
         pytest.param("Kuota harian dibatasi 150 pemohon.", [(150, "pemohon")], id="quota"),
-        pytest.param("Dari 40 WNA yang diperiksa, 12 di antaranya tidak membawa dokumen.",
-                     [(40, "WNA"), (12, None)], id="subset-di-antaranya"),
-        pytest.param("Sebanyak 30 WNA dideportasi, 9 diantaranya karena overstay.",
-                     [(30, "WNA"), (9, None)], id="subset-diantaranya"),
-        pytest.param("Ada 3 WNA dideportasi karena narkoba dan 5 karena bekerja tanpa izin.",
-                     [(3, "WNA"), (5, None)], id="ellipsis-after-dan"),
-        pytest.param("Mereka berasal dari Malaysia 16 orang dan Filipina 4 orang.",
-                     [(16, "orang"), (4, "orang")], id="country-then-count"),
-        pytest.param("Operasi gabungan digelar sebanyak 4 kali sepanjang semester.",
-                     [(4, "kali")], id="event-kali"),
-        pytest.param("Ada 2 hal yang dibahas, namun 7 kasus masih diselidiki.",
-                     [(7, "kasus")], id="event-kasus"),
-        pytest.param("Rudenim itu kini menampung sekitar 150 deteni.",
-                     [(150, "deteni")], id="approximate-sekitar-is-a-count"),
-        pytest.param("Tim menangani 1.257 di rumah penampungan sementara.",
-                     [(1257, None)], id="verb-then-bare-number"),
-        pytest.param("Tapi ada satu dari Kanada yang merupakan bekas narapidana.",
-                     [(1, None)], id="number-dari-country"),
-        pytest.param("Setiap hari ada 600 pemo\u00adhon paspor di sini.",
-                     [(600, "pemohon paspor")], id="soft-hyphen-inside-unit"),
-        pytest.param("Kanim Ambon Tindak 57 WNA\n\nKantor Imigrasi Ambon menindak 57 WNA sepanjang "
-                     "tahun.", [(57, "WNA")], id="headline-repeat-is-one-count"),
-        pytest.param("Imigrasi menolak 40 WNA dan menerbitkan 40 paspor.",
-                     [(40, "WNA"), (40, "paspor")], id="same-number-two-facts"),
+        pytest.param(
+            "Dari 40 WNA yang diperiksa, 12 di antaranya tidak membawa dokumen.",
+            [(40, "WNA"), (12, None)],
+            id="subset-di-antaranya",
+        ),
+        pytest.param(
+            "Sebanyak 30 WNA dideportasi, 9 diantaranya karena overstay.",
+            [(30, "WNA"), (9, None)],
+            id="subset-diantaranya",
+        ),
+        pytest.param(
+            "Ada 3 WNA dideportasi karena narkoba dan 5 karena bekerja tanpa izin.",
+            [(3, "WNA"), (5, None)],
+            id="ellipsis-after-dan",
+        ),
+        pytest.param(
+            "Mereka berasal dari Malaysia 16 orang dan Filipina 4 orang.",
+            [(16, "orang"), (4, "orang")],
+            id="country-then-count",
+        ),
+        pytest.param(
+            "Operasi gabungan digelar sebanyak 4 kali sepanjang semester.",
+            [(4, "kali")],
+            id="event-kali",
+        ),
+        pytest.param(
+            "Ada 2 hal yang dibahas, namun 7 kasus masih diselidiki.",
+            [(7, "kasus")],
+            id="event-kasus",
+        ),
+        pytest.param(
+            "Rudenim itu kini menampung sekitar 150 deteni.",
+            [(150, "deteni")],
+            id="approximate-sekitar-is-a-count",
+        ),
+        pytest.param(
+            "Tercatat izin tinggal kunjungan sebanyak 1.313 dan izin tinggal terbatas sebanyak 76.",
+            [(1313, "izin tinggal kunjungan"), (76, "izin tinggal terbatas")],
+            id="unit-before-amount-word",
+        ),
+        pytest.param(
+            "Jumlah pemohon paspor tahun ini mencapai 12.345.",
+            [(12345, "pemohon paspor")],
+            id="longest-unit-before-amount-word",
+        ),
+        pytest.param(
+            "Rincian capaian. Jumlah deteni: 45. Tanggal: 12.",
+            [(45, "deteni")],
+            id="unit-before-colon",
+        ),
+        pytest.param(
+            "Sembilan orang dari Tiongkok dan dua lainnya warga negara Laos.",
+            [(9, "orang"), (2, "warga negara")],
+            id="lainnya-between-number-and-unit",
+        ),
+        pytest.param(
+            "Tim menangani 1.257 di rumah penampungan sementara.",
+            [(1257, None)],
+            id="verb-then-bare-number",
+        ),
+        pytest.param(
+            "Tapi ada satu dari Kanada yang merupakan bekas narapidana.",
+            [(1, None)],
+            id="number-dari-country",
+        ),
+        pytest.param(
+            "Sebanyak 2 (dua) orang WNA diamankan petugas.",
+            [(2, "orang")],
+            id="formal-spelled-out-in-brackets",
+        ),
+        pytest.param(
+            "Setiap hari ada 600 pemo\u00adhon paspor di sini.",
+            [(600, "pemohon paspor")],
+            id="soft-hyphen-inside-unit",
+        ),
+        pytest.param(
+            "Kanim Ambon Tindak 57 WNA\n\nKantor Imigrasi Ambon menindak 57 WNA sepanjang tahun.",
+            [(57, "WNA")],
+            id="headline-repeat-is-one-count",
+        ),
+        pytest.param(
+            "Imigrasi menolak 40 WNA dan menerbitkan 40 paspor.",
+            [(40, "WNA"), (40, "paspor")],
+            id="same-number-two-facts",
+        ),
     ],
 )
 def test_counts_found(text, expected):
@@ -92,6 +184,7 @@ def test_counts_found(text, expected):
         pytest.param("Mereka melanggar Pasal 75 ayat (2) UU No. 6 Tahun 2011.", id="law-article"),
         pytest.param("Hubungi 0811-1234-5678 untuk informasi.", id="phone"),
         pytest.param("Dua dari 16 kantor imigrasi itu dinilai.", id="offices-not-counted"),
+        pytest.param("Kantor imigrasi di provinsi itu sebanyak 16.", id="offices-before-amount"),
         pytest.param("Mereka berasal dari 13 negara.", id="countries-not-counted"),
         pytest.param("Kanim Bekasi meraih tiga penghargaan.", id="awards-not-counted"),
         pytest.param("Petugas menyita 5 mobil dan 2 kapal.", id="vehicles-not-counted"),
@@ -101,6 +194,10 @@ def test_counts_found(text, expected):
         pytest.param("Ketiganya diperiksa petugas.", id="pronoun-ketiganya"),
         pytest.param("Mereka berdua ditahan.", id="pronoun-berdua"),
         pytest.param("Ratusan orang memadati kantor itu.", id="vague-ratusan"),
+        pytest.param(
+            "Kuota dibagi menjadi 200 kuota daring dan 100 kuota langsung.",
+            id="bare-number-before-unknown-noun",
+        ),
         pytest.param("Puluhan WNA terjaring razia.", id="vague-puluhan"),
         pytest.param("Lebih dari dua ratus WNA ditolak masuk.", id="vague-lebih-dari"),
         pytest.param("Jumlahnya meningkat 3 kali lipat.", id="multiplier-kali-lipat"),
@@ -114,7 +211,7 @@ def test_not_counts(text):
 
 
 def test_vague_figure_repeated_is_still_vague():
-    text = "Lebih dari dua ratus WNA ditolak masuk. Dari dua ratus WNA tersebut, banyak yang kembali."
+    text = "Lebih dari dua ratus WNA ditolak masuk. Dari dua ratus WNA tersebut, banyak kembali."
     assert counts(text) == []
 
 
@@ -125,14 +222,18 @@ def test_vague_figure_repeated_is_still_vague():
         pytest.param("Petugas menangkap 6 WNA dalam razia malam.", "arrest", id="arrest"),
         pytest.param("Sebanyak 2 kasus naik ke tahap pro justitia.", "arrest", id="pro-justitia"),
         pytest.param("Rudenim menampung 88 deteni.", "detention", id="detention"),
-        pytest.param("Sebanyak 234 WNA ditolak masuk di bandara.", "refusal_of_entry",
-                     id="refusal-of-entry"),
-        pytest.param("Kanim Batam menerbitkan 1.215 paspor.", "passport_issued",
-                     id="passport-issued"),
-        pytest.param("Loket melayani 200 pemohon per hari.", "applicants_served",
-                     id="applicants-served"),
-        pytest.param("Kanwil memberikan 9.370 izin tinggal terbatas.", "permit_issued",
-                     id="permit-issued"),
+        pytest.param(
+            "Sebanyak 234 WNA ditolak masuk di bandara.", "refusal_of_entry", id="refusal-of-entry"
+        ),
+        pytest.param(
+            "Kanim Batam menerbitkan 1.215 paspor.", "passport_issued", id="passport-issued"
+        ),
+        pytest.param(
+            "Loket melayani 200 pemohon per hari.", "applicants_served", id="applicants-served"
+        ),
+        pytest.param(
+            "Kanwil memberikan 9.370 izin tinggal terbatas.", "permit_issued", id="permit-issued"
+        ),
         pytest.param("Operasi gabungan digelar 4 kali.", "joint_operation", id="joint-operation"),
         pytest.param("Di Bogor menetap 1.698 orang asing.", "other", id="other"),
     ],

@@ -222,6 +222,27 @@ def offices(pipe, text):
             id="province-not-part-of-name",
         ),
         pytest.param("Kantor Imigrasi Bali menggelar apel.", [], id="province-names-no-office"),
+        pytest.param(
+            "Penumpang antre di loket imigrasi Bandara Soekarno-Hatta.",
+            [],
+            id="passport-control-not-office",
+        ),
+        pytest.param(
+            "Petugas imigrasi Batam memeriksa kapal.",
+            [("kanim-batam", "imigrasi Batam")],
+            id="lowercase-imigrasi-x",
+        ),
+        pytest.param(
+            "Kanim Depok membuka loket.\nBaca juga: Rudenim Medan Raih Penghargaan\n"
+            "Antrean berjalan lancar.",
+            [("kanim-depok", "Kanim Depok")],
+            id="related-link-line",
+        ),
+        pytest.param(
+            "Kantor Imigrasi Kelas II TP Sanggau membuka layanan.",
+            [("kanim-sanggau", "Kantor Imigrasi Kelas II TP Sanggau")],
+            id="class-typo",
+        ),
         # negative rows: not immigration offices
         pytest.param("Bandara Soekarno-Hatta ramai penumpang.", [], id="airport-not-office"),
         pytest.param(
@@ -273,6 +294,14 @@ def test_office_fields_and_evidence(pipe):
     assert (office.office_id, office.kind) == ("kanim-depok", "kantor_imigrasi")
     assert office.evidence.sentence == "Kanim Depok buka jam delapan."
     assert text[office.evidence.start : office.evidence.end] == office.evidence.sentence
+
+
+def test_works_without_sentence_boundaries():
+    p = spacy.blank("id")
+    p.add_pipe("pantau_offices")
+    found = p("Kanim Depok buka. Lalu tutup.")._.pantau_offices
+    assert len(found) == 1
+    assert found[0].evidence.sentence == "Kanim Depok buka. Lalu tutup."
 
 
 def test_each_doc_gets_a_new_list(pipe):

@@ -190,6 +190,61 @@ def people(pipe, text):
             [],
             id="word-written-lowercase-elsewhere",
         ),
+        pytest.param(
+            "Budi Santoso Kepala Kantor Imigrasi Kelas I TPI Padang menjelaskan aturan itu.",
+            [("Budi Santoso", "Kepala Kantor Imigrasi Kelas I TPI Padang", "kanim-padang")],
+            id="name-opens-sentence-no-comma",
+        ),
+        pytest.param(
+            "kata Kepala Rudenim Makassar Andi\nSetiawan Putra kepada wartawan.",
+            [("Andi Setiawan Putra", "Kepala Rudenim Makassar", "rudenim-makassar")],
+            id="name-over-line-break",
+        ),
+        pytest.param(
+            "Baca Juga: Kepala Kanim Bogor Budi Santoso Terima Penghargaan\nRazia digelar.",
+            [],
+            id="related-link-line",
+        ),
+        pytest.param(
+            "Apel dipimpin Mhd. Rizal Siregar, Kepala Kanwil Kemenkumham Sumut.",
+            [("Mhd. Rizal Siregar", "Kepala Kanwil Kemenkumham Sumut", "kanwil-sumut")],
+            id="abbreviated-given-name",
+        ),
+        pytest.param(
+            "Ketua Tim Kerja Bidang Detensi dan Deportasi, Bapak Anggoro Wibisono, menjelaskan.",
+            [("Anggoro Wibisono", "Ketua Tim Kerja Bidang Detensi dan Deportasi", None)],
+            id="long-unit-name",
+        ),
+        # merely present: listed at an event, not acting
+        pytest.param(
+            "Turut hadir dalam apel itu Kepala Divisi Keimigrasian, Yanto Wiguna, dan Kepala "
+            "Divisi Pemasyarakatan, Rudi Sianipar.",
+            [],
+            id="present-only",
+        ),
+        pytest.param(
+            "Turut hadir Kepala Rudenim Medan, Tono Sudarto. Tono Sudarto, Kepala Rudenim Medan, "
+            "lalu menjelaskan kondisi deteni.",
+            [("Tono Sudarto", "Kepala Rudenim Medan", "rudenim-medan")],
+            id="present-then-acts",
+        ),
+        pytest.param(
+            "Kepala Bidang Perizinan dan Informasi Keimigrasian Kanim Batam Rina Marlina hadir.",
+            [
+                (
+                    "Rina Marlina",
+                    "Kepala Bidang Perizinan dan Informasi Keimigrasian Kanim Batam",
+                    "kanim-batam",
+                )
+            ],
+            id="unit-noun-shape",
+        ),
+        pytest.param(
+            'Razia digelar Kanim Kendari. "Ada dua temuan," kata Kabid Inteldakim, Sari '
+            "Wulandari, Kamis.",
+            [("Sari Wulandari", "Kabid Inteldakim", "kanim-kendari")],
+            id="kanim-unit-links-to-story-office",
+        ),
         # negative rows
         pytest.param(
             "Petugas mengamankan WNA berinisial AB dan SK di sebuah vila.",
@@ -238,3 +293,20 @@ def test_works_without_pantau_offices():
     p.add_pipe("pantau_officials")
     found = p("Kepala Rudenim Medan, Tono Sudarto, menjelaskan.")._.pantau_people
     assert [(o.name, o.office_id) for o in found] == [("Tono Sudarto", "rudenim-medan")]
+
+
+def test_pipe_over_several_docs(pipe):
+    docs = list(
+        pipe.pipe(
+            [
+                "Kepala Kanim Palu, Dewi Sartika, hadir.",
+                "Tidak ada pejabat di sini.",
+                "Kepala Rudenim Medan, Tono Sudarto, menjelaskan.",
+            ]
+        )
+    )
+    assert [[(o.name, o.office_id) for o in d._.pantau_people] for d in docs] == [
+        [("Dewi Sartika", "kanim-palu")],
+        [],
+        [("Tono Sudarto", "rudenim-medan")],
+    ]

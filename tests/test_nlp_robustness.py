@@ -8,12 +8,48 @@ from hypothesis import strategies as st
 import nlp
 
 # Pieces that exercise the rules (numbers, cues, countries, award words) mixed into junk.
-FRAGMENTS = st.sampled_from([
-    "WNA", "asal", "warga negara", "RRT", "AS", "Partai Gading", "sebelas", "dua belas", "1.331",
-    "Rp1", "ke-67", "(33)", "26/11/2025", "di antaranya", "dari", "meraih", "predikat", "terbaik",
-    "III", "ke 3", "oleh", "Ombudsman", "apresiasi Bupati", "“", "”", "(", ")", ".", ",", "\n\n",
-    "penghargaan", "masing-masing", "Kelas I", "lebih dari", "orang", "paspor", "kali", "juta",
-])
+FRAGMENTS = st.sampled_from(
+    [
+        "WNA",
+        "asal",
+        "warga negara",
+        "RRT",
+        "AS",
+        "Partai Gading",
+        "sebelas",
+        "dua belas",
+        "1.331",
+        "Rp1",
+        "ke-67",
+        "(33)",
+        "26/11/2025",
+        "di antaranya",
+        "dari",
+        "meraih",
+        "predikat",
+        "terbaik",
+        "III",
+        "ke 3",
+        "oleh",
+        "Ombudsman",
+        "apresiasi Bupati",
+        "“",
+        "”",
+        "(",
+        ")",
+        ".",
+        ",",
+        "\n\n",
+        "penghargaan",
+        "masing-masing",
+        "Kelas I",
+        "lebih dari",
+        "orang",
+        "paspor",
+        "kali",
+        "juta",
+    ]
+)
 TEXT = st.one_of(
     st.text(max_size=300),
     st.lists(st.one_of(FRAGMENTS, st.text(max_size=8)), max_size=60).map(" ".join),

@@ -23,7 +23,7 @@ def test_crawl_finds_every_demo_article_once(demo_site, db_path, tmp_path):
         assert row["article_id"] == article_id(url)
         assert row["discovered_by"] in ("feed", "sitemap", "listing")
         assert bool(row["on_topic"]) == article.on_topic, url
-    assert "articles new: %d" % len(expected) in result.stderr
+    assert f"articles new: {len(expected)}," in result.stderr
 
 
 def test_crawl_obeys_robots_txt(demo_site, db_path, tmp_path):

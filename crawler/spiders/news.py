@@ -16,13 +16,12 @@ from urllib.parse import urljoin, urlsplit
 import scrapy
 from bs4 import BeautifulSoup
 from scrapy.exceptions import IgnoreRequest
-from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.http import HtmlResponse, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 from crawler import aggregators
 from crawler.discovery import (
-    article_page_links,
     feed_entries,
     feed_links,
     is_before,
@@ -34,7 +33,7 @@ from crawler.discovery import (
     wordpress_entries,
     wordpress_posts_url,
 )
-from crawler.extract import ArticleFields, extract_article
+from crawler.extract import ArticleFields, decode_page, extract_article
 from crawler.items import ArticleItem, build_article_item
 from crawler.relevance import DEFAULT_THRESHOLD
 from crawler.sources import Source, load_sources
@@ -106,8 +105,11 @@ class NewsSpider(scrapy.Spider):
 
     def request(self, state: SourceState, url: str, handler: str, via: str, *,
                 article: bool = False, owner: Source | None = None, probe: bool = False,
-                **meta) -> scrapy.Request | None:
-        """A request counted against `state`, unless seen, off-source, or over the page cap."""
+                again: bool = False, **meta) -> scrapy.Request | None:
+        """A request counted against `state`, unless seen, off-source, or over the page cap.
+
+        `again` fetches a URL another source has fetched already (robots.txt of a shared host).
+        """
         url = clean_url(url)
         path = urlsplit(url).path.lower()
         if urlsplit(url).scheme not in ("http", "https"):
@@ -116,8 +118,8 @@ class NewsSpider(scrapy.Spider):
             return None
         key = url_key(url)
         owner = owner or state.source
-        if key in self.seen or (article and state.source.kind != "aggregator"
-                                and not owner.owns(url)):
+        if (key in self.seen and not again) or (article and state.source.kind != "aggregator"
+                                                and not owner.owns(url)):
             return None
         if state.pages >= state.source.max_pages:
             self.crawler.stats.inc_value(f"pantau/capped/{state.source.slug}")
@@ -150,7 +152,7 @@ class NewsSpider(scrapy.Spider):
         reqs = [self.request(state, u, "parse_home", "home") for u in source.start_urls]
         root = "{0.scheme}://{0.netloc}/".format(urlsplit(source.start_urls[0]))
         reqs.append(self.request(state, urljoin(root, "/robots.txt"), "parse_robots", "home",
-                                 probe=True))
+                                 probe=True, again=True))
         return [r for r in reqs if r]
 
     def dispatch(self, response):
@@ -235,7 +237,7 @@ class NewsSpider(scrapy.Spider):
             yield self.request(state, url, "parse_page", "search", probe=True,
                                listing_depth=self.max_depth - 1)
 
-    # --- discovery handlers ------------------------------------------------------------------------
+    # --- discovery handlers -----------------------------------------------------------------------
     def parse_home(self, response, state):
         """Note what the home page offers: WordPress API, feeds, a search form, its links."""
         if not isinstance(response, TextResponse):
@@ -261,7 +263,11 @@ class NewsSpider(scrapy.Spider):
             if is_before(entry.published, self.since):
                 self.crawler.stats.inc_value("pantau/skipped/before_since")
                 continue
-            owner = self.owner_of(entry.url) if state.source.kind == "aggregator" else None
+            # A sitemap or feed of a shared host lists other sources' articles too: each goes
+            # to the source that owns it; an aggregator keeps those no source owns.
+            owner = self.owner_of(entry.url)
+            if owner is None and state.source.kind != "aggregator":
+                continue
             yield self.request(state, entry.url, "parse_page", via, article=True,
                                owner=owner)
 
@@ -281,7 +287,15 @@ class NewsSpider(scrapy.Spider):
         if response.status != 200:
             logger.info("no feed at %s (%s)", response.url, response.status)
             return
-        yield from self.article_requests(state, feed_entries(response.body, response.url), "feed")
+        try:
+            entries = feed_entries(response.body, response.url)
+        except ValueError as e:
+            if response.url in state.feeds:  # announced by the site, so a real fault
+                self.parse_error(response, "feed", e)
+            else:  # a guessed /feed/ that answers with a page: the site has no feed there
+                logger.info("no feed at %s (%s)", response.url, e)
+            return
+        yield from self.article_requests(state, entries, "feed")
 
     def parse_sitemap(self, response, state):
         if response.status != 200:
@@ -310,11 +324,15 @@ class NewsSpider(scrapy.Spider):
         """An article yields an item (after its further pages); a listing has its links followed."""
         if response.status != 200:
             return
+        if not response.body.strip():
+            self.parse_error(response, "empty", None)
+            return
         if not isinstance(response, HtmlResponse):
             self.parse_error(response, "not_html", None)
             return
         fetched_at = datetime.now(UTC)
-        fields = extract_article(response.text, response.url, reference=fetched_at)
+        fields = extract_article(decode_page(response.body, response.encoding), response.url,
+                                 reference=fetched_at)
         via = response.meta["via"]
         owner = self.states[response.meta["owner"]].source
         if fields.is_article:
@@ -375,7 +393,8 @@ class NewsSpider(scrapy.Spider):
     def parse_article_page(self, response, state):
         partial = response.meta["partial"]
         if isinstance(response, HtmlResponse):
-            fields = extract_article(response.text, response.url)
+            fields = extract_article(decode_page(response.body, response.encoding),
+                                     response.url)
             partial["texts"].append(fields.text)
         else:
             self.parse_error(response, "not_html", None)

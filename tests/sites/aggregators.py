@@ -105,7 +105,7 @@ def build(extra_gdelt_urls: list[str] | None = None) -> tuple[FixtureServer, Fix
     for a in ARTICLES:
         outlet.add(a.path, _article(a, outlet.base_url))
     agg = FixtureServer("Agregator")
-    agg.add(f"/rss/articles/AU_yqLNew0pq", "", status=302, content_type=None,
+    agg.add("/rss/articles/AU_yqLNew0pq", "", status=302, content_type=None,
             Location=outlet.url(ARTICLES[1].path))
     agg.handle("/rss/search", lambda hit: _google_news(hit, outlet, agg.base_url))
     agg.handle("/api/v2/doc/doc", lambda hit: _gdelt(hit, outlet, extra_gdelt_urls or []))
@@ -115,6 +115,7 @@ def build(extra_gdelt_urls: list[str] | None = None) -> tuple[FixtureServer, Fix
 def sources_toml(agg: FixtureServer) -> str:
     """The two aggregator sources, pointed at the local endpoints."""
     return (f'[[sources]]\nname = "Google News: imigrasi"\nkind = "aggregator"\n'
-            f'api = "google_news"\nquery = "imigrasi"\nstart_urls = ["{agg.url("/rss/search")}"]\n\n'
+            f'api = "google_news"\nquery = "imigrasi"\n'
+            f'start_urls = ["{agg.url("/rss/search")}"]\n\n'
             f'[[sources]]\nname = "GDELT: imigrasi"\nkind = "aggregator"\napi = "gdelt"\n'
             f'query = "imigrasi"\nstart_urls = ["{agg.url("/api/v2/doc/doc")}"]\n\n')

@@ -79,12 +79,13 @@ def _page(title: str, content: str) -> str:
 <meta http-equiv="Content-Type" content="text/html; charset=utf-8">
 <title>{e(title)} | Kantor Imigrasi Kelas I TPI Mataram</title></head>
 <body><div id="wrapper"><div class="logo">KANTOR IMIGRASI KELAS I TPI MATARAM</div>
-<div class="menu"><a href="/">Beranda</a> | <a href="/profil">Profil</a> | <a href="/berita">Berita</a> |
-<a href="/layanan">Layanan</a></div>
+<div class="menu"><a href="/">Beranda</a> | <a href="/profil">Profil</a> |
+<a href="/berita">Berita</a> | <a href="/layanan">Layanan</a></div>
 <form action="/pencarian" method="get" class="cari"><input type="text" name="kata">
 <input type="submit" value="Cari"></form>
 <table width="100%"><tr><td valign="top" class="isi">{content}</td>
-<td valign="top" width="30%" class="sidebar"><b>Berita Lainnya</b><ul>{sidebar}</ul></td></tr></table>
+<td valign="top" width="30%" class="sidebar"><b>Berita Lainnya</b><ul>{sidebar}</ul></td>
+</tr></table>
 <div class="footer">Jl. Udayana No. 2, Mataram. Telp (0370) 000000. Hak Cipta 2023.</div>
 </div></body></html>"""
 

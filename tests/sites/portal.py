@@ -150,7 +150,8 @@ def _listing(items: list[FixtureArticle], next_url: str | None, amp_links: bool 
         f'<div class="article__list"><h3><a href="{href(a)}">{e(a.title)}</a></h3>'
         f'<div class="article__date">{a.published[:10]}</div></div>' for a in items)
     nav = f'<a class="paging__link--next" rel="next" href="{next_url}">Next</a>' if next_url else ""
-    return _head(NAME, '<meta property="og:type" content="website">') + rows + nav + "</body></html>"
+    head = _head(NAME, '<meta property="og:type" content="website">')
+    return head + rows + nav + "</body></html>"
 
 
 def _sitemap(items: list[FixtureArticle], base: str) -> str:

@@ -1,4 +1,4 @@
-"""A loopback HTTP server for one fixture site: routes to canned or computed responses, request log."""
+"""A loopback HTTP server for one fixture site: canned or computed responses, a request log."""
 
 from __future__ import annotations
 

@@ -28,11 +28,14 @@ POSTS = [
         "Kantor Imigrasi Serang Deportasi Tiga WNA Asal Tiongkok",
         "2026-03-10T14:20:00+07:00",
         [["SERANG – Kantor Imigrasi Kelas I TPI Serang mendeportasi tiga warga negara asing asal "
-          "Tiongkok yang terbukti bekerja tanpa izin di sebuah pabrik baja di Kecamatan Kramatwatu.",
-          "Ketiganya berinisial LW, ZH dan QF. Mereka masuk ke Indonesia menggunakan visa kunjungan "
+          "Tiongkok yang terbukti bekerja tanpa izin di sebuah pabrik baja di Kecamatan "
+          "Kramatwatu.",
+          "Ketiganya berinisial LW, ZH dan QF. Mereka masuk ke Indonesia menggunakan visa "
+          "kunjungan "
           "yang tidak boleh dipakai untuk bekerja, lalu terjaring dalam operasi pengawasan orang "
           "asing yang digelar bersama Timpora Kabupaten Serang pada akhir Februari.",
-          "Kepala Seksi Intelijen dan Penindakan Keimigrasian, Bagus Prasetyo, mengatakan ketiganya "
+          "Kepala Seksi Intelijen dan Penindakan Keimigrasian, Bagus Prasetyo, mengatakan "
+          "ketiganya "
           "diberangkatkan melalui Bandara Soekarno-Hatta dengan pengawalan petugas. Nama mereka "
           "juga diusulkan masuk daftar penangkalan selama enam bulan.",
           "Menurut Bagus, perusahaan tempat mereka bekerja akan dipanggil untuk dimintai "
@@ -83,11 +86,14 @@ HEAD = """<!DOCTYPE html>
 <link rel="alternate" type="application/rss+xml" title="{site} &raquo; Feed" href="{base}/feed/">
 {extra}
 </head><body class="wp-theme-newspaper">
-<div id="cookie-notice">Situs ini menggunakan cookie untuk pengalaman terbaik. <a href="#">Setuju</a></div>
+<div id="cookie-notice">Situs ini menggunakan cookie untuk pengalaman terbaik.
+<a href="#">Setuju</a></div>
 <header class="td-header"><div class="td-logo"><a href="/">{site}</a></div>
-<nav class="td-menu"><ul><li><a href="/">Beranda</a></li><li><a href="/category/imigrasi/">Imigrasi</a></li>
+<nav class="td-menu"><ul><li><a href="/">Beranda</a></li>
+<li><a href="/category/imigrasi/">Imigrasi</a></li>
 <li><a href="/category/ekonomi/">Ekonomi</a></li><li><a href="/tag/wna/">WNA</a></li></ul></nav>
-<form role="search" method="get" class="td-search-form" action="/"><input type="search" name="s" placeholder="Cari..."></form>
+<form role="search" method="get" class="td-search-form" action="/">
+<input type="search" name="s" placeholder="Cari..."></form>
 </header>
 """
 FOOT = """<footer class="td-footer"><p>&copy; 2026 {site}. Hak cipta dilindungi.</p>
@@ -112,12 +118,15 @@ def _article_html(a: FixtureArticle, base: str, others: list[FixtureArticle]) ->
     related = "".join(f'<div class="td-related-item"><a href="{o.path}">'
                       f'<img src="/wp-content/uploads/foto.jpg" alt=""></a>'
                       f'<p class="wp-caption-text">{e(o.title)}</p></div>' for o in others[:3])
+    popular = "".join(f'<li><a href="{o.path}">{e(o.title)}</a></li>' for o in others)
     body = f"""<div class="td-container"><main class="td-main-content">
 <article class="post type-post">
 <h1 class="entry-title">{e(a.title)}</h1>
 <div class="td-post-header"><span class="td-post-author-name">Oleh {e(a.author)}</span>
-<span class="td-post-date"><time class="entry-date" datetime="{a.published}">{a.published[:10]}</time></span></div>
-<div class="td-post-sharing">Bagikan: <a href="#">Facebook</a> <a href="#">WhatsApp</a> <a href="#">Twitter</a></div>
+<span class="td-post-date">
+<time class="entry-date" datetime="{a.published}">{a.published[:10]}</time></span></div>
+<div class="td-post-sharing">Bagikan: <a href="#">Facebook</a> <a href="#">WhatsApp</a>
+<a href="#">Twitter</a></div>
 <div class="td-post-content entry-content">
 {"".join(paras)}
 </div>
@@ -125,17 +134,23 @@ def _article_html(a: FixtureArticle, base: str, others: list[FixtureArticle]) ->
 </article>
 <div class="td-related-posts"><h4 class="td-related-title">Artikel Terkait</h4>{related}</div>
 <div id="comments" class="comments">
-<div id="respond" class="comment-respond"><h3 id="reply-title" class="comment-reply-title">TINGGALKAN KOMENTAR</h3>
+<div id="respond" class="comment-respond">
+<h3 id="reply-title" class="comment-reply-title">TINGGALKAN KOMENTAR</h3>
 <form action="/wp-comments-post.php" method="post" id="commentform" class="comment-form">
 <div class="clearfix"></div><div class="comment-form-input-wrap td-form-comment">
 <textarea placeholder="Komentar:" name="comment" cols="45" rows="8"></textarea>
 <div class="td-warning-comment">Silakan masukkan komentar anda!</div></div>
-<div class="comment-form-input-wrap td-form-author"><input class="" type="text" name="author" placeholder="Nama:*">
+<div class="comment-form-input-wrap td-form-author">
+<input class="" type="text" name="author" placeholder="Nama:*">
 <div class="td-warning-author">Silakan masukkan nama Anda di sini</div></div>
-<p class="form-submit"><input name="submit" type="submit" id="submit" class="submit" value="Kirim Komentar"></p>
+<p class="comment-form-cookies-consent"><input id="wp-comment-cookies-consent" type="checkbox">
+<label for="wp-comment-cookies-consent">Simpan nama, email, dan situs web saya pada peramban ini
+untuk komentar saya berikutnya.</label></p>
+<p class="form-submit">
+<input name="submit" type="submit" id="submit" class="submit" value="Kirim Komentar"></p>
 </form></div></div>
 </main>
-<aside class="td-sidebar"><h4>Terpopuler</h4><ul>{"".join(f'<li><a href="{o.path}">{e(o.title)}</a></li>' for o in others)}</ul></aside>
+<aside class="td-sidebar"><h4>Terpopuler</h4><ul>{popular}</ul></aside>
 </div>"""
     site = NAME
     return HEAD.format(title=e(f"{a.title} - {site}"), base=base, site=site, extra=extra) \
@@ -149,8 +164,8 @@ def _listing_html(posts: list[FixtureArticle], base: str, title: str, next_url: 
         f'<a href="{p.path}" rel="bookmark">{e(p.title)}</a></h3>'
         f'<time class="entry-date" datetime="{p.published}">{p.published[:10]}</time>'
         f'<div class="td-excerpt">{e(p.pages[0][0][:120])}</div></div>' for p in posts)
-    nav = f'<div class="page-nav"><a href="{next_url}" aria-label="next-page">Berikutnya</a></div>' \
-        if next_url else ""
+    nav = (f'<div class="page-nav"><a href="{next_url}" aria-label="next-page">Berikutnya</a>'
+           "</div>") if next_url else ""
     extra = '<meta property="og:type" content="website">'
     return HEAD.format(title=e(title), base=base, site=NAME, extra=extra) \
         + f'<div class="td-main-content">{items}{nav}</div>' + FOOT.format(site=NAME)
@@ -186,7 +201,8 @@ def _api(hit: Hit, base: str) -> Reply:
                      "application/json; charset=UTF-8")
     chunk = found[(page - 1) * per_page: page * per_page]
     body = [{"id": 100 + POSTS.index(p), "date": p.published[:19],
-             "date_gmt": datetime.fromisoformat(p.published).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S"),
+             "date_gmt": datetime.fromisoformat(p.published).astimezone(UTC).strftime(
+                 "%Y-%m-%dT%H:%M:%S"),
              "link": base + p.path, "title": {"rendered": p.title}} for p in chunk]
     return Reply(json.dumps(body), 200, "application/json; charset=UTF-8",
                  {"X-WP-Total": str(len(found)), "X-WP-TotalPages": str(pages)})
@@ -207,7 +223,8 @@ def build() -> FixtureServer:
     rss = "application/rss+xml; charset=UTF-8"
     site.add("/feed/", _rss(POSTS[:3], base), content_type=rss)
     site.add("/category/imigrasi/feed/", _rss(imigrasi, base), content_type=rss)
-    site.add("/robots.txt", f"User-agent: *\nDisallow: /wp-admin/\n\nSitemap: {base}/wp-sitemap.xml\n",
+    site.add("/robots.txt",
+             f"User-agent: *\nDisallow: /wp-admin/\n\nSitemap: {base}/wp-sitemap.xml\n",
              content_type="text/plain")
     site.add("/wp-sitemap.xml", '<?xml version="1.0" encoding="UTF-8"?><sitemapindex '
              'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'

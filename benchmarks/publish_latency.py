@@ -1,0 +1,233 @@
+"""Publishing latency: p50/p95 of Datasette pages over a database of generated articles.
+
+Builds the database through Pantau's own schema and store code (open_db, store_article,
+sync_offices, store_facts), serves it with `pantau serve` as a real process, and times each
+page with plain HTTP requests. Writes the results into benchmarks/README.md.
+
+    .venv/bin/python benchmarks/publish_latency.py                 # 100,000 articles
+    .venv/bin/python benchmarks/publish_latency.py --articles 200 --no-readme   # smoke run
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from crawler.sources import Source  # noqa: E402
+from nlp import NLP_VERSION  # noqa: E402
+from nlp.gazetteer import load_offices  # noqa: E402
+from nlp.schema import Count, Evidence, Extraction, Nationality, Office, Official  # noqa: E402
+from pipelines.db import open_db  # noqa: E402
+from pipelines.facts import store_facts, sync_offices  # noqa: E402
+from pipelines.store import store_article, upsert_sources  # noqa: E402
+
+TARGET_P95_MS = 300
+# (name, path): every canned query, the pages each user group opens first, search and the map.
+PAGES = [
+    ("home page", "/"),
+    ("database page", "/pantau"),
+    ("articles table, metadata facets", "/pantau/articles"),
+    ("articles faceted and filtered", "/pantau/articles?_facet=source&_facet=year&year=2025"),
+    ("counts faceted by category", "/pantau/counts?category=deportation"),
+    ("full-text search, common word", "/pantau/articles?_search=deportasi"),
+    ("full-text search, affixed form", "/pantau/articles?_search=kepasporan"),
+    ("map page (office_map view)", "/pantau/office_map"),
+    ("map data (JSON)", "/pantau/office_map.json?_size=max&_shape=objects"),
+    ("chart data: coverage_by_month", "/pantau/coverage_by_month.json?_size=max"),
+    ("view: deportations_by_nationality", "/pantau/deportations_by_nationality"),
+    ("view: arrests_by_office", "/pantau/arrests_by_office"),
+    ("view: passports_by_office", "/pantau/passports_by_office"),
+    ("view: top_nationalities", "/pantau/top_nationalities"),
+    ("query: office_coverage", "/pantau/office_coverage?office_id=kanim-serang"),
+    ("query: office_articles", "/pantau/office_articles?office_id=kanim-serang"),
+    ("query: office_feed (Atom)", "/pantau/office_feed.atom?office_id=kanim-serang"),
+    ("query: top_stories", "/pantau/top_stories?since=2026-01-01"),
+    ("query: articles_since", "/pantau/articles_since?since=2026-06-01"),
+    ("query: nationalities_by_year", "/pantau/nationalities_by_year"),
+    ("CSV export, 2,000 rows", "/pantau/counts.csv?category=deportation&_size=max"),
+]
+
+# Vocabulary of the generated articles: invented, in the style of regional news.
+NATIONALITIES = [("CN", "RRT"), ("NG", "Nigeria"), ("KR", "Korsel"), ("IN", "India"),
+                 ("MY", "Malaysia"), ("BD", "Bangladesh"), ("AF", "Afghanistan"),
+                 ("US", "Amerika Serikat"), ("AU", "Australia"), ("PH", "Filipina")]
+EVENTS = [  # (category, unit, sentence template)
+    ("deportation", "WNA", "{office} mendeportasi {n} WNA yang melanggar izin tinggal."),
+    ("deportation", "orang", "Sebanyak {n} orang dideportasi melalui bandara setempat."),
+    ("arrest", "WNA", "Petugas {office} mengamankan {n} WNA dalam operasi pengawasan."),
+    ("passport_issued", "paspor", "{office} menerbitkan {n} paspor selama bulan ini."),
+    ("applicants_served", "pemohon", "Layanan kepasporan {office} melayani {n} pemohon."),
+    ("detention", "deteni", "Rudenim menampung {n} deteni dari berbagai negara."),
+]
+FILLER = ["Kegiatan ini merupakan bagian dari pengawasan orang asing di wilayah kerja.",
+          "Masyarakat diimbau melapor bila mengetahui keberadaan orang asing yang mencurigakan.",
+          "Pelayanan tetap berjalan normal pada hari kerja mulai pukul 08.00 waktu setempat.",
+          "Tim pengawasan orang asing (Timpora) turut dilibatkan dalam kegiatan tersebut.",
+          "Hal itu disampaikan dalam keterangan pers yang diterima redaksi pada Senin."]
+
+
+def generate(db_path: Path, n_articles: int, seed: int = 6) -> None:
+    """Fill a new database with `n_articles` articles and their facts."""
+    rng = random.Random(seed)
+    db = open_db(db_path)
+    db.execute("PRAGMA synchronous = OFF")  # a throwaway file: no need to survive a power cut
+    offices = [o for o in load_offices() if o.get("lat") is not None]
+    sync_offices(db, load_offices())
+    sources = [Source(name=f"Outlet {i}", start_urls=(f"https://outlet{i}.example/",),
+                      slug=f"outlet-{i}", url_prefixes=(f"https://outlet{i}.example/",))
+               for i in range(40)]
+    upsert_sources(db, sources)
+    start = datetime(2019, 1, 1, tzinfo=UTC).timestamp()
+    span = datetime(2026, 11, 1, tzinfo=UTC).timestamp() - start
+    for i in range(n_articles):
+        office = rng.choice(offices)
+        source = rng.choice(sources)
+        published = datetime.fromtimestamp(start + rng.random() * span, UTC)
+        sentences, facts = [], Extraction()
+        lead = f"{office['name']} kembali menjadi sorotan pekan ini."
+        sentences.append(lead)
+        for category, unit, template in rng.sample(EVENTS, rng.randint(1, 3)):
+            n = rng.randint(1, 400)
+            sentence = template.format(office=office["name"], n=n)
+            evidence = Evidence(sentence, 0, len(sentence))
+            facts.counts.append(Count(n, unit, sentence[:60], category, evidence))
+            sentences.append(sentence)
+        for code, name in rng.sample(NATIONALITIES, rng.randint(0, 3)):
+            sentence = f"Mereka antara lain warga {name}."
+            facts.nationalities.append(Nationality(code, name, rng.randint(1, 20),
+                                                   Evidence(sentence, 0, len(sentence))))
+            sentences.append(sentence)
+        facts.offices.append(Office(office["name"], office["office_id"], office.get("kind"),
+                                    Evidence(lead, 0, len(lead))))
+        facts.people.append(Official(f"Pejabat {i % 997}", "Kepala Kantor", office["office_id"]))
+        sentences += rng.sample(FILLER, 3)
+        article_id = f"a{i:07d}"
+        store_article(db, {
+            "article_id": article_id, "url": f"{source.start_urls[0]}berita/{i}",
+            "source": source.slug, "title": f"{sentences[1][:70]} ({i})",
+            "published": published.isoformat(), "section": rng.choice(["Hukum", "Daerah"]),
+            "language": "id", "text": "\n\n".join(sentences),
+            "fetched_at": published.isoformat()})
+        store_facts(db, article_id, facts, NLP_VERSION)
+        if (i + 1) % 10000 == 0:
+            print(f"generated {i + 1}/{n_articles} articles", file=sys.stderr, flush=True)
+    db.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url: str) -> float:
+    """Fetch `url` completely; returns the wall-clock milliseconds."""
+    t0 = time.perf_counter()
+    with urllib.request.urlopen(url, timeout=120) as r:
+        r.read()
+        assert r.status == 200, url
+    return (time.perf_counter() - t0) * 1000
+
+
+def measure(db_path: Path, repeat: int) -> list[dict]:
+    """Serve the database with `pantau serve` and time every page `repeat` times."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "pantau", "serve", "--db", str(db_path),
+                             "--port", str(port)], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                get(base + "/-/versions.json")
+                break
+            except OSError:
+                time.sleep(0.2)
+        results = []
+        for name, path in PAGES:
+            path = path.replace("/pantau", f"/{db_path.stem}", 1)  # Datasette names it so
+            first = get(base + path)  # the first hit warms SQLite's page cache
+            times = sorted(get(base + path) for _ in range(repeat))
+            p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+            results.append({"name": name, "path": path, "first": first,
+                            "p50": statistics.median(times), "p95": p95})
+            print(f"{name:40} p50 {results[-1]['p50']:7.1f} ms  p95 {p95:7.1f} ms",
+                  file=sys.stderr, flush=True)
+        return results
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def write_readme(path: Path, results: list[dict], n_articles: int, db_path: Path,
+                 build_s: float, repeat: int) -> None:
+    db = open_db(db_path, create=False)
+    facts = {t: db[t].count for t in ("office_mentions", "officials", "nationalities", "counts")}
+    db.close()
+    lines = [
+        "# Benchmarks",
+        "",
+        "## Publishing latency (`publish_latency.py`)",
+        "",
+        f"{n_articles:,} generated articles with {sum(facts.values()):,} fact rows "
+        f"({', '.join(f'{k} {v:,}' for k, v in facts.items())}), built through Pantau's own "
+        f"store code in {build_s / 60:.1f} min ({db_path.stat().st_size / 2**20:,.0f} MB), "
+        f"served by `pantau serve` (Datasette, --immutable) and fetched {repeat} times per page "
+        "after one warm-up request, one request at a time, over loopback. "
+        f"Target: p95 under {TARGET_P95_MS} ms.",
+        "",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores shared with other work, "
+        f"Python {platform.python_version()}, SQLite "
+        f"{__import__('sqlite3').sqlite_version}; run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
+        "",
+        "Command: `.venv/bin/python benchmarks/publish_latency.py` (or `make benchmark`).",
+        "Each row is `curl http://127.0.0.1:8001<path>` against that database.",
+        "",
+        "| page | path | first (ms) | p50 (ms) | p95 (ms) | p95 < target |",
+        "|---|---|---:|---:|---:|:-:|",
+    ]
+    for r in results:
+        ok = "yes" if r["p95"] < TARGET_P95_MS else "**no**"
+        lines.append(f"| {r['name']} | `{r['path']}` | {r['first']:.0f} | {r['p50']:.0f} "
+                     f"| {r['p95']:.0f} | {ok} |")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=20, help="Timed requests per page.")
+    parser.add_argument("--db", type=Path, help="Reuse or keep this database file.")
+    parser.add_argument("--no-readme", action="store_true", help="Print only.")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="pantau-bench-") as tmp:
+        db_path = args.db or Path(tmp) / "pantau.db"
+        t0 = time.perf_counter()
+        if not db_path.exists():
+            generate(db_path, args.articles)
+        build_s = time.perf_counter() - t0
+        results = measure(db_path, args.repeat)
+        if not args.no_readme:
+            write_readme(Path(__file__).parent / "README.md", results, args.articles, db_path,
+                         build_s, args.repeat)
+    slow = [r["name"] for r in results if r["p95"] >= TARGET_P95_MS]
+    print(f"{len(results) - len(slow)}/{len(results)} pages under {TARGET_P95_MS} ms at p95"
+          + (f"; over: {', '.join(slow)}" if slow else ""), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -19,6 +19,34 @@ logger = logging.getLogger(__name__)
 REFETCH = "pantau_refetch"
 
 
+def source_of(request) -> str | None:
+    """The slug of the source a request's page belongs to ("owner": an aggregator may find
+    another source's page), if the spider set one."""
+    return request.meta.get("owner") or request.meta.get("source")
+
+
+class SourceStatsMiddleware:
+    """Counts pages and errors per source, for the source-health report (pipelines/health.py)."""
+
+    def __init__(self, stats):
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.stats)
+
+    def process_response(self, request, response):
+        if owner := source_of(request):
+            self.stats.inc_value(f"pantau/source/{owner}/pages")
+            if response.status >= 400:
+                self.stats.inc_value(f"pantau/source/{owner}/errors")
+        return response
+
+    def process_exception(self, request, exception):
+        if (owner := source_of(request)) and not isinstance(exception, IgnoreRequest):
+            self.stats.inc_value(f"pantau/source/{owner}/errors")
+
+
 class SkipKnownArticlesMiddleware:
     """Drop a request before download when its URL is an article the database already holds.
 
@@ -53,6 +81,8 @@ class SkipKnownArticlesMiddleware:
         # they are how new articles show up.
         if not request.meta.get(REFETCH) and url_key(request.url) in self.known:
             self.crawler.stats.inc_value("pantau/skipped_known")
+            if owner := source_of(request):
+                self.crawler.stats.inc_value(f"pantau/source/{owner}/known")
             raise IgnoreRequest(f"already stored: {request.url}")
         return None
 
@@ -83,7 +113,7 @@ class ArchiveResponsesMiddleware:
             headers = [(k.decode("latin-1"), b", ".join(v).decode("latin-1"))
                        for k, v in response.headers.items()]
             # "owner" is the source a page belongs to (an aggregator may find another's page).
-            source = request.meta.get("owner") or request.meta.get("source")
+            source = source_of(request)
             self.archive.write(response.url, response.status, headers, response.body,
                                source=source, via=request.meta.get("via"))
             self.crawler.stats.inc_value("pantau/archived")

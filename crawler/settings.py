@@ -54,6 +54,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.SkipKnownArticlesMiddleware": 50,
     # Low number: sees responses after decompression and redirects, before any parsing.
     "crawler.middlewares.ArchiveResponsesMiddleware": 100,
+    # Above RetryMiddleware (550): sees each final answer once, and exceptions after retries.
+    "crawler.middlewares.SourceStatsMiddleware": 560,
 }
 
 # --- Increments ---------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from spacy.tokens import Doc
 
 from nlp.award_givers import EXPLICIT, explicit_after, find_giver, giver_end, head_at, inner_dan
 from nlp.numbers import parse_rank
-from nlp.schema import Award, Evidence
+from nlp.schema import Award, Evidence, as_rows
 from nlp.tokenview import TokenView, clean_text, token_view
 from nlp.vocabulary import load_vocabulary, match_phrase, phrase_index
 
@@ -115,7 +115,7 @@ class AwardFinder:
             if not receipt[si] and not self._continues(words, sents, si, receipt, triggered):
                 continue
             candidates += self._sentence(tv, words, sents, si, triggered)
-        doc._.pantau_awards = _merge(candidates)
+        doc._.pantau_awards = as_rows(_merge(candidates))
         return doc
 
     # --- sentence context ---------------------------------------------------------------------

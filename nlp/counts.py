@@ -8,7 +8,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.numbers import NUMBER_WORDS, parse_at, starts_number
-from nlp.schema import Count
+from nlp.schema import Count, as_rows
 from nlp.tokenview import TokenView, clean_text, token_view
 from nlp.vocabulary import load_vocabulary, match_phrase, phrase_index
 
@@ -126,7 +126,7 @@ class CountFinder:
                 if hit is not None:
                     found.append(hit)
                 i = j
-        doc._.pantau_counts = self._to_counts(tv, found)
+        doc._.pantau_counts = as_rows(self._to_counts(tv, found))
         return doc
 
     def _classify(self, tv, i, j, value, sent_start, vague, last_class):

@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from nlp.numbers import parse_at, starts_number
-from nlp.schema import Nationality
+from nlp.schema import Nationality, as_rows
 from nlp.tokenview import TokenView, token_view
 from nlp.vocabulary import DATA_DIR, load_vocabulary, match_phrase, phrase_index
 
@@ -143,7 +143,7 @@ class NationalityFinder:
         tv.country_starts = {m.start: m.code for m in mentions}
         if mentions:
             self._decide(tv, mentions)
-        doc._.pantau_nationalities = self._collect(tv, mentions)
+        doc._.pantau_nationalities = as_rows(self._collect(tv, mentions))
         return doc
 
     # --- finding ------------------------------------------------------------------------------

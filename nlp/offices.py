@@ -10,7 +10,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.gazetteer import GazetteerError, fold, load_offices, load_places, place_words
-from nlp.schema import Evidence, Office
+from nlp.schema import Evidence, Office, as_rows
 from nlp.sentences import doc_text, token_texts
 from nlp.vocabulary import load_vocabulary
 
@@ -440,7 +440,7 @@ class OfficeFinder:
         mentions = self.mentions(doc)
         _resolve_unlinked(mentions)
         _LAST_MENTIONS[:] = [doc, mentions]
-        doc._.pantau_offices = self.offices_from(doc, mentions)
+        doc._.pantau_offices = as_rows(self.offices_from(doc, mentions))
         return doc
 
     def offices_from(self, doc: Doc, mentions: list[Mention]) -> list[Office]:

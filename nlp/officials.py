@@ -20,7 +20,7 @@ from nlp.offices import (
     last_mentions,
     related_links,
 )
-from nlp.schema import Official
+from nlp.schema import Official, as_rows
 from nlp.sentences import doc_text, token_texts
 from nlp.vocabulary import load_vocabulary
 
@@ -134,7 +134,7 @@ class OfficialFinder:
                 done = found[1]
             else:
                 done = j
-        doc._.pantau_people = _dedupe(people)
+        doc._.pantau_people = as_rows(_dedupe(people))
         return doc
 
     @staticmethod

@@ -5,6 +5,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 
+def as_rows(facts) -> list[dict]:
+    """Facts as plain dicts: what components store on Doc extensions, so that a Doc stays
+    serialisable (Doc.to_bytes, nlp.pipe(n_process=2)); nlp.extract rebuilds the dataclasses."""
+    return [asdict(f) for f in facts]
+
+
 @dataclass
 class Evidence:
     """The sentence that supports a fact, with its character span in the article text."""
@@ -67,6 +73,15 @@ class Award:
 
 
 @dataclass
+class Event:
+    """What the story reports happening, and when (ISO date) where the text says so."""
+
+    type: str = "other"  # one of nlp.events.EVENT_TYPES
+    date: str | None = None
+    evidence: Evidence | None = None
+
+
+@dataclass
 class Extraction:
     """Everything extracted from one article; `to_dict()` gives the `pantau nlp` JSON shape."""
 
@@ -75,6 +90,26 @@ class Extraction:
     nationalities: list[Nationality] = field(default_factory=list)
     counts: list[Count] = field(default_factory=list)
     awards: list[Award] = field(default_factory=list)
+    event: Event | None = None
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """The JSON shape; `event` is present only when the pipeline set one."""
+        data = asdict(self)
+        if data["event"] is None:
+            del data["event"]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Extraction:
+        """Rebuild the dataclasses from `to_dict()` output (or the plain dicts the pipeline
+        components store on the Doc, which survive Doc.to_bytes and nlp.pipe(n_process=2))."""
+        def build(kind, row):
+            row = dict(row)
+            ev = row.pop("evidence", None)
+            return kind(**row, evidence=Evidence(**ev) if ev else None)
+
+        kinds = {"offices": Office, "people": Official, "nationalities": Nationality,
+                 "counts": Count, "awards": Award}
+        lists = {key: [build(k, r) for r in data.get(key) or ()] for key, k in kinds.items()}
+        event = data.get("event")
+        return cls(**lists, event=build(Event, event) if event else None)

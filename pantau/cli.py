@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import sys
 import tempfile
 from contextlib import contextmanager
@@ -14,6 +15,9 @@ import click
 from pantau import __version__
 from pantau.config import help_for, setting
 
+
+# `pantau crawl --fail-on-unhealthy` exits with this when a source is flagged.
+EXIT_UNHEALTHY = 3
 
 # The demo site's fixed port: its article URLs (and so their ids) include it.
 DEMO_SITE_PORT = 8765
@@ -32,6 +36,9 @@ def user_errors():
         yield
     except (SourcesError, DatabaseError, MetadataError, GazetteerError, UnknownTable) as e:
         raise click.ClickException(str(e)) from None
+    except sqlite3.Error as e:  # e.g. the disk filled up halfway through `pantau extract`
+        raise click.ClickException(f"database error: {e} (what was committed is kept; "
+                                   "free space or use another --db, then run again)") from None
 
 
 def db_option(f):
@@ -64,7 +71,10 @@ def cli():
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
               help="Only articles published on or after this date; bounds every discovery "
                    "strategy (API, feeds, sitemaps, listings, search, aggregators).")
-def crawl(sources_path, db_path, overrides, resume, since):
+@click.option("--fail-on-unhealthy", is_flag=True,
+              help=f"Exit with status {EXIT_UNHEALTHY} when a source is flagged unhealthy "
+                   "(no articles, or extraction far below its own history).")
+def crawl(sources_path, db_path, overrides, resume, fail_on_unhealthy, since):
     """Crawl the sources in a TOML file and store their articles.
 
     Crawls are incremental: articles already in the database are not fetched again, and feeds,
@@ -87,6 +97,11 @@ def crawl(sources_path, db_path, overrides, resume, since):
     with user_errors():
         summary = run_crawl(sources_path, db_path, settings)
     click.echo(format_summary(summary) if summary else "crawl ended without a summary", err=True)
+    unhealthy = [h for h in summary.get("health", []) if h["status"] != "ok"]
+    for row in unhealthy:
+        click.echo(f"unhealthy source {row['source']}: {row['reason']}", err=True)
+    if unhealthy and fail_on_unhealthy:
+        sys.exit(EXIT_UNHEALTHY)
 
 
 @cli.command()
@@ -95,7 +110,9 @@ def crawl(sources_path, db_path, overrides, resume, since):
 @click.option("--reparse", is_flag=True,
               help="First rebuild the articles from the WARC archive beside the database "
                    "(no network), then extract.")
-def extract(db_path, redo, reparse):
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1),
+              help="NLP worker processes (spaCy nlp.pipe n_process); 2 on a 2-core machine.")
+def extract(db_path, redo, reparse, workers):
     """Run the NLP stage over articles not yet extracted and store the facts."""
     from pantau.config import beside_db
     from pantau.extract import run_extract
@@ -107,7 +124,7 @@ def extract(db_path, redo, reparse):
             counts = reparse_archive(db_path, beside_db("archive", db_path))
             click.echo("re-parsed the archive: " + ", ".join(
                 f"{k} {v}" for k, v in sorted(counts.items())), err=True)
-        result = run_extract(db_path, redo=redo, progress=_progress)
+        result = run_extract(db_path, redo=redo, progress=_progress, workers=workers)
     shared = result.get("shared_stories")
     click.echo(f"extracted {result['articles']} articles, {result['facts']} facts "
                f"({result['offices']} offices in the gazetteer)"

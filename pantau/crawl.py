@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 from crawler.sources import load_sources
 from pantau.config import beside_db
-from pipelines.db import open_db
+from pipelines.db import DatabaseError, open_db
+from pipelines.health import assess_sources, record_health
 
 
 def crawl_settings(sources: Path, db: Path, overrides: dict | None = None):
@@ -34,19 +36,33 @@ def run_crawl(sources: Path, db: Path, overrides: dict | None = None) -> dict:
         overrides: Scrapy settings to set, e.g. {"DOWNLOAD_DELAY": 0}.
 
     Returns:
-        The summary dict of crawler.summary.summarise().
+        The summary dict of crawler.summary.summarise(), plus "health": this crawl's
+        source_health rows (pipelines/health.py).
 
     Raises:
         crawler.sources.SourcesError, pipelines.db.DatabaseError: before the crawl starts.
     """
-    load_sources(sources)  # fail fast on a bad file, before a database is created
+    crawled = [s for s in load_sources(sources) if s.enabled]  # fail fast, before a db exists
     open_db(db).close()
     from scrapy.crawler import CrawlerProcess
 
     from crawler.spiders.news import NewsSpider
 
+    started = datetime.now(UTC).replace(microsecond=0).isoformat()
     process = CrawlerProcess(crawl_settings(sources, db, overrides))
     crawler = process.create_crawler(NewsSpider)
     process.crawl(crawler)
     process.start()
-    return crawler.stats.get_value("pantau/summary") or {}
+    db_error = crawler.stats.get_value("pantau/database_error")
+    if db_error:
+        raise DatabaseError(f"the crawl stopped: cannot write to {db}: {db_error} "
+                            "(free disk space or pass --db on a writable disk; fetched pages "
+                            "are in the archive and a rerun continues)")
+    summary = dict(crawler.stats.get_value("pantau/summary") or {})
+    database = open_db(db)
+    health = assess_sources(database, crawler.stats.get_stats(), [s.slug for s in crawled],
+                            started)
+    record_health(database, health)
+    database.close()
+    summary["health"] = health
+    return summary

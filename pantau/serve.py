@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from pipelines.db import checkpoint, open_db
+from pipelines.db import checkpoint, open_db, refresh_summaries
 
 # Datasette settings Pantau always applies, each with the reason.
 DATASETTE_SETTINGS = {
@@ -57,6 +57,7 @@ def datasette_command(db_path: Path, metadata_path: Path, host: str = "127.0.0.1
         port: TCP port.
         live: open the database mutable (read-only connections that see a running crawl's
             writes) instead of --immutable, which is faster but assumes the file never changes.
+            Either way the summary tables (pipelines.db.SUMMARIES) are as of the start.
         extra: more `datasette serve` arguments.
 
     Returns:
@@ -67,6 +68,7 @@ def datasette_command(db_path: Path, metadata_path: Path, host: str = "127.0.0.1
         MetadataError: the metadata file is missing or malformed.
     """
     db = open_db(db_path, create=False)  # a clear error beats Datasette creating an empty file
+    refresh_summaries(db)
     if not live:
         checkpoint(db)  # immutable readers ignore the WAL: fold it into the file first
     db.close()

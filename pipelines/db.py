@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -29,7 +30,9 @@ FACT_TABLES = {
     "awards": ({"name": str, "rank": int, "giver": str, "year": int}, []),
 }
 # Columns for publishing, filled by a later stage: story grouping (pipelines/stories.py).
-PUBLISH_ARTICLE_COLUMNS = {"story_id": str}
+# event_type and event_date: the article's happening, stored by pipelines/facts.py when the NLP
+# Extraction provides them; pipelines/events.py prefers them to the count categories.
+PUBLISH_ARTICLE_COLUMNS = {"story_id": str, "event_type": str, "event_date": str}
 # Derived on every fact row by refresh_derived(), so Datasette can facet and filter a fact table
 # without a join (Datasette has no date-part facet: simonw/datasette#483). office_id is the office
 # the fact is attributed to: NLP's own where given, else the office named in the same sentence,
@@ -40,26 +43,50 @@ DERIVED_FACT_COLUMNS = {"office_id": str, "province": str, "source": str,
 # metadata are ready. Stories group syndicated near-identical articles.
 STORY_COLUMNS = {"story_id": str, "title": str, "article_id": str, "first_published": str,
                  "last_published": str, "articles": int, "outlets": int}
+# Events merge the facts of articles: one happening counted once (pipelines/events.py, issue 7).
+# kind is "event" (a single happening) or "period_total" (a figure for period_start..period_end);
+# value is the office's own figure, else the most reported; conflict = 1 when citations differ.
+# article_id, story_id and the evidence are the lead citation's.
 EVENT_COLUMNS = {"event_id": str, "article_id": str, "type": str, "date": str, "value": int,
                  "office_id": str, "province": str, "year": int, "month": str, "story_id": str,
-                 **EVIDENCE}
+                 "kind": str, "period_start": str, "period_end": str, "unit": str,
+                 "values_reported": str, "conflict": int, "name": str, "giver": str,
+                 "citations": int, "outlets": int, **EVIDENCE}
+# One row per (event, article that reports it); role: press_release, reprint or independent.
+EVENT_CITATION_COLUMNS = {"citation_id": str, "event_id": str, "article_id": str, "source": str,
+                          "url": str, "published_date": str, "role": str, "value": int,
+                          "story_id": str, **EVIDENCE}
+# Per-country numbers of an event, each person counted once however many articles report it.
+EVENT_NATIONALITY_COLUMNS = {"row_id": str, "event_id": str, "code": str, "country": str,
+                             "count": int, "conflict": int, "year": int, "type": str, "kind": str,
+                             "office_id": str}
 # Facet and join columns that get an index, per table.
 INDEXES = {
     "articles": [["source"], ["published_date"], ["published"], ["year"], ["month"],
-                 ["month", "source"], ["extracted_at"], ["section"], ["story_id"], ["language"]],
+                 ["month", "source"], ["extracted_at"], ["section"], ["story_id"], ["language"],
+                 ["on_topic"]],
     "offices": [["province"], ["kind"], ["class"]],
     "stories": [["article_id"], ["outlets"], ["last_published"]],
-    "events": [["article_id"], ["type"], ["office_id"], ["province"], ["date"], ["year"],
+    "event_citations": [["event_id"], ["article_id"], ["source"], ["role"]],
+    "event_nationalities": [["event_id"], ["type", "kind", "year", "code"], ["office_id"]],
+    "events": [["kind", "type", "office_id", "year"], ["conflict"],
+               ["article_id"], ["type"], ["office_id"], ["province"], ["date"], ["year"],
                ["month"], ["story_id"]],
 }
 # Every fact table is faceted by these, on top of its own columns below.
 FACT_INDEXES = [["article_id"], ["office_id", "published_date"], ["province"], ["source"],
                 ["year"], ["month"]]
+# The longer ones cover the analysts' views (benchmarks/README.md): at 100,000 articles they
+# turn a scan of the fact table into a scan of the index.
 FACT_OWN_INDEXES = {
-    "office_mentions": [["kind"]],
+    "office_mentions": [["kind"], ["office_id", "article_id"]],
     "officials": [],
-    "nationalities": [["code", "year"], ["country"]],
-    "counts": [["category", "office_id"], ["category", "year"], ["unit"]],
+    "nationalities": [["code", "country", "article_id", "count"],
+                      ["year", "code", "country", "article_id", "count"], ["country"]],
+    "counts": [["category", "article_id"], ["category", "published_date"], ["category", "year"],
+               ["category", "month"], ["category", "province"],
+               ["category", "office_id", "year", "article_id", "value"],
+               ["category", "office_id", "month", "article_id", "value"], ["unit"]],
     "awards": [["giver"]],
 }
 # A trigram index beside the word index: "deportasi" finds "dideportasi" and "mendeportasi",
@@ -91,6 +118,11 @@ def open_db(path: str | Path, create: bool = True) -> sqlite_utils.Database:
         raise DatabaseError(f"database not found: {path} (run `pantau crawl` or `pantau demo` first)")
     if create and not path.parent.exists():
         raise DatabaseError(f"folder does not exist: {path.parent}")
+    # SQLite's own message for these is "unable to open database file": say what is wrong.
+    target = path if path.exists() else path.parent
+    if not os.access(target, os.W_OK):
+        raise DatabaseError(f"{target} is read-only (a read-only disk or file permissions); "
+                            "Pantau writes the database: choose a writable --db")
     try:
         db = sqlite_utils.Database(path)
         db.enable_wal()
@@ -154,6 +186,13 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                foreign_keys=[("article_id", "articles", "article_id"),
                              ("office_id", "offices", "office_id"),
                              ("story_id", "stories", "story_id")])
+        _table(db, "event_citations", EVENT_CITATION_COLUMNS, pk="citation_id",
+               foreign_keys=[("event_id", "events", "event_id"),
+                             ("article_id", "articles", "article_id"),
+                             ("source", "sources", "slug")])
+        _table(db, "event_nationalities", EVENT_NATIONALITY_COLUMNS, pk="row_id",
+               foreign_keys=[("event_id", "events", "event_id"),
+                             ("office_id", "offices", "office_id")])
         for table, (columns, fks) in FACT_TABLES.items():
             fks = [("article_id", "articles", "article_id"), *fks]
             if not any(fk[0] == "office_id" for fk in fks):
@@ -168,6 +207,12 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             for columns in indexes:
                 db[table].create_index(columns, if_not_exists=True)
         _table(db, "meta", {"key": str, "value": str}, pk="key")
+        # One row per crawl and source: what it found and how well it extracted (pipelines/health.py).
+        _table(db, "source_health", {
+            "crawl_id": str, "source": str, "pages": int, "errors": int, "articles_found": int,
+            "new": int, "updated": int, "unchanged": int, "known": int, "bodies_checked": int,
+            "short_bodies": int, "missing_dates": int, "status": str, "reason": str},
+            pk=("crawl_id", "source"), foreign_keys=[("source", "sources", "slug")])
         # Write only on a change: a database served --immutable must not be touched by readers.
         version = str(SCHEMA_VERSION)
         if not db["meta"].count_where("key = 'schema_version' and value = ?", [version]):
@@ -215,14 +260,14 @@ VIEWS = {
     # latest story.
     "office_map": """
 select o.office_id, o.name, o.kind, o.province, o.latitude, o.longitude,
-  (select count(distinct m.article_id) from office_mentions m
-   where m.office_id = o.office_id) as articles,
+  coalesce(c.articles, 0) as articles,
   a.title as latest_title, a.published_date as latest_published, a.url as latest_url,
   json_object('title', o.name, 'link', 'office_coverage?office_id=' || o.office_id,
-    'description', (select count(distinct m.article_id) from office_mentions m
-                    where m.office_id = o.office_id) || ' articles' ||
+    'description', coalesce(c.articles, 0) || ' articles' ||
       coalesce('. Latest: ' || a.published_date || ' ' || a.title, '')) as popup
 from offices o
+left join (select office_id, count(distinct article_id) as articles
+           from office_mentions group by office_id) c on c.office_id = o.office_id
 left join articles a on a.article_id = (
   select m.article_id from office_mentions m where m.office_id = o.office_id
   order by m.office_id, m.published_date desc limit 1)
@@ -243,18 +288,77 @@ from nationalities n
 where n.article_id in (select article_id from counts where category = 'deportation')
 group by n.year, n.code""",
     "arrests_by_office": """
-select c.office_id, o.name as office, c.province, c.year,
+select c.office_id, o.name as office, o.province, c.year,
   count(distinct c.article_id) as articles, sum(c.value) as people
 from counts c left join offices o on o.office_id = c.office_id
 where c.category = 'arrest'
 group by c.office_id, c.year""",
     "passports_by_office": """
-select c.office_id, o.name as office, c.province, c.month,
+select c.office_id, o.name as office, o.province, c.month,
   count(distinct c.article_id) as articles, sum(c.value) as passports
 from counts c left join offices o on o.office_id = c.office_id
 where c.category = 'passport_issued'
 group by c.office_id, c.month""",
+    # Over events (issue 7): each happening once, however many articles report it. Period
+    # totals ("sepanjang 2025 ... 87 WNA") are left out: they overlap the happenings they sum.
+    "event_deportations_by_nationality": """
+select n.year, n.code, n.country, count(distinct n.event_id) as events, sum(n.count) as people,
+  max(n.conflict) as conflict
+from event_nationalities n
+where n.type = 'deportation' and n.kind = 'event'
+group by n.year, n.code""",
+    "event_totals_by_office": """
+select e.type, e.office_id, o.name as office, o.province, e.year, count(*) as events,
+  sum(e.value) as total, sum(e.citations) as citations, max(e.conflict) as conflict
+from events e left join offices o on o.office_id = e.office_id
+where e.kind = 'event' and e.type != 'award'
+group by e.type, e.office_id, e.year""",
+    "event_awards_by_office": """
+select e.office_id, o.name as office, o.province, e.year, count(*) as awards,
+  group_concat(e.name, '; ') as names, sum(e.citations) as citations
+from events e left join offices o on o.office_id = e.office_id
+where e.type = 'award'
+group by e.office_id, e.year""",
+    # Period totals are listed, never summed: two of them may cover the same months.
+    "event_period_totals": """
+select e.event_id, e.type, e.office_id, o.name as office, e.period_start, e.period_end,
+  e.value, e.unit, e.values_reported, e.conflict, e.citations, e.outlets
+from events e left join offices o on o.office_id = e.office_id
+where e.kind = 'period_total'""",
+    # Over citations: how far each happening travelled.
+    "event_coverage_by_office": """
+select e.office_id, o.name as office, o.province, e.year, count(distinct e.event_id) as events,
+  count(*) as citations, count(distinct c.source) as outlets,
+  sum(c.role = 'press_release') as press_releases, sum(c.role = 'reprint') as reprints,
+  sum(c.role = 'independent') as independent
+from event_citations c join events e on e.event_id = c.event_id
+left join offices o on o.office_id = e.office_id
+group by e.office_id, e.year""",
+    "event_outlets": """
+select e.event_id, e.type, e.kind, e.office_id, e.date, e.value, e.conflict,
+  count(*) as citations, count(distinct c.source) as outlets,
+  sum(c.role = 'press_release') as press_releases, sum(c.role = 'reprint') as reprints,
+  sum(c.role = 'independent') as independent, group_concat(c.source, ', ') as sources
+from events e join event_citations c on c.event_id = e.event_id
+group by e.event_id""",
 }
+
+
+# Aggregate views too costly to recompute on every page at 100,000 articles (benchmarks/README.md):
+# copied into tables when `pantau serve` starts, for the canned queries to read. The archive is
+# served --immutable, so a copy cannot go stale while it is served.
+SUMMARIES = {"deportations_by_nationality": "summary_deportations",
+             "top_nationalities": "summary_nationalities",
+             "arrests_by_office": "summary_arrests",
+             "passports_by_office": "summary_passports"}
+
+
+def refresh_summaries(db) -> None:
+    """Rebuild every SUMMARIES table from its view, in one transaction."""
+    with db.conn:
+        for view, table in SUMMARIES.items():
+            db.execute(f"drop table if exists {table}")
+            db.execute(f"create table {table} as select * from {view}")
 
 
 def refresh_derived(db, article_id: str | None = None) -> None:

@@ -51,6 +51,28 @@ def fact_rows(article_id: str, extraction: Extraction) -> dict[str, list[dict]]:
     return tables
 
 
+def _field(obj, name: str):
+    """An attribute or dict key of `obj`, None when it has neither."""
+    if isinstance(obj, dict):
+        return obj.get(name)
+    return getattr(obj, name, None)
+
+
+def article_event(extraction) -> dict:
+    """The article-level event type and date, when the NLP Extraction provides them (issue 7).
+
+    Read defensively: the fields are being added to nlp/ in parallel, as `event_type` and
+    `event_date` or as an `event` with `type` and `date`. Both keys are always returned, so a
+    re-extraction without them clears older values.
+    """
+    event = _field(extraction, "event")
+    kind = _field(extraction, "event_type") or _field(event, "type")
+    when = _field(extraction, "event_date") or _field(event, "date")
+    # "other" is the NLP's default, not a finding: the count categories decide then.
+    return {"event_type": str(kind) if kind and kind != "other" else None,
+            "event_date": str(when)[:10] if when else None}
+
+
 def store_facts(db, article_id: str, extraction: Extraction, nlp_version: str) -> int:
     """Replace an article's facts and mark it extracted, in one transaction.
 
@@ -65,5 +87,6 @@ def store_facts(db, article_id: str, extraction: Extraction, nlp_version: str) -
             if tables.get(table):
                 db[table].insert_all(tables[table], pk="fact_id", alter=True)
         refresh_derived(db, article_id)  # year, month, outlet, office and province per fact
-        db["articles"].update(article_id, {"extracted_at": now, "nlp_version": nlp_version})
+        db["articles"].update(article_id, {"extracted_at": now, "nlp_version": nlp_version,
+                                           **article_event(extraction)})
     return sum(len(rows) for rows in tables.values())

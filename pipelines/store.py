@@ -5,9 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import sqlite3
 
 from itemadapter import ItemAdapter
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.utils.defer import deferred_from_coro
 from sqlite_utils.db import NotFoundError
 
 from crawler.sources import Source
@@ -79,6 +81,7 @@ class StoreArticlePipeline:
         self.crawler = crawler
         self.db_path = db_path
         self.db = None
+        self.closing = False
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -97,8 +100,20 @@ class StoreArticlePipeline:
 
     def process_item(self, item):
         row = ItemAdapter(item).asdict()
-        outcome = store_article(self.db, row)
+        try:
+            outcome = store_article(self.db, row)
+        except sqlite3.Error as e:
+            # Disk full, read-only file, a lock held too long: every later article would fail
+            # the same way, so stop the crawl cleanly; the article is still in the WARC archive.
+            logger.error("cannot write %s to %s: %s; stopping the crawl", row["url"],
+                         self.db_path, e)
+            self.crawler.stats.set_value("pantau/database_error", str(e))
+            if not self.closing:
+                self.closing = True
+                deferred_from_coro(self.crawler.engine.close_spider_async(reason="database_error"))
+            raise DropItem(f"not stored: {row['url']} ({e})") from None
         self.crawler.stats.inc_value(f"pantau/articles/{outcome}")
+        self.crawler.stats.inc_value(f"pantau/source/{row['source']}/{outcome}")
         if not row.get("on_topic", True):
             self.crawler.stats.inc_value("pantau/articles/off_topic")
         return item

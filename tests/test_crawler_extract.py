@@ -92,3 +92,27 @@ def test_short_post_comment_form_stays_out():
     assert fields.is_article
     assert fields.text == post.text
     site.httpd.server_close()
+
+
+TEXT = "Kafé “Perbatasan” – paspor…"
+
+
+@pytest.mark.parametrize("body, declared", [
+    pytest.param(TEXT.encode("utf-8"), "utf-8", id="utf8-right-label"),
+    pytest.param(TEXT.encode("utf-8"), "iso-8859-1", id="utf8-labelled-latin1"),
+    pytest.param(TEXT.encode("utf-8"), None, id="utf8-no-label"),
+    pytest.param(TEXT.encode("cp1252"), "utf-8", id="cp1252-labelled-utf8"),
+    pytest.param(TEXT.encode("cp1252"), "windows-1252", id="cp1252-right-label"),
+    pytest.param(TEXT.encode("cp1252"), "latin-1", id="cp1252-labelled-latin1"),
+    pytest.param(TEXT.encode("cp1252"), "no-such-codec", id="unknown-label"),
+])
+def test_decode_page(body, declared):
+    from crawler.extract import decode_page
+
+    assert decode_page(body, declared) == TEXT
+
+
+def test_decode_page_trusts_other_labels():
+    from crawler.extract import decode_page
+
+    assert decode_page("imigrasi 出入境".encode("gbk"), "gbk") == "imigrasi 出入境"

@@ -148,6 +148,20 @@ def test_deportations_view_matches_the_fact_tables(demo_server, demo_db):
         k: len(v) for k, v in expected.items()}
 
 
+@pytest.mark.parametrize("query,view", [
+    ("deportations", "deportations_by_nationality"),
+    ("arrests", "arrests_by_office"),
+    ("passports", "passports_by_office"),
+    ("nationalities_top", "top_nationalities"),
+])
+def test_aggregate_queries_read_their_views(demo_server, demo_db, query, view):
+    rows = get_json(f"{demo_server}/pantau/{query}.json?_shape=array")
+    db = sqlite_utils.Database(demo_db)
+    expected = list(db[view].rows)
+    assert expected, f"{view} is empty on the demo"
+    assert sorted(map(repr, rows)) == sorted(map(repr, expected))
+
+
 def test_office_coverage_query_counts_articles_per_outlet_and_month(demo_server, demo_db):
     rows = get_json(demo_server + "/pantau/office_coverage.json?office_id=kanim-serang"
                     "&_shape=array")

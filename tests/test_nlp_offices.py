@@ -8,6 +8,7 @@ import spacy
 import nlp.offices  # noqa: F401  (registers pantau_offices)
 import nlp.sentences  # noqa: F401
 from nlp.gazetteer import GazetteerError
+from nlp.schema import Extraction
 
 
 @pytest.fixture(scope="module")
@@ -18,8 +19,13 @@ def pipe():
     return p
 
 
+def facts(doc):
+    """The component's plain dicts on the Doc, as the schema dataclasses nlp.extract returns."""
+    return Extraction.from_dict({"offices": doc._.pantau_offices}).offices
+
+
 def offices(pipe, text):
-    return [(o.office_id, o.name) for o in pipe(text)._.pantau_offices]
+    return [(o.office_id, o.name) for o in facts(pipe(text))]
 
 
 @pytest.mark.parametrize(
@@ -288,7 +294,7 @@ def test_offices(pipe, text, expected):
 
 def test_office_fields_and_evidence(pipe):
     text = "Budi datang pagi. Kanim Depok buka jam delapan. Lalu ia pulang."
-    found = pipe(text)._.pantau_offices
+    found = facts(pipe(text))
     assert len(found) == 1
     office = found[0]
     assert (office.office_id, office.kind) == ("kanim-depok", "kantor_imigrasi")
@@ -299,14 +305,14 @@ def test_office_fields_and_evidence(pipe):
 def test_works_without_sentence_boundaries():
     p = spacy.blank("id")
     p.add_pipe("pantau_offices")
-    found = p("Kanim Depok buka. Lalu tutup.")._.pantau_offices
+    found = facts(p("Kanim Depok buka. Lalu tutup."))
     assert len(found) == 1
     assert found[0].evidence.sentence == "Kanim Depok buka. Lalu tutup."
 
 
 def test_each_doc_gets_a_new_list(pipe):
-    first = pipe("Kanim Depok buka.")._.pantau_offices
-    second = pipe("Tidak ada kantor di sini.")._.pantau_offices
+    first = facts(pipe("Kanim Depok buka."))
+    second = facts(pipe("Tidak ada kantor di sini."))
     assert len(first) == 1
     assert second == []
 

@@ -8,6 +8,7 @@ import spacy
 import nlp.offices  # noqa: F401
 import nlp.officials  # noqa: F401  (registers pantau_officials)
 import nlp.sentences  # noqa: F401
+from nlp.schema import Extraction
 
 
 @pytest.fixture(scope="module")
@@ -18,8 +19,13 @@ def pipe():
     return p
 
 
+def facts(doc):
+    """The component's plain dicts on the Doc, as the schema dataclasses nlp.extract returns."""
+    return Extraction.from_dict({"people": doc._.pantau_people}).people
+
+
 def people(pipe, text):
-    return [(o.name, o.role, o.office_id) for o in pipe(text)._.pantau_people]
+    return [(o.name, o.role, o.office_id) for o in facts(pipe(text))]
 
 
 @pytest.mark.parametrize(
@@ -280,7 +286,7 @@ def test_people(pipe, text, expected):
 
 def test_evidence_is_the_sentence_with_the_name(pipe):
     text = "Razia digelar malam hari. Kepala Kanim Palu, Dewi Sartika, memimpin razia itu."
-    found = pipe(text)._.pantau_people
+    found = facts(pipe(text))
     assert len(found) == 1
     ev = found[0].evidence
     assert ev.sentence == "Kepala Kanim Palu, Dewi Sartika, memimpin razia itu."
@@ -291,7 +297,7 @@ def test_works_without_pantau_offices():
     p = spacy.blank("id")
     p.add_pipe("pantau_sentences")
     p.add_pipe("pantau_officials")
-    found = p("Kepala Rudenim Medan, Tono Sudarto, menjelaskan.")._.pantau_people
+    found = facts(p("Kepala Rudenim Medan, Tono Sudarto, menjelaskan."))
     assert [(o.name, o.office_id) for o in found] == [("Tono Sudarto", "rudenim-medan")]
 
 
@@ -305,7 +311,7 @@ def test_pipe_over_several_docs(pipe):
             ]
         )
     )
-    assert [[(o.name, o.office_id) for o in d._.pantau_people] for d in docs] == [
+    assert [[(o.name, o.office_id) for o in facts(d)] for d in docs] == [
         [("Dewi Sartika", "kanim-palu")],
         [],
         [("Tono Sudarto", "rudenim-medan")],

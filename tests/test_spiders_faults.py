@@ -75,7 +75,8 @@ def test_response_over_size_cap_is_dropped_with_log_line(crawled):
     assert [ln for ln in stderr.splitlines() if url in ln and "max size" in ln]
 
 
-@pytest.mark.parametrize("key", ["cp1252", "utf8", "malformed"])
+@pytest.mark.parametrize("key", ["cp1252", "utf8", "utf8_labelled_latin1",
+                                 "cp1252_labelled_utf8", "malformed"])
 def test_charsets_and_broken_html_are_decoded(crawled, key):
     site, rows, _ = crawled
     article = faults.ARTICLES[key]

@@ -94,6 +94,9 @@ def test_strategies_run_in_order(crawled):
                                                   "/pencarian?kata=imigrasi"]
     po = servers["portal"]
     assert found[url_key(po.url(portal.ARCHIVED[0].path))] == "sitemap"
+    # Without --since the listing is paged to its end (rel=next, then "Next").
+    assert [h.path for h in po.hits if h.path.startswith("/indeks")] == [
+        "/indeks", "/indeks?page=2", "/indeks?page=3", "/indeks?page=4"]
 
 
 def test_paged_article_pages_fetched_once_each(crawled):
@@ -160,6 +163,9 @@ def test_since_bounds_every_strategy(tmp_path):
     (api,) = {h.query["after"][0] for h in wp.hits if h.path.startswith("/wp-json/")}
     assert api == "2026-03-01T00:00:00"
     assert po.requested("/sitemap-2025.xml") == 0  # the index dates it before --since
+    # /indeks?page=3 lists only older articles, so its "Next" is not followed
+    assert [h.path for h in po.hits if h.path.startswith("/indeks")] == [
+        "/indeks", "/indeks?page=2", "/indeks?page=3"]
     (gn,) = [h for h in agg.hits if h.path.startswith("/rss/search")]
     assert gn.query["q"] == ["imigrasi after:2026-03-01"]
     (gd,) = [h for h in agg.hits if h.path.startswith("/api/v2/doc/doc")]

@@ -44,6 +44,18 @@ ARTICLES = {
         [["ENTIKONG – Petugas imigrasi mengunjungi sekolah “Tapal Batas” dan mengenalkan paspor "
           "kepada pelajar — sebagian besar belum pernah ke luar negeri.",
           *_paragraphs("sekolah di perbatasan")[1:]]]),
+    "utf8_labelled_latin1": FixtureArticle(
+        "/berita/label-latin", "Wisatawan “Backpacker” Dideportasi dari Entikong – Kalbar",
+        "2026-04-11T08:00:00+07:00",
+        [["ENTIKONG – Seorang wisatawan “backpacker” asal Eropa dideportasi setelah bekerja di "
+          "kafé tanpa izin… Ia menyeberang dari Kuching dengan visa kunjungan.",
+          *_paragraphs("wisatawan asing")[1:]]]),
+    "cp1252_labelled_utf8": FixtureArticle(
+        "/berita/label-utf8", "Paspor “Kilat” Diminati Warga Sanggau – Entikong",
+        "2026-04-12T08:00:00+07:00",
+        [["SANGGAU – Layanan paspor “kilat” di Kantor Imigrasi Sanggau diminati warga… Pemohon "
+          "menerima paspor di hari yang sama—cukup membayar biaya percepatan.",
+          *_paragraphs("layanan paspor")[1:]]]),
     "malformed": FixtureArticle("/berita/rusak", "Razia Dokumen Pekerja Asing di Sanggau",
                                 "2026-04-10T08:00:00+07:00", [_paragraphs("dokumen pekerja")]),
 }
@@ -110,6 +122,13 @@ def build() -> FixtureServer:
              content_type="text/html")
     site.add(ARTICLES["utf8"].path, _article_html(ARTICLES["utf8"], charset_meta=False).encode(),
              content_type="text/html")
+    # Wrong labels: UTF-8 sent as ISO-8859-1, windows-1252 sent as UTF-8 (header and meta).
+    site.add(ARTICLES["utf8_labelled_latin1"].path,
+             _article_html(ARTICLES["utf8_labelled_latin1"], charset_meta=False).encode(),
+             content_type="text/html; charset=ISO-8859-1")
+    site.add(ARTICLES["cp1252_labelled_utf8"].path,
+             _article_html(ARTICLES["cp1252_labelled_utf8"]).encode("windows-1252"),
+             content_type="text/html; charset=utf-8")
     site.add(ARTICLES["malformed"].path, _article_html(ARTICLES["malformed"], close_tags=False)
              + "<div><table><tr><td>sisa tata letak</span></b>")
     return site

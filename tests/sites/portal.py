@@ -79,6 +79,8 @@ ARTICLES = [
           "pengawasan kedatangan kapal asing di perbatasan."]],
         author="Yusuf Harahap"),
 ]
+BULAN = ("Januari Februari Maret April Mei Juni Juli Agustus September Oktober November "
+         "Desember").split()
 RECENT = ARTICLES[:4]
 ARCHIVED = ARTICLES[4:]
 TRACKING = "?utm_source=terpopuler&utm_medium=web&fbclid=IwAR0xyz"
@@ -148,10 +150,16 @@ def _listing(items: list[FixtureArticle], next_url: str | None, amp_links: bool 
 
     rows = "".join(
         f'<div class="article__list"><h3><a href="{href(a)}">{e(a.title)}</a></h3>'
-        f'<div class="article__date">{a.published[:10]}</div></div>' for a in items)
+        f'<div class="article__date">{_tanggal(a.published)}</div></div>' for a in items)
     nav = f'<a class="paging__link--next" rel="next" href="{next_url}">Next</a>' if next_url else ""
     head = _head(NAME, '<meta property="og:type" content="website">')
     return head + rows + nav + "</body></html>"
+
+
+def _tanggal(iso: str) -> str:
+    """'2026-03-15T10:12:00+07:00' -> '15 Maret 2026 10:12 WIB', as the portal's lists show it."""
+    dt = datetime.fromisoformat(iso)
+    return f"{dt.day} {BULAN[dt.month - 1]} {dt.year} {dt:%H:%M} WIB"
 
 
 def _sitemap(items: list[FixtureArticle], base: str) -> str:
@@ -178,7 +186,9 @@ def build() -> FixtureServer:
     site.add("/", _listing(RECENT[:2], None, amp_links=True))
     site.add("/indeks", _listing(RECENT[:2], "/indeks?page=2"))
     site.add("/indeks?page=2", _listing(RECENT[2:], "/indeks?page=3"))
-    site.add("/indeks?page=3", _listing(ARCHIVED, None))
+    # The archive pages go on; a crawl with --since stops paging once a page is all older.
+    site.add("/indeks?page=3", _listing(ARCHIVED, "/indeks?page=4"))
+    site.add("/indeks?page=4", _listing([], None))
     # The section page links the short-id URLs: same articles, other URLs (canonical decides).
     site.add("/kepri", _listing(RECENT, None, short_links=True))
     site.add("/rss", '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'

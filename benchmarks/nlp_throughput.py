@@ -1,0 +1,150 @@
+"""NLP throughput: nlp.extract over generated ~400-word articles, next to the bare tokenizer.
+
+Usage: .venv/bin/python benchmarks/nlp_throughput.py [--articles 10000] [--processes 2]
+Prints one JSON line per row (bare tokenizer, one process, nlp.pipe with n_process) with
+articles/s, words/s and the peak memory (max RSS of this process and of its children). The
+articles are invented from the templates below: no real news text is used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+# ---- invented vocabulary ---------------------------------------------------------------------
+PLACES = ("Serang", "Tangerang", "Cilegon", "Bekasi", "Bogor", "Malang", "Batam", "Medan",
+          "Kendari", "Depok", "Ambon", "Jayapura", "Mataram", "Pontianak", "Palu", "Blitar",
+          "Kediri", "Sukabumi", "Cirebon", "Tegal", "Pekanbaru", "Dumai", "Bitung", "Sorong")
+FIRST = ("Budi", "Ahmad", "Rina", "Dewi", "Hendra", "Agus", "Siti", "Yusuf", "Made", "Nyoman",
+         "Fajar", "Irwan", "Lestari", "Taufik", "Wulan", "Bambang", "Teguh", "Ratna")
+LAST = ("Santoso", "Pratama", "Wijaya", "Kurniawan", "Saputra", "Hidayat", "Nugroho",
+        "Siregar", "Lubis", "Simanjuntak", "Hasibuan", "Setiawan", "Gunawan", "Rahmawati")
+COUNTRIES = ("Nigeria", "India", "Malaysia", "Tiongkok", "RRT", "Bangladesh", "Filipina",
+             "Korea Selatan", "Amerika Serikat", "Rusia", "Prancis", "Mesir", "Yaman", "Vietnam")
+NUMBERS = ("dua", "tiga", "empat", "lima", "enam", "tujuh", "sebelas", "dua belas", "5", "8",
+           "13", "27", "1.331", "2.045", "150", "seratus dua puluh")
+DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+          "September", "Oktober", "November", "Desember")
+FILLER = (
+    "Petugas melakukan pemeriksaan dokumen perjalanan dan izin tinggal secara menyeluruh.",
+    "Masyarakat diimbau melapor apabila mengetahui keberadaan orang asing yang mencurigakan.",
+    "Kegiatan ini merupakan bagian dari pengawasan keimigrasian yang dilakukan secara rutin.",
+    "Pelayanan tetap berjalan normal selama kegiatan berlangsung di kantor masing-masing.",
+    "Ia menambahkan bahwa koordinasi dengan instansi terkait terus ditingkatkan setiap bulan.",
+    "Hasil pemeriksaan akan dilaporkan kepada pimpinan untuk ditindaklanjuti sesuai aturan.",
+    "Tim pengawasan orang asing juga menyisir hotel, apartemen, dan tempat hiburan malam.",
+    "Menurutnya, keberhasilan ini tidak lepas dari dukungan pemerintah daerah setempat.",
+    "Para pemohon paspor diminta datang tepat waktu sesuai jadwal yang telah ditentukan.",
+    "Sosialisasi dilakukan kepada warga di kecamatan dan desa agar tidak mudah tertipu calo.",
+    "Undang-Undang Nomor 6 Tahun 2011 tentang Keimigrasian menjadi dasar tindakan tersebut.",
+    "Laki-laki dan perempuan yang diperiksa sebagian besar bekerja tanpa izin yang sah.",
+)
+EVENTS = (
+    "Kantor Imigrasi Kelas I TPI {place} mendeportasi {n} WNA asal {country} pada {day} "
+    "({d}/{m}) karena melanggar izin tinggal.",
+    "Sebanyak {n} warga negara {country} diamankan petugas Kanim {place} dalam operasi "
+    "gabungan di wilayah {place2} pada {d} {month} {year}.",
+    "Kantor Imigrasi {place} meraih predikat Wilayah Birokrasi Bersih dan Melayani (WBBM) "
+    "dari Kementerian PANRB pada {d} {month} {year}.",
+    "Unit Layanan Paspor {place} melayani {n} pemohon paspor selama bulan {month} {year}.",
+    "Rumah Detensi Imigrasi {place} menampung {n} deteni asal {country} hingga {day} ({d}/{m}).",
+)
+
+
+def person(rng: random.Random) -> str:
+    return f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+
+
+def generate_article(rng: random.Random, words: int = 400) -> str:
+    """One invented article of about `words` words: events, a quote, and filler paragraphs."""
+    place = rng.choice(PLACES)
+    paragraphs = []
+    count = 0
+    while count < words:
+        if rng.random() < 0.35:
+            para = rng.choice(EVENTS).format(
+                place=place, place2=rng.choice(PLACES), n=rng.choice(NUMBERS),
+                country=rng.choice(COUNTRIES), day=rng.choice(DAYS), d=rng.randint(1, 28),
+                m=f"{rng.randint(1, 12):02d}", month=rng.choice(MONTHS),
+                year=rng.randint(2019, 2025))
+        elif rng.random() < 0.3:
+            para = (f"\"{rng.choice(FILLER)}\" ujar Kepala Kantor Imigrasi {place}, "
+                    f"{person(rng)}, kepada wartawan, {rng.choice(DAYS)} ({rng.randint(1, 28)}/"
+                    f"{rng.randint(1, 12):02d}/{rng.randint(2019, 2025)}).")
+        else:
+            para = " ".join(rng.sample(FILLER, 3))
+        paragraphs.append(para)
+        count += len(para.split())
+    return "\n\n".join(paragraphs)
+
+
+def generate(n: int, seed: int = 4) -> list[str]:
+    rng = random.Random(seed)
+    return [generate_article(rng) for _ in range(n)]
+
+
+def peak_mb() -> dict:
+    """Max resident set size of this process and of its (waited-for) children, in MB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"peak_rss_mb": round(own, 1), "peak_rss_children_mb": round(kids, 1)}
+
+
+def row(name: str, command: str, texts: list[str], seconds: float) -> dict:
+    words = sum(len(t.split()) for t in texts)
+    return {"row": name, "command": command, "articles": len(texts),
+            "seconds": round(seconds, 2), "articles_per_s": round(len(texts) / seconds, 1),
+            "words_per_s": round(words / seconds), **peak_mb()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--batch-size", type=int, default=64)
+    args = parser.parse_args()
+
+    import spacy
+
+    import nlp
+
+    texts = generate(args.articles)
+    base = f".venv/bin/python benchmarks/nlp_throughput.py --articles {args.articles}"
+    rows = []
+
+    bare = spacy.blank("id")
+    start = time.perf_counter()
+    for text in texts:
+        bare.make_doc(text)
+    rows.append(row("bare spacy.blank('id') tokenizer", base, texts,
+                    time.perf_counter() - start))
+
+    nlp.load_pipeline()  # built once, outside the timing
+    start = time.perf_counter()
+    for text in texts:
+        nlp.extract(text)
+    rows.append(row("nlp.extract, one process", base, texts, time.perf_counter() - start))
+
+    start = time.perf_counter()
+    for _ in nlp.extract_many(texts, n_process=args.processes, batch_size=args.batch_size):
+        pass
+    rows.append(row(f"nlp.extract_many (nlp.pipe n_process={args.processes})",
+                    base + f" --processes {args.processes}", texts, time.perf_counter() - start))
+
+    ratio = rows[1]["seconds"] / rows[0]["seconds"]
+    for r in rows:
+        print(json.dumps(r, ensure_ascii=False))
+    print(json.dumps({"one_process_vs_bare_tokenizer": round(ratio, 2)}))
+
+
+if __name__ == "__main__":
+    main()

@@ -36,7 +36,17 @@ def load_pipeline(path: str | Path | None = None):
 
 
 def _clip(text) -> str:
-    return text[:MAX_CHARS] if isinstance(text, str) else ""
+    """The text spaCy can take: at most MAX_CHARS, lone surrogates (from text decoded with
+    errors="surrogateescape") replaced by "?", one for one, so evidence offsets still fit."""
+    if not isinstance(text, str):
+        return ""
+    text = text[:MAX_CHARS]
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            text = text.encode("utf-8", "replace").decode("utf-8")
+    return text
 
 
 def from_doc(doc, published: str | None = None, title: str | None = None) -> Extraction:
@@ -62,7 +72,9 @@ def extract(text: str, title: str | None = None, published: str | None = None) -
     return from_doc(load_pipeline()(_clip(text)), published, title)
 
 
-def extract_many(articles: Iterable, n_process: int = 1, batch_size: int = 64) -> Iterator[Extraction]:
+def extract_many(
+    articles: Iterable, n_process: int = 1, batch_size: int = 64
+) -> Iterator[Extraction]:
     """Extract from many articles with nlp.pipe, in order: the fast path for a whole archive.
 
     Args:

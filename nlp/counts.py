@@ -110,22 +110,23 @@ class CountFinder:
         vague: set[int] = set()
         # sentence start -> unit class of its last count; None after "enam satker" and the like
         last_class: dict[int, str | None] = {}
-        for sent_start, sent_end in tv.sents:
-            i = sent_start
-            while i < sent_end:
-                w = words[i]
-                if not (w[:1].isdigit() or w in NUMBER_WORDS):
-                    i += 1
-                    continue
-                parsed = parse_at(words, i)
-                if parsed is None:
-                    i += 1
-                    continue
-                value, j = parsed
-                hit = self._classify(tv, i, j, value, sent_start, vague, last_class)
-                if hit is not None:
-                    found.append(hit)
-                i = j
+        # Only digits and number words can start a number: visit those tokens alone. A number
+        # read across a sentence end hides the next tokens only within its own sentence.
+        starts = [i for i, w in enumerate(words) if w[:1].isdigit() or w in NUMBER_WORDS]
+        pos, pos_sent = 0, -1
+        for i in starts:
+            sent = tv.sent_of[i]
+            if i < pos and sent == pos_sent:
+                continue
+            parsed = parse_at(words, i)
+            if parsed is None:
+                continue
+            value, j = parsed
+            sent_start = tv.sents[sent][0]
+            hit = self._classify(tv, i, j, value, sent_start, vague, last_class)
+            if hit is not None:
+                found.append(hit)
+            pos, pos_sent = j, sent
         doc._.pantau_counts = as_rows(self._to_counts(tv, found))
         return doc
 

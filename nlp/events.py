@@ -62,6 +62,7 @@ MAX_PAST_DAYS = 366 * 3  # an event date more than this before publication is hi
 YEARS = range(1990, 2101)
 # Characters around a weekday, month or "/" token searched for a whole date expression.
 WINDOW_BEFORE, WINDOW_AFTER = 24, 24
+WINDOW_TRIGGERS = WEEKDAY_TOKENS | frozenset(MONTHS) | {"/", "-"}
 
 
 @Language.factory("pantau_event", assigns=["doc._.pantau_event"], default_config={})
@@ -83,19 +84,19 @@ class EventFinder:
         scores: dict[str, float] = {}
         where: dict[str, tuple[float, int]] = {}  # type -> (best weight, token) for evidence
         words = tv.words
-        for s, (a, b) in enumerate(tv.sents):
-            weight = LEAD_WEIGHT if s < LEAD_SENTENCES else 1
-            k = a
-            while k < b:
-                length = match_phrase(CUE_INDEX, words, k) if words[k] in CUE_INDEX else 0
-                if not length:
-                    k += 1
-                    continue
-                kind = CUE_OF[" ".join(words[k : k + length])]
-                scores[kind] = scores.get(kind, 0) + weight
-                if weight > where.get(kind, (0, 0))[0]:
-                    where[kind] = (weight, k)
-                k += length
+        k_end = -1  # a phrase cue covers the words after its first
+        for k in [k for k, w in enumerate(words) if w in CUE_INDEX]:
+            if k < k_end:
+                continue
+            length = match_phrase(CUE_INDEX, words, k)
+            if not length:
+                continue
+            weight = LEAD_WEIGHT if tv.sent_of[k] < LEAD_SENTENCES else 1
+            kind = CUE_OF[" ".join(words[k : k + length])]
+            scores[kind] = scores.get(kind, 0) + weight
+            if weight > where.get(kind, (0, 0))[0]:
+                where[kind] = (weight, k)
+            k_end = k + length
         for c in doc._.get("pantau_counts") or ():
             kind = COUNT_TYPES.get(c.get("category"))
             if kind:
@@ -111,12 +112,12 @@ class EventFinder:
 def _windows(tv) -> list[tuple[int, int]]:
     """Character windows around weekday, month and "/" tokens, merged: the date regexes run
     only there (over a whole article they cost more than all the other rules)."""
-    spans = []
-    for k, w in enumerate(tv.words):
-        if w in WEEKDAY_TOKENS:
-            spans.append((tv.idx[k] - WINDOW_BEFORE, tv.end_char[k] + WINDOW_AFTER))
-        elif w in MONTHS or w == "/" or (w == "-" and k and tv.words[k - 1].isdigit()):
-            spans.append((tv.idx[k] - WINDOW_BEFORE, tv.end_char[k] + WINDOW_AFTER))
+    words = tv.words
+    spans = [
+        (tv.idx[k] - WINDOW_BEFORE, tv.end_char[k] + WINDOW_AFTER)
+        for k in [k for k, w in enumerate(words) if w in WINDOW_TRIGGERS]
+        if words[k] != "-" or (k and words[k - 1].isdigit())
+    ]
     merged: list[list[int]] = []
     for a, b in spans:
         a = max(a, 0)

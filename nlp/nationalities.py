@@ -26,6 +26,7 @@ HOME_COUNTRY = "ID"  # Indonesia is never a nationality in Pantau (GOLD.md)
 # A misspelling must be this close (rapidfuzz ratio, 0-100) to a known name: "Partai Gading" ~92.
 FUZZY_CUTOFF = 88
 FUZZY_MIN_CHARS = 5
+FUZZY_CACHE_MAX = 50_000  # words looked up by fuzzy match, kept per process
 MAX_CUE_STEPS = 4  # fillers allowed between a cue and the country: "WNA asal negara X"
 MAX_CHAIN_GAP = 8  # tokens between listed countries: ", Thailand (masing-masing 4 orang),"
 MAX_FOLLOW = 6  # "RRT menjadi negara yang warga negaranya ..."
@@ -127,6 +128,7 @@ class NationalityFinder:
         self.names, self.abbreviations = country_table()
         self.fuzzy_cutoff = fuzzy_cutoff
         self.choices = list(self.names)
+        self._fuzzy_cache: dict[str, tuple | None] = {}
         # One match label per country code, so a match maps to its code whatever the spacing.
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.abbr_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
@@ -150,8 +152,9 @@ class NationalityFinder:
     def _find(self, doc: Doc, tv: TokenView) -> list[Mention]:
         strings = doc.vocab.strings
         spans = [Span(doc, s, e, label=strings[m]) for m, s, e in self.matcher(doc)]
-        abbr = {(s, e) for _, s, e in self.abbr_matcher(doc)}
-        spans += [Span(doc, s, e, label=strings[m]) for m, s, e in self.abbr_matcher(doc)]
+        abbr_matches = self.abbr_matcher(doc)
+        abbr = {(s, e) for _, s, e in abbr_matches}
+        spans += [Span(doc, s, e, label=strings[m]) for m, s, e in abbr_matches]
         mentions = [
             Mention(sp.start, sp.end, sp.label_, abbreviation=(sp.start, sp.end) in abbr)
             for sp in filter_spans(spans)
@@ -171,7 +174,7 @@ class NationalityFinder:
                 k += 1
             if k > m.end:
                 candidates.add(k)
-        candidates.update(i + 1 for i, w in enumerate(words) if w in FUZZY_CUES)
+        candidates.update([i + 1 for i, w in enumerate(words) if w in FUZZY_CUES])
         found = []
         for k in sorted(candidates):
             if k >= n or k in taken or not tv.title[k]:
@@ -182,14 +185,22 @@ class NationalityFinder:
                 text = tv.span_text(k, k + length).lower()
                 if len(text) < FUZZY_MIN_CHARS:
                     continue
-                best = process.extractOne(
-                    text, self.choices, scorer=fuzz.ratio, score_cutoff=self.fuzzy_cutoff
-                )
+                best = self._closest(text)
                 if best and best[0][0] == text[0]:
                     found.append(Mention(k, k + length, self.names[best[0]]))
                     taken.update(range(k, k + length))
                     break
         return found
+
+    def _closest(self, text: str):
+        """rapidfuzz's best country name for `text` (cached: "WNA asal X" repeats a lot)."""
+        if text not in self._fuzzy_cache:
+            if len(self._fuzzy_cache) >= FUZZY_CACHE_MAX:
+                self._fuzzy_cache.clear()
+            self._fuzzy_cache[text] = process.extractOne(
+                text, self.choices, scorer=fuzz.ratio, score_cutoff=self.fuzzy_cutoff
+            )
+        return self._fuzzy_cache[text]
 
     # --- deciding -----------------------------------------------------------------------------
     def _decide(self, tv: TokenView, mentions: list[Mention]) -> None:

@@ -130,14 +130,19 @@ class Words:
         return Word(self.word[i], self.tok[i], self.upper[i])
 
 
-def _fold_token(text: str) -> tuple[tuple[str, ...], bool]:
+# Token kinds in the fold cache: a plain word, whitespace, a hyphen, several folded words.
+_WORD, _SPACE, _HYPHEN, _MULTI = 0, 1, 2, 3
+
+
+def _fold_token(text: str) -> tuple[tuple[str, ...], bool, int]:
+    """(folded words, capitalised, kind) of a token text, cached."""
     hit = _FOLD_CACHE.get(text)
     if hit is None:
         folded = fold(text)
-        hit = (
-            tuple(folded.split()) or (text,),
-            bool(folded) and (text[0].isupper() or text[0].isdigit()),
-        )
+        ws = tuple(folded.split()) or (text,)
+        kind = (_SPACE if text.isspace() else _HYPHEN if text == "-"
+                else _WORD if len(ws) == 1 else _MULTI)
+        hit = (ws, bool(folded) and (text[0].isupper() or text[0].isdigit()), kind)
         if len(_FOLD_CACHE) < _FOLD_CACHE_MAX:
             _FOLD_CACHE[text] = hit
     return hit
@@ -171,20 +176,24 @@ def doc_words(doc: Doc) -> Words:
     out = Words()
     word, tok, upper = out.word, out.tok, out.upper
     texts, glued = token_texts(doc)
+    cache = _FOLD_CACHE
+    hits = [cache.get(t) for t in texts]  # one C-level pass; misses are folded below
     prev_glued = False
-    for i, text in enumerate(texts):
-        if text.isspace():
-            prev_glued = False
-            continue
-        if text == "-" and prev_glued and glued[i]:
-            continue  # "Soekarno-Hatta" is tokenised Soekarno / - / Hatta
-        prev_glued = glued[i]
-        ws, up = _fold_token(text)
-        if len(ws) == 1:
+    for i, hit in enumerate(hits):
+        if hit is None:
+            hit = _fold_token(texts[i])
+        ws, up, kind = hit
+        if kind == _WORD:
             word.append(ws[0])
             tok.append(i)
             upper.append(up)
+            prev_glued = glued[i]
+        elif kind == _SPACE:
+            prev_glued = False
+        elif kind == _HYPHEN and prev_glued and glued[i]:
+            continue  # "Soekarno-Hatta" is tokenised Soekarno / - / Hatta
         else:
+            prev_glued = glued[i]
             word.extend(ws)
             tok.extend([i] * len(ws))
             upper.extend([up] * len(ws))
@@ -243,9 +252,9 @@ class OfficeFinder:
     @staticmethod
     def _paren(words: Words, i: int) -> int:
         """Skip a short parenthetical such as "(Kanim)" or "(TPI)"."""
-        if i < len(words) and words[i].word == "(":
+        if i < len(words) and words.word[i] == "(":
             for j in range(i + 1, min(i + MAX_PAREN_WORDS + 2, len(words))):
-                if words[j].word == ")":
+                if words.word[j] == ")":
                     return j + 1
         return i
 
@@ -273,7 +282,7 @@ class OfficeFinder:
         ):
             j += 1  # "Kanim II Depok": the class numeral without "Kelas"
         while j < len(words):
-            if words[j].word in CLASS_WORDS:
+            if words.word[j] in CLASS_WORDS:
                 j += 1
             elif (k := self._seq(words, j, TPI_LONG)) > j:
                 j = self._paren(words, k)
@@ -286,11 +295,11 @@ class OfficeFinder:
         trie = self.tries.get(kind, {})
         j = i
         for _ in range(3):  # at most "Bandara Internasional" before the place
-            if j < len(words) and words[j].upper:
+            if j < len(words) and words.upper[j]:
                 end, oid = _trie_longest(trie, words, j)
                 if oid:
                     return end, oid
-            if j < len(words) and words[j].word in PLACE_PREFIXES:
+            if j < len(words) and words.word[j] in PLACE_PREFIXES:
                 j += 1
             else:
                 break
@@ -306,8 +315,8 @@ class OfficeFinder:
         while (
             j < len(words)
             and j - i < FUZZY_MAX_WORDS
-            and words[j].upper
-            and words[j].word.isalpha()
+            and words.upper[j]
+            and words.word[j].isalpha()
         ):
             j += 1
             cand = " ".join(w.word for w in words[i:j])
@@ -361,7 +370,7 @@ class OfficeFinder:
         weak = head == WEAK_HEAD
         if weak and i > 0 and words.word[i - 1] in WEAK_HEAD_BLOCKERS:
             return None
-        tok0 = words[i].tok
+        tok0 = words.tok[i]
         if kind == "ditjen_imigrasi":
             owned = i > 0 and words.word[i - 1] in DITJEN_OWNED
             return Mention(tok0, words.tok[j - 1] + 1, kind, self.ditjen_id, (), owner_only=owned)
@@ -386,14 +395,14 @@ class OfficeFinder:
                 end == k
                 and has_class
                 and k < len(words)
-                and words[k].upper
-                and words[k].word.isalpha()
+                and words.upper[k]
+                and words.word[k].isalpha()
             ):
                 end = k + 1  # an office missing from the gazetteer, named after its class
         if end == k and oid is None:
-            return Mention(tok0, words[max(k, j) - 1].tok + 1, kind, None, (), generic=True)
+            return Mention(tok0, words.tok[max(k, j) - 1] + 1, kind, None, (), generic=True)
         place = tuple(w.word for w in words[k:end])
-        return Mention(tok0, words[end - 1].tok + 1, kind, oid, place)
+        return Mention(tok0, words.tok[end - 1] + 1, kind, oid, place)
 
     def _kanwil(self, words: Words, i: int, j: int) -> Mention | None:
         org_end = j
@@ -401,14 +410,14 @@ class OfficeFinder:
             if (k := self._seq(words, j, org)) > j:
                 org_end = self._paren(words, k)
                 break
-        k = org_end + 1 if org_end < len(words) and words[org_end].word == "provinsi" else org_end
+        k = org_end + 1 if org_end < len(words) and words.word[org_end] == "provinsi" else org_end
         end, oid = _trie_longest(self.tries.get("kanwil_imigrasi", {}), words, k)
-        if oid is None and k < len(words) and words[k].upper:
+        if oid is None and k < len(words) and words.upper[k]:
             end, oid = self._fuzzy_place(words, k, "kanwil_imigrasi")
         if oid is not None:
             return Mention(
-                words[i].tok,
-                words[end - 1].tok + 1,
+                words.tok[i],
+                words.tok[end - 1] + 1,
                 "kanwil_imigrasi",
                 oid,
                 tuple(w.word for w in words[k:end]),
@@ -416,7 +425,7 @@ class OfficeFinder:
         if org_end == j:
             return None  # "Kanwil" + something unknown: not ours
         return Mention(
-            words[i].tok, words[org_end - 1].tok + 1, "kanwil_imigrasi", None, (), generic=True
+            words.tok[i], words.tok[org_end - 1] + 1, "kanwil_imigrasi", None, (), generic=True
         )
 
     def mentions(self, doc: Doc) -> list[Mention]:

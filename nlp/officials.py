@@ -96,15 +96,15 @@ class OfficialFinder:
         """Index after a (possibly chained) title at i, or i if there is none."""
         j = i
         while j < len(words):
-            for t in _TITLE_INDEX.get(words[j].word, ()):
+            for t in _TITLE_INDEX.get(words.word[j], ()):
                 if tuple(words.word[j : j + len(t)]) == t:
                     j += len(t)
                     break
             else:
                 break
-            if words[j - 1].word not in CHAIN_TITLES:
+            if words.word[j - 1] not in CHAIN_TITLES:
                 break
-            if j < len(words) and words[j].word == ".":
+            if j < len(words) and words.word[j] == ".":
                 j += 1
         return j
 
@@ -126,7 +126,7 @@ class OfficialFinder:
                 continue
             w = words[i]
             j = self._title_at(words, i)
-            if j == i or not (w.upper or words[j].tok in by_tok if j < len(words) else False):
+            if j == i or not (w.upper or words.tok[j] in by_tok if j < len(words) else False):
                 continue
             found = self._role_and_name(doc, words, i, j, by_tok, doc_offices)
             if found:
@@ -152,11 +152,11 @@ class OfficialFinder:
         while k < len(words):
             w = words[k]
             m: Mention | None = by_tok.get(w.tok)
-            if m is not None and (k == 0 or words[k - 1].tok != w.tok):
+            if m is not None and (k == 0 or words.tok[k - 1] != w.tok):
                 kinds.append(m.kind)
                 if m.office_id:
                     office_id = m.office_id
-                while k < len(words) and words[k].tok < m.end:
+                while k < len(words) and words.tok[k] < m.end:
                     k += 1
                 role_end, content = k, content + 1
                 k = self.offices._paren(words, k)
@@ -167,7 +167,7 @@ class OfficialFinder:
             if (
                 w.word in CONNECTORS
                 and k + 1 < len(words)
-                and words[k + 1].upper
+                and words.upper[k + 1]
                 and _is_role_word(words[k + 1])
             ):
                 k += 1
@@ -193,8 +193,8 @@ class OfficialFinder:
                 w.word == ","
                 and k + 1 < len(words)
                 and (
-                    words[k + 1].tok in by_tok
-                    or (words[k + 1].upper and _is_role_word(words[k + 1]))
+                    words.tok[k + 1] in by_tok
+                    or (words.upper[k + 1] and _is_role_word(words[k + 1]))
                 )
             ):
                 k += 1  # "Kepala Bidang ..., Kantor Imigrasi Jakarta Selatan, <name>"
@@ -215,7 +215,7 @@ class OfficialFinder:
         if office_id is None:
             role_words = title_words | set(words.word[j:role_end])
             office_id = self._office_by_role(kinds, role_words, doc_offices)
-        role_span = doc[words[i].tok : words[role_end - 1].tok + 1]
+        role_span = doc[words.tok[i] : words.tok[role_end - 1] + 1]
         name_span = doc[name[0] : name[1]]
         return Official(
             name=" ".join(name_span.text.split()),
@@ -296,7 +296,7 @@ class OfficialFinder:
         if not toks:
             return False
         if not (_LOWER and _LOWER[0] is doc):
-            _LOWER[:] = [doc, {t for t in token_texts(doc)[0] if t.islower()}]
+            _LOWER[:] = [doc, set(filter(str.islower, token_texts(doc)[0]))]
         lower_words = _LOWER[1]
         if doc[toks[0]].text.lower() in lower_words:
             return False
@@ -311,21 +311,21 @@ class OfficialFinder:
     def _name_after(self, doc, words, k):
         if k >= len(words):
             return None
-        toks = self._name_tokens(doc, words[k].tok, 1)
+        toks = self._name_tokens(doc, words.tok[k], 1)
         while toks and INITIALS_RE.match(doc[toks[-1]].text):
             toks.pop()  # initials end no name
         if not self._valid(doc, toks):
             return None
         end_tok = toks[-1] + 1
         next_i = k
-        while next_i < len(words) and words[next_i].tok < end_tok:
+        while next_i < len(words) and words.tok[next_i] < end_tok:
             next_i += 1
         return toks[0], end_tok, next_i
 
     def _name_before(self, doc, words, i, names_office: bool):
         """ "ujar Budi Santoso, Kepala ..." / "Budi selaku Kepala ..." / "Budi Kepala ..." when
         the name opens the sentence."""
-        t = words[i].tok - 1
+        t = words.tok[i] - 1
         if t < 0:
             return None
         if doc[t].text == "," or doc[t].lower_ in APPOSITION_WORDS:

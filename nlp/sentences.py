@@ -23,6 +23,7 @@ MAY_END = {"dll", "dsb", "dst", "tsb", "dkk", "sbb", "dl", "tbk"}
 OPENERS = set("\"'“‘([«•*-–—")
 CLOSERS = set("”’»)]")
 STRAIGHT_QUOTES = {'"', "'"}
+END_CHARS = frozenset(".!?…")  # the last character of every token in TERMINALS
 
 
 def _is_final(texts: list[str], glued: list[bool], i: int) -> bool:
@@ -52,20 +53,28 @@ def _starts_sentence(text: str) -> bool:
 def sentence_starts(texts: list[str], glued: list[bool]) -> list[bool]:
     """Sentence starts for tokens given as texts (`glued`: no whitespace after the token)."""
     n = len(texts)
-    space = [not t.strip() for t in texts]
     starts = [False] * n
     if n:
         starts[0] = True
-    i = 0
-    while i < n:
-        if space[i] and texts[i].count("\n") >= 2:
+    # Only blank lines and tokens ending in a terminal mark can end a sentence: look at those
+    # alone (a Python step per token cost more than the tokenizer). `pos` is where a scan of
+    # every token would be, so tokens it would have skipped are skipped here too.
+    candidates = [i for i, t in enumerate(texts) if t[-1] in END_CHARS or "\n" in t]
+    pos = 0
+    for i in candidates:
+        if i < pos:
+            continue
+        text = texts[i]
+        if text.isspace():
+            if text.count("\n") < 2:
+                continue
             # A blank line always ends a paragraph (headlines have no final full stop).
             j = i + 1
-            while j < n and space[j]:
+            while j < n and texts[j].isspace():
                 j += 1
             if j < n:
                 starts[j] = True
-            i = j
+            pos = j
             continue
         if _is_final(texts, glued, i):
             j = i + 1
@@ -74,14 +83,12 @@ def sentence_starts(texts: list[str], glued: list[bool]) -> list[bool]:
             while j < n and (texts[j] in CLOSERS or (texts[j] in STRAIGHT_QUOTES and glued[j - 1])):
                 j += 1
             k = j
-            while k < n and space[k]:
+            while k < n and texts[k].isspace():
                 k += 1
             # "1.331" stays one token, but "Rp1.000" + "." + "Dia" needs the gap check too.
             if k < n and (k > i + 1 or not glued[i]) and _starts_sentence(texts[k]):
                 starts[k] = True
-            i = j
-            continue
-        i += 1
+            pos = j
     return starts
 
 
@@ -122,6 +129,8 @@ def pantau_sentences(doc: Doc) -> Doc:
     texts, glued = token_texts(doc)
     starts = sentence_starts(texts, glued)
     # One array write instead of a Token.is_sent_start setter per token (10x faster).
-    arr = numpy.array([1 if s else -1 for s in starts], dtype="int64").astype("uint64")
+    arr = numpy.full(len(starts), -1, dtype="int64")
+    arr[[i for i, s in enumerate(starts) if s]] = 1
+    arr = arr.astype("uint64")
     doc.from_array(["SENT_START"], arr.reshape(-1, 1))
     return doc

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
-from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, IS_TITLE, IS_UPPER, LENGTH, ORTH, SENT_START, SPACY
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, IS_TITLE, IS_UPPER, LENGTH, SENT_START, SPACY
 from spacy.tokens import Doc
 
 from nlp.schema import Evidence
+from nlp.sentences import doc_text, token_texts
 
 # Soft hyphens and zero-width marks, and "Â" left where a soft hyphen was mis-decoded ("pemoÂhon").
 INVISIBLE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff]|(?<=[a-zA-Z])[âÂ](?=[a-z])")
@@ -28,10 +29,9 @@ class TokenView:
         n = len(doc)
         cols = doc.to_array(ATTRS).astype("int64").T.tolist() if n else [[]] * len(ATTRS)
         idx, length, punct, space, title, upper, ws, sent_start = cols
-        # Doc.text builds a Token object per token; the string store is ~10x cheaper.
-        strings = doc.vocab.strings
-        orths = [strings[o] for o in doc.to_array(ORTH).tolist()] if n else []
-        self.text = "".join([o + " " if w else o for o, w in zip(orths, ws, strict=True)])
+        # Token texts and Doc.text as pantau_sentences already read them from the string store.
+        orths = token_texts(doc)[0]
+        self.text = doc_text(doc)
         self.idx = idx
         self.end_char = [a + b for a, b in zip(idx, length, strict=True)]
         self.punct, self.space, self.title, self.upper, self.ws = punct, space, title, upper, ws

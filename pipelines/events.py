@@ -20,6 +20,10 @@ from pipelines.periods import LEAD_CHARS, article_period, count_period
 EVENT_TYPES = ("deportation", "arrest", "detention", "refusal_of_entry", "passport_issued",
                "applicants_served", "permit_issued", "joint_operation")
 AWARD_TYPE = "award"
+# The NLP stage's article-level types (nlp/events.py) that cover several count categories; any
+# other NLP type covers the category of its own name. "other" is no finding.
+NLP_TYPE_COVERS = {"service": ("passport_issued", "applicants_served", "permit_issued"),
+                   "operation": ("joint_operation",)}
 # Two reports of one office and type are one happening when their dates are this close.
 WINDOW_DAYS = 7
 # Awards are reported later (the ceremony, then the office's thanks, then the regent's visit).
@@ -46,12 +50,13 @@ def _is_office_site(url: str | None) -> bool:
 
 
 def article_candidates(article: dict, counts: list[dict], nationalities: list[dict],
-                       awards: list[dict]) -> list[dict]:
+                       awards: list[dict], mentions: list[dict] = ()) -> list[dict]:
     """One article's candidate events: counts grouped by office, type and period, and awards.
 
     Args:
         article: an `articles` row (event_type/event_date used when the NLP stage provides them).
         counts, nationalities, awards: that article's fact rows.
+        mentions: its office_mentions rows (the office of a happening with no count).
 
     Returns:
         Candidates with key, type, kind, period, office_id, date, value, unit, nationalities
@@ -84,19 +89,24 @@ def article_candidates(article: dict, counts: list[dict], nationalities: list[di
                        "period_end": None, "office_id": a.get("office_id"), "value": None,
                        "unit": None, "name": a.get("name"), "giver": a.get("giver"),
                        "positions": [a.get("start") or 0], "nationalities": {}, "evidence": a}
-    if nlp_type and not any(g["type"] == nlp_type for g in groups.values()):
+    covered = (nlp_type, *NLP_TYPE_COVERS.get(nlp_type, ()))
+    # An award needs an award row: the awards component keeps only awards received, while the
+    # story type is also "award" for a pledge ("canangkan zona integritas ... bidik WBBM").
+    # A summary article reports periods, not a happening: its story type adds no event.
+    if nlp_type and nlp_type != AWARD_TYPE and not period and not any(
+            g["type"] in covered and g["kind"] == "event" for g in groups.values()):
         # The NLP stage names a happening the counts do not show (a raid with no figure).
-        groups[(None, nlp_type)] = {"type": nlp_type, "kind": "event", "period_start": None,
-                                    "period_end": None, "office_id": _first_office(counts, awards),
-                                    "value": None, "unit": None, "name": None, "giver": None,
-                                    "positions": [], "nationalities": {}, "evidence": {}}
+        groups[(None, nlp_type)] = {
+            "type": nlp_type, "kind": "event", "period_start": None, "period_end": None,
+            "office_id": _first_office(counts, awards, mentions), "value": None, "unit": None,
+            "name": None, "giver": None, "positions": [], "nationalities": {}, "evidence": {}}
     candidates = list(groups.values())
     _attach_nationalities(candidates, nationalities)
     for i, cand in enumerate(candidates):
         ev = cand.pop("evidence")
         # A per-article date dates the article's happening, not its period totals.
         on_nlp_date = bool(nlp_date) and cand["kind"] == "event" and (
-            not nlp_type or cand["type"] == nlp_type)
+            not nlp_type or cand["type"] in covered)
         cand.update(key=f"{article['article_id']}-{i}", article_id=article["article_id"],
                     story_id=article.get("story_id"), source=article.get("source"),
                     url=article.get("url"), published_date=published,
@@ -107,8 +117,8 @@ def article_candidates(article: dict, counts: list[dict], nationalities: list[di
     return candidates
 
 
-def _first_office(counts: list[dict], awards: list[dict]) -> str | None:
-    offices = [r["office_id"] for r in [*counts, *awards] if r.get("office_id")]
+def _first_office(*fact_lists: list[dict]) -> str | None:
+    offices = [r["office_id"] for rows in fact_lists for r in rows if r.get("office_id")]
     return offices[0] if offices else None
 
 
@@ -206,7 +216,7 @@ def group_candidates(candidates: list[dict]) -> list[list[dict]]:
         buckets[_shape(c)].append(i)
     for members in stories.values():
         for i in members[1:]:
-            pass
+            parent[find(i)] = find(members[0])
     for shape, members in buckets.items():
         window = AWARD_WINDOW_DAYS if shape[1] == AWARD_TYPE else WINDOW_DAYS
         dated = sorted(members, key=lambda i: _ordinal(candidates[i]["date"]) or 0)
@@ -258,6 +268,13 @@ def citation_role(cand: dict, group: list[dict]) -> str:
     return "independent"
 
 
+def _one_per_article(group: list[dict]) -> list[dict]:
+    """The group's candidates, the first of each article only: two awards of one article can
+    join one event through a third article's report, and an article cites an event once."""
+    seen = set()
+    return [c for c in group if not (c["article_id"] in seen or seen.add(c["article_id"]))]
+
+
 def build_event(group: list[dict], provinces: dict[str, str]) -> tuple[dict, list, list]:
     """The events row, its citations and its nationalities for one group of candidates."""
     group = sorted(group, key=lambda c: (not c["office_site"], c["published_date"] or "",
@@ -280,7 +297,7 @@ def build_event(group: list[dict], provinces: dict[str, str]) -> tuple[dict, lis
         "source": c["source"], "url": c["url"], "published_date": c["published_date"],
         "role": citation_role(c, group), "value": c["value"], "story_id": c["story_id"],
         "sentence": c["sentence"], "start": c["start"], "end": c["end"],
-    } for c in group]
+    } for c in _one_per_article(group)]
     event = {
         "event_id": eid, "type": lead["type"], "kind": lead["kind"],
         "period_start": lead["period_start"], "period_end": lead["period_end"],
@@ -291,7 +308,7 @@ def build_event(group: list[dict], provinces: dict[str, str]) -> tuple[dict, lis
         "values_reported": "; ".join(str(v) for v in sorted(
             {c["value"] for c in group if c["value"] is not None})) or None,
         "conflict": int(conflict), "name": lead["name"], "giver": lead["giver"],
-        "citations": len(group), "outlets": len({c["source"] for c in group}),
+        "citations": len(citations), "outlets": len({c["source"] for c in group}),
         "article_id": lead["article_id"], "story_id": lead["story_id"],
         "sentence": lead["sentence"], "start": lead["start"], "end": lead["end"],
     }
@@ -327,6 +344,7 @@ def rebuild_events(db) -> dict:
     counts = _rows_by_article(db, "counts")
     nationalities = _rows_by_article(db, "nationalities")
     awards = _rows_by_article(db, "awards")
+    mentions = _rows_by_article(db, "office_mentions")
     candidates = []
     # Only the lead of the text is read (summary markers); the NLP columns may not exist yet.
     nlp_columns = [c for c in ("event_type", "event_date") if c in db["articles"].columns_dict]
@@ -338,7 +356,8 @@ def rebuild_events(db) -> dict:
         if not (counts[aid] or awards[aid] or _optional(article, "event_type")):
             continue
         article["source_kind"] = source_kind.get(article.get("source"))
-        candidates += article_candidates(article, counts[aid], nationalities[aid], awards[aid])
+        candidates += article_candidates(article, counts[aid], nationalities[aid], awards[aid],
+                                         sorted(mentions[aid], key=lambda m: m.get("start") or 0))
     events, citations, event_nats = [], [], []
     for group in group_candidates(candidates):
         event, cites, nats = build_event(group, provinces)

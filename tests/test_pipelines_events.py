@@ -14,7 +14,7 @@ import pytest
 import sqlite_utils
 from conftest import get_json
 
-from nlp.schema import Count, Evidence, Extraction, Nationality, Office
+from nlp.schema import Award, Count, Evidence, Extraction, Nationality, Office
 from pipelines.db import open_db
 from pipelines.events import rebuild_events
 from pipelines.facts import article_event, store_facts, sync_offices
@@ -227,6 +227,56 @@ def test_nlp_event_type_without_a_count_still_makes_an_event(db_path):
     got = sorted((e["type"], e["value"], e["date"], e["office_id"]) for e in db["events"].rows)
     assert got == [("deportation", 2, "2026-03-17", "kanim-serang"),
                    ("joint_operation", None, "2026-03-10", "kanim-serang")]
+
+
+def test_nlp_story_types_cover_count_categories(db_path):
+    # nlp/events.py says "service" for passport figures: the count's event takes its date, and
+    # no figure-less "service" event is added beside it.
+    db = open_db(db_path)
+    sync_offices(db, [OFFICE])
+    text = "Kantor Imigrasi Kelas I TPI Serang melayani 150 pemohon paspor pada Sabtu."
+    extraction = Extraction(
+        offices=[Office("Kantor Imigrasi Kelas I TPI Serang", "kanim-serang",
+                        evidence=evidence(text, text))],
+        counts=[Count(150, "pemohon", "pemohon paspor", "applicants_served",
+                      evidence(text, text))])
+    extraction.event = {"type": "service", "date": "2026-03-14"}
+    add(db, "service", "kabar", "kabar.example", "2026-03-16", text, extraction)
+    rebuild_events(db)
+    got = [(e["type"], e["value"], e["date"]) for e in db["events"].rows]
+    assert got == [("applicants_served", 150, "2026-03-14")]
+
+
+def test_nlp_award_type_without_an_award_row_makes_no_event(db_path):
+    # "Kanwil canangkan zona integritas, bidik WBBM 2027": an award story type, nothing received.
+    db = open_db(db_path)
+    sync_offices(db, [OFFICE])
+    text = "Kantor Imigrasi Kelas I TPI Serang mencanangkan zona integritas menuju WBBM."
+    extraction = Extraction(offices=[Office("Kantor Imigrasi Kelas I TPI Serang", "kanim-serang",
+                                            evidence=evidence(text, text))])
+    extraction.event = {"type": "award", "date": "2026-02-10"}
+    add(db, "pledge", "kabar", "kabar.example", "2026-02-10", text, extraction)
+    assert rebuild_events(db)["events"] == 0
+
+
+def test_award_reports_merge_and_an_article_cites_an_event_once(db_path):
+    # Article "a" names two predicates that a second outlet reports as one award.
+    db = open_db(db_path)
+    sync_offices(db, [OFFICE])
+    for article_id, published, names in [
+            ("a", "2026-06-01", ["predikat Zona Hijau Ombudsman", "predikat Zona Integritas WBK"]),
+            ("b", "2026-06-20", ["predikat Zona Hijau Integritas WBK"])]:
+        text = "Kantor Imigrasi Kelas I TPI Serang meraih " + " dan ".join(names) + "."
+        extraction = Extraction(
+            offices=[Office("Kantor Imigrasi Kelas I TPI Serang", "kanim-serang",
+                            evidence=evidence(text, text))],
+            awards=[Award(name, giver="Ombudsman RI", evidence=evidence(text, text))
+                    for name in names])
+        add(db, article_id, article_id, f"{article_id}.example", published, text, extraction)
+    assert rebuild_events(db) == {"events": 1, "citations": 2, "shared": 1}
+    [award] = db["event_awards_by_office"].rows
+    assert (award["office_id"], award["year"], award["awards"], award["citations"]) == (
+        "kanim-serang", 2026, 1, 2)
 
 
 def test_old_events_table_is_upgraded_in_place(db_path):

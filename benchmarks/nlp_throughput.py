@@ -1,7 +1,8 @@
 """NLP throughput: nlp.extract over generated ~400-word articles, next to the bare tokenizer.
 
 Usage: .venv/bin/python benchmarks/nlp_throughput.py [--articles 10000] [--processes 2]
-Prints one JSON line per row (bare tokenizer, one process, nlp.pipe with n_process) with
+Prints one JSON line per row (bare tokenizer; nlp.extract in one process; spaCy's
+nlp.pipe(n_process) plus nlp.from_doc; nlp.extract_many(n_process), Pantau's worker pool) with
 articles/s, words/s and the peak memory (max RSS of this process and of its children). The
 articles are invented from the templates below: no real news text is used.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import sys
@@ -118,7 +120,8 @@ def main() -> None:
     import nlp
 
     texts = generate(args.articles)
-    base = f".venv/bin/python benchmarks/nlp_throughput.py --articles {args.articles}"
+    base = (f".venv/bin/python benchmarks/nlp_throughput.py --articles {args.articles} "
+            f"--processes {args.processes}")
     rows = []
 
     bare = spacy.blank("id")
@@ -134,16 +137,24 @@ def main() -> None:
         nlp.extract(text)
     rows.append(row("nlp.extract, one process", base, texts, time.perf_counter() - start))
 
+    pipeline = nlp.load_pipeline()
+    start = time.perf_counter()
+    for doc in pipeline.pipe(texts, n_process=args.processes, batch_size=args.batch_size):
+        nlp.from_doc(doc)
+    rows.append(row(f"nlp.pipe(n_process={args.processes}) + nlp.from_doc", base, texts,
+                    time.perf_counter() - start))
+
     start = time.perf_counter()
     for _ in nlp.extract_many(texts, n_process=args.processes, batch_size=args.batch_size):
         pass
-    rows.append(row(f"nlp.extract_many (nlp.pipe n_process={args.processes})",
-                    base + f" --processes {args.processes}", texts, time.perf_counter() - start))
+    rows.append(row(f"nlp.extract_many(n_process={args.processes})", base, texts,
+                    time.perf_counter() - start))
 
     ratio = rows[1]["seconds"] / rows[0]["seconds"]
     for r in rows:
         print(json.dumps(r, ensure_ascii=False))
-    print(json.dumps({"one_process_vs_bare_tokenizer": round(ratio, 2)}))
+    print(json.dumps({"one_process_vs_bare_tokenizer": round(ratio, 2),
+                      "load_average": [round(x, 2) for x in os.getloadavg()]}))
 
 
 if __name__ == "__main__":

@@ -36,6 +36,7 @@ class ArchivedResponse:
     source: str | None
     via: str | None
     date: str | None
+    file: str = ""  # the WARC file it was read from: one file is one crawl
 
     @property
     def content_type(self) -> str:
@@ -116,7 +117,7 @@ def iter_archive(folder: str | Path) -> Iterator[ArchivedResponse]:
                         body=record.content_stream().read(),
                         source=record.rec_headers.get_header(SOURCE_HEADER),
                         via=record.rec_headers.get_header(VIA_HEADER),
-                        date=record.rec_headers.get_header("WARC-Date"))
+                        date=record.rec_headers.get_header("WARC-Date"), file=path.name)
             except (ArchiveLoadFailed, EOFError, OSError, ValueError) as e:
                 logger.warning("archive %s is damaged after the records read so far: %s", path, e)
 

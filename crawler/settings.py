@@ -29,6 +29,13 @@ PANTAU_SEARCH_TERMS = ["imigrasi"]
 PANTAU_RELEVANCE_MIN = 0.3
 # Seconds between progress lines (pages, articles, errors) in the crawl log; 0 for none.
 PANTAU_PROGRESS_INTERVAL = 10.0
+# Redis URL of a crawl frontier shared by several workers (crawler/frontier.py); empty for a
+# crawl on its own. Set with `pantau crawl --frontier redis://HOST:PORT/DB`.
+PANTAU_FRONTIER = ""
+# With a frontier: seconds it must stay empty before this worker exits; 0 never exits.
+PANTAU_IDLE_EXIT = 30.0
+# With a frontier: a worker silent this many seconds is taken for dead; its requests are requeued.
+PANTAU_FRONTIER_HEARTBEAT = 10.0
 
 # --- Politeness --------------------------------------------------------------------------------
 USER_AGENT = f"Pantau/0.1 (+{PANTAU_CONTACT}; Indonesian immigration news archive)"
@@ -50,12 +57,29 @@ DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
 
+# Refuse URLs that are not public web addresses (file://, 10.x, 192.168.x, 169.254.x, localhost
+# ...) before any connection: feeds, sitemaps and redirects must not reach the operator's network.
+# The sources' own hosts stay allowed; more can be listed here ("host" or "host:port").
+PANTAU_REFUSE_PRIVATE_URLS = True
+PANTAU_ALLOWED_PRIVATE_HOSTS: list[str] = []
+# Longest Retry-After (429, 503) a retry waits for, in seconds; a server asking more is reported.
+PANTAU_RETRY_AFTER_MAX = 120.0
+
 DOWNLOADER_MIDDLEWARES = {
+    # Lowest: sees a failure only when no middleware retried it (off without a frontier).
+    "crawler.frontier.FrontierAckMiddleware": 5,
+    # First of all: an unsafe URL is refused before robots.txt or anything else is fetched for it.
+    "crawler.middlewares.UnsafeUrlMiddleware": 10,
     "crawler.middlewares.SkipKnownArticlesMiddleware": 50,
+    # Below the archive (100): a binary body labelled text/html is archived, then dropped.
+    "crawler.middlewares.BinaryBodyMiddleware": 90,
     # Low number: sees responses after decompression and redirects, before any parsing.
     "crawler.middlewares.ArchiveResponsesMiddleware": 100,
     # Above RetryMiddleware (550): sees each final answer once, and exceptions after retries.
     "crawler.middlewares.SourceStatsMiddleware": 560,
+    # Scrapy's RetryMiddleware, plus waiting what Retry-After asks (within PANTAU_RETRY_AFTER_MAX).
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.RetryAfterMiddleware": 550,
 }
 
 # --- Increments ---------------------------------------------------------------------------------
@@ -66,6 +90,10 @@ HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
 HTTPCACHE_DIR = str(setting("httpcache"))
 HTTPCACHE_STORAGE = "crawler.httpcache.AtomicFilesystemCacheStorage"
 
+SPIDER_MIDDLEWARES = {
+    # Next to the engine: sees the whole output of a callback (off without a frontier).
+    "crawler.frontier.FrontierAckMiddleware": 10,
+}
 ITEM_PIPELINES = {
     "pipelines.dedupe.DuplicateArticlePipeline": 100,
     "pipelines.store.StoreArticlePipeline": 300,

@@ -37,3 +37,9 @@ def url_key(url: str) -> str:
 def article_id(url: str) -> str:
     """Stable id of an article: a hash of its URL key (like sqlite-utils' hash_id)."""
     return hashlib.sha1(url_key(url).encode("utf-8")).hexdigest()[:16]
+
+
+def is_amp_copy(url: str, canonical: str | None) -> bool:
+    """An AMP page whose canonical is the full page: the article is read from that page."""
+    return bool(canonical and AMP_PATH.search(urlsplit(url).path)
+                and not AMP_PATH.search(urlsplit(canonical).path))

@@ -177,23 +177,27 @@ def doc_words(doc: Doc) -> Words:
     word, tok, upper = out.word, out.tok, out.upper
     texts, glued = token_texts(doc)
     cache = _FOLD_CACHE
-    hits = [cache.get(t) for t in texts]  # one C-level pass; misses are folded below
-    prev_glued = False
-    for i, hit in enumerate(hits):
-        if hit is None:
-            hit = _fold_token(texts[i])
-        ws, up, kind = hit
-        if kind == _WORD:
-            word.append(ws[0])
-            tok.append(i)
-            upper.append(up)
-            prev_glued = glued[i]
-        elif kind == _SPACE:
-            prev_glued = False
-        elif kind == _HYPHEN and prev_glued and glued[i]:
-            continue  # "Soekarno-Hatta" is tokenised Soekarno / - / Hatta
-        else:
-            prev_glued = glued[i]
+    hits = [cache.get(t) or _fold_token(t) for t in texts]
+    kinds = [h[2] for h in hits]
+    # A hyphen glued on both sides of a word is dropped: "Soekarno-Hatta" is tokenised
+    # Soekarno / - / Hatta. "Glued before" looks back past hyphens already dropped.
+    dropped: set[int] = set()
+    if _HYPHEN in kinds:
+        for i in [i for i, k in enumerate(kinds) if k == _HYPHEN]:
+            p = i - 1
+            while p in dropped:
+                p -= 1
+            if glued[i] and p >= 0 and kinds[p] != _SPACE and glued[p]:
+                dropped.add(i)
+    keep = [i for i, k in enumerate(kinds) if k != _SPACE and i not in dropped]
+    if _MULTI not in kinds:
+        # Lists built in comprehensions: a Python step per token cost more than the tokenizer.
+        word.extend([hits[i][0][0] for i in keep])
+        tok.extend(keep)
+        upper.extend([hits[i][1] for i in keep])
+    else:
+        for i in keep:
+            ws, up, _kind = hits[i]
             word.extend(ws)
             tok.extend([i] * len(ws))
             upper.extend([up] * len(ws))

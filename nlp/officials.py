@@ -254,18 +254,16 @@ class OfficialFinder:
     @staticmethod
     def _name_tokens(doc: Doc, start: int, step: int) -> list[int]:
         """Token indices of a name run from `start` going forward (step 1) or backward (-1)."""
+        texts, glued = token_texts(doc)  # plain lists: a Token object per look costs more
         toks, t = [], start
-        while 0 <= t < len(doc) and len(toks) < MAX_NAME_TOKENS:
-            tok = doc[t]
-            text = tok.text
-            if toks and (
-                (text == "-" and not tok.whitespace_ and not doc[t - 1].whitespace_) or text == "\n"
-            ):
+        while 0 <= t < len(texts) and len(toks) < MAX_NAME_TOKENS:
+            text = texts[t]
+            if toks and ((text == "-" and glued[t] and glued[t - 1]) or text == "\n"):
                 t += step  # "Abdul-Rahman"; a name broken over two lines
                 continue
             low = fold(text)
             if low in NAME_ABBREVIATIONS or (
-                text == "." and t > 0 and doc[t - 1].lower_ in NAME_ABBREVIATIONS
+                text == "." and t > 0 and texts[t - 1].lower() in NAME_ABBREVIATIONS
             ):
                 toks.append(t)  # "Mhd." may be one token or "Mhd" + "."
                 t += step
@@ -298,21 +296,22 @@ class OfficialFinder:
         if not (_LOWER and _LOWER[0] is doc):
             _LOWER[:] = [doc, set(filter(str.islower, token_texts(doc)[0]))]
         lower_words = _LOWER[1]
-        if doc[toks[0]].text.lower() in lower_words:
+        texts = token_texts(doc)[0]
+        if texts[toks[0]].lower() in lower_words:
             return False
-        full = [t for t in toks if not INITIALS_RE.match(doc[t].text)]
+        full = [t for t in toks if not INITIALS_RE.match(texts[t])]
         if not full:
             return False
         # Initials only in front of a full name ("SM Godam"), and acronyms are not names.
         return all(
-            len(doc[t].text) > 1 or doc[t].text == "." or doc[t].text.isupper() for t in toks
-        ) and not any(doc[t].text.isupper() and len(doc[t].text) > 3 for t in toks)
+            len(texts[t]) > 1 or texts[t] == "." or texts[t].isupper() for t in toks
+        ) and not any(texts[t].isupper() and len(texts[t]) > 3 for t in toks)
 
     def _name_after(self, doc, words, k):
         if k >= len(words):
             return None
         toks = self._name_tokens(doc, words.tok[k], 1)
-        while toks and INITIALS_RE.match(doc[toks[-1]].text):
+        while toks and INITIALS_RE.match(token_texts(doc)[0][toks[-1]]):
             toks.pop()  # initials end no name
         if not self._valid(doc, toks):
             return None
@@ -328,7 +327,8 @@ class OfficialFinder:
         t = words.tok[i] - 1
         if t < 0:
             return None
-        if doc[t].text == "," or doc[t].lower_ in APPOSITION_WORDS:
+        text = token_texts(doc)[0][t]
+        if text == "," or text.lower() in APPOSITION_WORDS:
             toks = self._name_tokens(doc, t - 1, -1)
         else:
             toks = self._name_tokens(doc, t, -1)

@@ -36,19 +36,47 @@ def keep_whole(string: str) -> bool:
 def find_infixes(string: str) -> list:
     """infix_finditer: spaCy's id infixes, minus the hyphens inside a whole exception word.
 
-    "laki-laki/perempuan" splits at "/" only, as spaCy's special-case matcher would re-join it.
+    "laki-laki/perempuan" splits at "/" only, and "Serang-e-paspor" into "Serang", "-",
+    "e-paspor", as spaCy's special-case matcher would re-join them (longest word first).
     """
     matches = list(_INFIX_RE.finditer(string))
     if len(matches) < 2 or "-" not in string:
         return matches
+    hyphens = [m for m in matches if m.group() == "-"]
+    if not hyphens:
+        return matches
     cuts = [0] + [p for m in matches if m.group() != "-" for p in (m.start(), m.end())]
     cuts.append(len(string))
-    protected = [
-        (a, b) for a, b in zip(cuts[::2], cuts[1::2], strict=True) if string[a:b] in WHOLE_WORDS
-    ]
-    if not protected:
+    kept_inside: set[int] = set()  # start offsets of hyphens inside a whole word
+    for a, b in zip(cuts[::2], cuts[1::2], strict=True):
+        inner = [m.start() for m in hyphens if a < m.start() < b]
+        if inner:
+            kept_inside.update(_protected(string, a, b, inner))
+    if not kept_inside:
         return matches
-    return [m for m in matches if not any(a < m.start() < b for a, b in protected)]
+    return [m for m in matches if m.start() not in kept_inside]
+
+
+def _protected(string: str, a: int, b: int, inner: list[int]) -> set[int]:
+    """Hyphens of string[a:b] (at offsets `inner`) that lie inside a whole exception word."""
+    bounds = [a, *inner, b]  # piece i is string[bounds[i] + (i > 0) : bounds[i + 1]]
+    pieces = len(bounds) - 1
+    spans = []
+    for i in range(pieces):
+        start = bounds[i] + (1 if i else 0)
+        for j in range(i + 2, pieces + 1):  # at least two pieces: one hyphen inside
+            if string[start : bounds[j]] in WHOLE_WORDS:
+                spans.append((i, j))
+    # spaCy's special-case filter: longest first, then leftmost; a span is kept when none of
+    # its pieces was covered by a span looked at before, kept or not.
+    spans.sort(key=lambda span: (span[0] - span[1], span[0]))
+    seen: set[int] = set()
+    protected: set[int] = set()
+    for i, j in spans:
+        if seen.isdisjoint(range(i, j)):
+            protected.update(inner[i : j - 1])
+        seen.update(range(i, j))
+    return protected
 
 
 class PantauTokenizer(Tokenizer):

@@ -26,6 +26,7 @@ DEMO_SITE_PORT = 8765
 @contextmanager
 def user_errors():
     """Turn Pantau's own exceptions into one-line messages and a non-zero exit."""
+    from crawler.frontier import FrontierError
     from crawler.sources import SourcesError
     from nlp.gazetteer import GazetteerError
     from pantau.export import UnknownTable
@@ -34,7 +35,8 @@ def user_errors():
 
     try:
         yield
-    except (SourcesError, DatabaseError, MetadataError, GazetteerError, UnknownTable) as e:
+    except (SourcesError, DatabaseError, MetadataError, GazetteerError, UnknownTable,
+            FrontierError) as e:
         raise click.ClickException(str(e)) from None
     except sqlite3.Error as e:  # e.g. the disk filled up halfway through `pantau extract`
         raise click.ClickException(f"database error: {e} (what was committed is kept; "
@@ -74,7 +76,15 @@ def cli():
 @click.option("--fail-on-unhealthy", is_flag=True,
               help=f"Exit with status {EXIT_UNHEALTHY} when a source is flagged unhealthy "
                    "(no articles, or extraction far below its own history).")
-def crawl(sources_path, db_path, overrides, resume, fail_on_unhealthy, since):
+@click.option("--frontier", metavar="redis://HOST:PORT/DB", default=None,
+              help="Share one request queue and duplicate filter with every other worker "
+                   "started with the same Redis URL, on this or other machines.")
+@click.option("--idle-exit", default=30.0, show_default=True, type=click.FloatRange(min=0),
+              metavar="SECONDS",
+              help="With --frontier: exit once the shared queue has stayed empty this long; "
+                   "0 never exits (a long-running worker).")
+def crawl(sources_path, db_path, overrides, resume, fail_on_unhealthy, since, frontier,
+          idle_exit):
     """Crawl the sources in a TOML file and store their articles.
 
     Crawls are incremental: articles already in the database are not fetched again, and feeds,
@@ -95,7 +105,8 @@ def crawl(sources_path, db_path, overrides, resume, fail_on_unhealthy, since):
     if resume and not db_path.exists():
         raise click.ClickException(f"nothing to resume: {db_path} does not exist")
     with user_errors():
-        summary = run_crawl(sources_path, db_path, settings)
+        summary = run_crawl(sources_path, db_path, settings, frontier=frontier,
+                            idle_exit=idle_exit)
     click.echo(format_summary(summary) if summary else "crawl ended without a summary", err=True)
     unhealthy = [h for h in summary.get("health", []) if h["status"] != "ok"]
     for row in unhealthy:

@@ -27,23 +27,34 @@ def crawl_settings(sources: Path, db: Path, overrides: dict | None = None):
     return settings
 
 
-def run_crawl(sources: Path, db: Path, overrides: dict | None = None) -> dict:
+def run_crawl(sources: Path, db: Path, overrides: dict | None = None,
+              frontier: str | None = None, idle_exit: float = 30.0) -> dict:
     """Crawl every enabled source in `sources` into `db`.
 
     Args:
         sources: the sources TOML file; validated before anything is fetched.
         db: the SQLite database; created with the schema if missing.
         overrides: Scrapy settings to set, e.g. {"DOWNLOAD_DELAY": 0}.
+        frontier: redis://HOST:PORT/DB of a frontier shared with other workers
+            (crawler/frontier.py); None crawls alone.
+        idle_exit: with a frontier, seconds it must stay empty before this worker exits;
+            0 never exits.
 
     Returns:
         The summary dict of crawler.summary.summarise(), plus "health": this crawl's
         source_health rows (pipelines/health.py).
 
     Raises:
-        crawler.sources.SourcesError, pipelines.db.DatabaseError: before the crawl starts.
+        crawler.sources.SourcesError, pipelines.db.DatabaseError,
+        crawler.frontier.FrontierError: before the crawl starts.
     """
     crawled = [s for s in load_sources(sources) if s.enabled]  # fail fast, before a db exists
     open_db(db).close()
+    if frontier:
+        from crawler.frontier import check_frontier, frontier_settings
+
+        check_frontier(frontier)
+        overrides = {**frontier_settings(frontier, idle_exit), **(overrides or {})}
     from scrapy.crawler import CrawlerProcess
 
     from crawler.spiders.news import NewsSpider

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 import spacy
 from spacy.tokens import Doc
@@ -27,6 +29,11 @@ ARTICLES = [
                      ["(", "Undang-Undang", ")", ",", "masing-masing", "."], id="affixes"),
         # spaCy's special-case matcher re-joins an exception split off by an infix
         pytest.param("laki-laki/perempuan", ["laki-laki", "/", "perempuan"], id="infix-split"),
+        pytest.param("Serang-e-paspor", ["Serang", "-", "e-paspor"], id="inside-a-hyphen-chain"),
+        pytest.param("x/laki-laki-masing-masing/y",
+                     ["x", "/", "laki-laki", "-", "masing-masing", "/", "y"], id="two-in-a-chain"),
+        pytest.param("Ia\xa0datang.\n\n Lalu\tpergi", ["Ia", "\xa0", "datang", ".", "\n\n ",
+                                                      "Lalu", "\t", "pergi"], id="whitespace"),
         pytest.param("Soekarno-Hatta ke-67 Covid-19 26/01/2023",
                      ["Soekarno", "-", "Hatta", "ke", "-", "67", "Covid", "-", "19", "26", "/",
                       "01", "/", "2023"], id="not-exceptions"),
@@ -36,6 +43,16 @@ def test_tokenizer_matches_spacy_id(text, tokens):
     fast = nlp.load_pipeline().tokenizer
     assert [t.text for t in fast(text)] == tokens
     assert [t.text for t in spacy.blank("id").tokenizer(text)] == tokens
+
+
+def test_tokenizer_matches_spacy_id_on_junk():
+    rng = random.Random(3)
+    pieces = ["laki", "laki-laki", "-", "/", "e-paspor", "Serang", "(", ")", ".", " ", "\n\n",
+              "\xa0", "1.331", "26/01", "Undang-Undang", "masing", "ke-67", ",", ":)", "S.H."]
+    texts = ["".join(rng.choice(pieces) for _ in range(60)) for _ in range(300)]
+    fast, slow = nlp.load_pipeline().tokenizer, spacy.blank("id").tokenizer
+    different = [t for t in texts if [x.text for x in fast(t)] != [x.text for x in slow(t)]]
+    assert different == []
 
 
 def test_docs_serialise_with_their_facts():
@@ -55,6 +72,15 @@ def test_to_disk_then_spacy_load_gives_the_same_extractions(tmp_path):
         expected = nlp.from_doc(pipeline(text), "2023-01-27").to_dict()
         assert nlp.from_doc(loaded(text), "2023-01-27").to_dict() == expected
     assert nlp.load_pipeline(tmp_path / "pantau_id").pipe_names == list(COMPONENTS)
+
+
+def test_nlp_pipe_with_two_processes():
+    pipeline = nlp.load_pipeline()
+    docs = list(pipeline.pipe(ARTICLES, n_process=2, batch_size=1))
+    assert len(docs) == len(ARTICLES)
+    got = [nlp.from_doc(doc).to_dict() for doc in docs]
+    assert got == [nlp.extract(text).to_dict() for text in ARTICLES]
+    assert got[0]["nationalities"][0]["code"] == "NG"
 
 
 @pytest.mark.parametrize("n_process", [1, 2])

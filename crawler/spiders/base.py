@@ -17,7 +17,7 @@ from crawler.extract import ArticleFields, decode_page, extract_article
 from crawler.items import ArticleItem, build_article_item
 from crawler.relevance import DEFAULT_THRESHOLD
 from crawler.sources import Source, load_sources
-from crawler.urls import AMP_PATH, clean_url, url_key
+from crawler.urls import clean_url, is_amp_copy, url_key
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +73,8 @@ class BaseNewsSpider(scrapy.Spider):
         if since and spider.since is None:
             raise ValueError(f"PANTAU_SINCE: cannot read {since!r} as a date (use YYYY-MM-DD)")
         spider.seen: set[str] = set()
+        # With a shared frontier (crawler/frontier.py) Redis filters duplicates across workers.
+        spider.shared_frontier = bool(settings.get("PANTAU_FRONTIER"))
         return spider
 
     # --- requests -------------------------------------------------------------------------------
@@ -113,7 +115,7 @@ class BaseNewsSpider(scrapy.Spider):
             meta["handle_httpstatus_list"] = PROBE_STATUSES
         return scrapy.Request(url, callback=self.dispatch, errback=self.dispatch_error,
                               priority=PRIORITY[via] + (ARTICLE_BOOST if article else 0),
-                              meta=meta, dont_filter=True)
+                              meta=meta, dont_filter=again or not self.shared_frontier)
 
     def dispatch(self, response):
         """Run the handler named in the request, then start the next stage if the source is idle."""
@@ -176,12 +178,12 @@ class BaseNewsSpider(scrapy.Spider):
         owner = self.states[response.meta["owner"]].source
         if fields.is_article:
             canonical = fields.canonical_url
-            if (canonical and AMP_PATH.search(urlsplit(response.url).path)
-                    and not AMP_PATH.search(urlsplit(canonical).path)):
+            if is_amp_copy(response.url, canonical):
                 # An AMP page: read the full page it names instead (same article key).
                 self.seen.discard(url_key(canonical))
+                # again: a shared frontier's filter has this key already (the AMP URL's).
                 yield self.request(state, canonical, "parse_page", via, article=True,
-                                   owner=owner)
+                                   owner=owner, again=True)
                 return
             partial = {"fields": fields.as_dict(), "texts": [fields.text], "via": via,
                        "owner": owner.slug, "fetched_url": response.url,

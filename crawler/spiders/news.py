@@ -41,6 +41,12 @@ class NewsSpider(BaseNewsSpider):
     name = "news"
 
     async def start(self):
+        if self.shared_frontier:
+            from crawler.frontier import claim_seeding
+
+            if not claim_seeding(self.crawler, self.name):
+                logger.info("the shared frontier is seeded already: taking requests from it")
+                return
         for state in self.states.values():
             for req in self.begin(state):
                 yield req
@@ -59,7 +65,13 @@ class NewsSpider(BaseNewsSpider):
         return [r for r in reqs if r]
 
     def advance(self, state: SourceState):
-        """When a source has nothing in flight, start its next discovery stage that has work."""
+        """When a source has nothing in flight, start its next discovery stage that has work.
+
+        Not with a shared frontier: there the home page and robots.txt start every stage at
+        once (frontier_stages), and the requests' priorities order the strategies.
+        """
+        if self.shared_frontier:
+            return
         while state.pending == 0 and state.source.kind != "aggregator" \
                 and state.stage < len(STAGES) - 1:
             state.stage += 1
@@ -73,6 +85,12 @@ class NewsSpider(BaseNewsSpider):
             state.stage += 1
             logger.info("%s: discovery finished; articles by strategy: %s", state.source.slug,
                         state.found or "none")
+
+    def frontier_stages(self, state: SourceState, stages: tuple[str, ...]):
+        """With a shared frontier: every request of these stages, at once."""
+        if self.shared_frontier and state.source.kind != "aggregator":
+            for stage in stages:
+                yield from (r for r in getattr(self, f"stage_{stage}")(state) if r)
 
     # --- stages ---------------------------------------------------------------------------------
     def stage_wordpress(self, state):
@@ -118,12 +136,12 @@ class NewsSpider(BaseNewsSpider):
         state.searches = state.searches or search_urls(soup, response.url, self.terms)
         state.home_links.extend(urljoin(response.url, a["href"])
                                 for a in soup.find_all("a", href=True))
-        yield from ()
+        yield from self.frontier_stages(state, ("wordpress", "feed", "listing", "search"))
 
     def parse_robots(self, response, state):
         if response.status == 200:
             state.sitemaps = list(sitemap_urls_from_robots(response.body, base_url=response.url))
-        yield from ()
+        yield from self.frontier_stages(state, ("sitemap",))
 
     def article_requests(self, state, entries, via):
         """Requests for listed article links, skipping those dated before --since."""
@@ -135,6 +153,9 @@ class NewsSpider(BaseNewsSpider):
             # to the source that owns it; an aggregator keeps those no source owns.
             owner = self.owner_of(entry.url)
             if owner is None and state.source.kind != "aggregator":
+                # another host, a file:// or private address in a feed or sitemap (issue 8)
+                self.crawler.stats.inc_value("pantau/skipped/off_source")
+                logger.info("not fetched (off_source): %s", entry.url)
                 continue
             yield self.request(state, entry.url, "parse_page", via, article=True,
                                owner=owner)

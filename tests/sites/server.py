@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -20,6 +21,10 @@ class Reply:
     status: int = 200
     content_type: str | None = HTML
     headers: dict[str, str] = field(default_factory=dict)
+    # Sent instead of `body`, chunk by chunk until exhausted or the client hangs up (endless or
+    # huge pages); Content-Length is `length` if given, else absent.
+    chunks: Iterable[bytes] | None = None
+    length: int | None = None
 
     def data(self) -> bytes:
         return self.body.encode("utf-8") if isinstance(self.body, str) else self.body
@@ -31,6 +36,7 @@ class Hit:
 
     path: str  # with the query string
     headers: dict[str, str]
+    at: float = field(default_factory=time.monotonic)  # when it arrived
 
     @property
     def query(self) -> dict[str, list[str]]:
@@ -78,6 +84,9 @@ class FixtureServer:
                 hit = Hit(self.path, {k.lower(): v for k, v in self.headers.items()})
                 server.hits.append(hit)
                 reply = server.answer(hit)
+                if reply.chunks is not None:
+                    self.stream(reply)
+                    return
                 data = reply.data()
                 try:
                     self.send_response(reply.status)
@@ -90,6 +99,22 @@ class FixtureServer:
                     self.wfile.write(data)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the crawler gave up (timeout or size cap): that is the test
+
+            def stream(self, reply: Reply) -> None:
+                try:
+                    self.send_response(reply.status)
+                    if reply.content_type:
+                        self.send_header("Content-Type", reply.content_type)
+                    for k, v in reply.headers.items():
+                        self.send_header(k, v)
+                    if reply.length is not None:
+                        self.send_header("Content-Length", str(reply.length))
+                    self.end_headers()
+                    for chunk in reply.chunks:
+                        self.wfile.write(chunk)
+                        self.wfile.flush()
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the crawler hung up: the size cap or the timeout worked
 
             def log_message(self, *args):
                 pass

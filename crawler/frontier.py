@@ -1,0 +1,296 @@
+"""The shared crawl frontier on Redis (scrapy-redis): one request queue and duplicate filter
+for any number of `pantau crawl --frontier redis://...` workers, on any number of machines.
+
+What scrapy-redis gives: a priority queue and a duplicate filter in Redis. What Pantau adds:
+- the duplicate filter keys URLs like the spider does (crawler.urls.url_key), not by raw URL;
+- the sources' start URLs are seeded once, by whichever worker claims the seeding first;
+- a popped request stays listed under its worker ("in flight") until its callback and the
+  items it yielded are done; a worker whose heartbeat stops (kill -9, a lost machine) has its
+  in-flight requests put back in the queue by the others, so a dead worker loses nothing;
+- a worker exits when the frontier (queue and every worker's in-flight requests) has stayed
+  empty for PANTAU_IDLE_EXIT seconds; the last worker out clears the duplicate filter, so the
+  next batch crawl starts afresh.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import socket
+import time
+import uuid
+
+import redis
+from scrapy import Request, signals
+from scrapy.exceptions import DontCloseSpider, NotConfigured
+from scrapy_redis.dupefilter import RFPDupeFilter
+from scrapy_redis.queue import PriorityQueue
+from scrapy_redis.scheduler import Scheduler
+from twisted.internet import task
+
+from crawler.urls import url_key
+
+logger = logging.getLogger(__name__)
+
+# Request meta key: (in-flight hash, entry) of a request popped from the frontier.
+INFLIGHT = "pantau_frontier"
+# Redis keys, after scrapy-redis' "%(spider)s:requests" and "%(spider)s:dupefilter".
+QUEUE_KEY = "%(spider)s:requests"
+DUPEFILTER_KEY = "%(spider)s:dupefilter"
+SEEDED_KEY = "%(spider)s:seeded"
+WORKERS_KEY = "%(spider)s:workers"
+INFLIGHT_KEY = "%(spider)s:inflight:%(worker)s"
+ALIVE_KEY = "%(spider)s:alive:%(worker)s"
+
+# Pop the best request and list it as in flight in one step, so a kill between the two
+# cannot lose it. KEYS: queue, in-flight hash; ARGV: entry id. The hash field keeps the
+# score so that a requeue restores the priority.
+POP_SCRIPT = """
+local r = redis.call('ZPOPMIN', KEYS[1])
+if #r == 0 then return false end
+redis.call('HSET', KEYS[2], ARGV[1] .. ' ' .. r[2], r[1])
+return {ARGV[1] .. ' ' .. r[2], r[1]}
+"""
+# Put every in-flight request of a hash back in the queue. KEYS: in-flight hash, queue.
+REQUEUE_SCRIPT = """
+local h = redis.call('HGETALL', KEYS[1])
+for i = 1, #h, 2 do
+  redis.call('ZADD', KEYS[2], string.match(h[i], ' (.*)$'), h[i + 1])
+end
+redis.call('DEL', KEYS[1])
+return #h / 2
+"""
+
+
+class FrontierError(RuntimeError):
+    """The Redis frontier cannot be reached or the URL is not a Redis URL."""
+
+
+def frontier_settings(url: str, idle_exit: float) -> dict:
+    """The Scrapy settings that put a crawl on the shared frontier at `url`.
+
+    Args:
+        url: redis://HOST:PORT/DB (or rediss://, unix://).
+        idle_exit: seconds the frontier must stay empty before a worker exits; 0 never.
+
+    Returns:
+        Settings for crawler.settings overrides (scheduler, duplicate filter, Redis URL).
+    """
+    return {
+        "PANTAU_FRONTIER": url,
+        "PANTAU_IDLE_EXIT": idle_exit,
+        "REDIS_URL": url,
+        "SCHEDULER": "crawler.frontier.FrontierScheduler",
+        "SCHEDULER_QUEUE_CLASS": "crawler.frontier.FrontierQueue",
+        "SCHEDULER_QUEUE_KEY": QUEUE_KEY,
+        "SCHEDULER_DUPEFILTER_KEY": DUPEFILTER_KEY,
+        "DUPEFILTER_CLASS": "crawler.frontier.UrlKeyDupeFilter",
+        # Other workers use the queue: never flush it when this one closes.
+        "SCHEDULER_PERSIST": True,
+    }
+
+
+def check_frontier(url: str) -> None:
+    """Raise FrontierError unless a Redis server answers at `url`."""
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=5).ping()
+    except ValueError as e:
+        raise FrontierError(f"--frontier {url!r}: {e} (expected redis://HOST:PORT/DB)") from None
+    except redis.RedisError as e:
+        raise FrontierError(f"cannot reach the crawl frontier at {url}: {e} (start "
+                            "redis-server there, or fix the --frontier URL)") from None
+
+
+def connect(settings) -> redis.Redis:
+    return redis.Redis.from_url(settings.get("PANTAU_FRONTIER"), socket_timeout=30)
+
+
+def claim_seeding(crawler, spider_name: str) -> bool:
+    """True for the one worker that seeds the sources' start URLs in this batch crawl."""
+    server = connect(crawler.settings)
+    return bool(server.set(SEEDED_KEY % {"spider": spider_name}, worker_id(), nx=True))
+
+
+_WORKER_ID = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+
+
+def worker_id() -> str:
+    """This process's name on the frontier: host, pid and a random suffix."""
+    return _WORKER_ID
+
+
+class UrlKeyDupeFilter(RFPDupeFilter):
+    """scrapy-redis' duplicate filter, keyed like the spider's own `seen` set (url_key), so
+    http/https, tracking parameters and trailing slashes do not fetch one article twice."""
+
+    def request_fingerprint(self, request):
+        return hashlib.sha1(url_key(request.url).encode("utf-8")).hexdigest()
+
+
+class FrontierQueue(PriorityQueue):
+    """scrapy-redis' priority queue whose pop lists the request under this worker until done."""
+
+    def __init__(self, server, spider, key, serializer=None):
+        super().__init__(server, spider, key, serializer)
+        names = {"spider": spider.name, "worker": worker_id()}
+        self.inflight_key = INFLIGHT_KEY % names
+        self._pop = server.register_script(POP_SCRIPT)
+
+    def push(self, request):
+        data = self._encode_request(request)
+        pipe = self.server.pipeline()
+        pipe.zadd(self.key, {data: -request.priority})
+        # A retry or redirect of a popped request: the new one replaces it in the queue.
+        if INFLIGHT in request.meta:
+            pipe.hdel(*request.meta[INFLIGHT])
+        pipe.execute()
+
+    def pop(self, timeout=0):
+        result = self._pop(keys=[self.key, self.inflight_key], args=[uuid.uuid4().hex])
+        if not result:
+            return None
+        field, data = result
+        request = self._decode_request(data)
+        request.meta[INFLIGHT] = (self.inflight_key, field.decode())
+        return request
+
+
+class FrontierScheduler(Scheduler):
+    """scrapy-redis' scheduler plus worker heartbeats, recovery of dead workers' requests,
+    the idle exit and the clean-up by the last worker out."""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        scheduler = super().from_crawler(crawler)
+        settings = crawler.settings
+        scheduler.crawler = crawler
+        scheduler.idle_exit = settings.getfloat("PANTAU_IDLE_EXIT", 30)
+        scheduler.heartbeat = settings.getfloat("PANTAU_FRONTIER_HEARTBEAT", 10)
+        crawler.signals.connect(scheduler.spider_idle, signal=signals.spider_idle)
+        return scheduler
+
+    def open(self, spider):
+        super().open(spider)
+        names = {"spider": spider.name, "worker": worker_id()}
+        self.workers_key = WORKERS_KEY % names
+        self.alive_key = ALIVE_KEY % names
+        self.requeue = self.server.register_script(REQUEUE_SCRIPT)
+        self.beat()
+        self.server.sadd(self.workers_key, worker_id())
+        self.idle_since = time.monotonic()
+        self.loop = task.LoopingCall(self.beat)
+        self.loop.start(max(self.heartbeat / 5, 0.2), now=False)
+        logger.info("worker %s on the frontier %s (%d requests queued)", worker_id(),
+                    self.crawler.settings.get("PANTAU_FRONTIER"), len(self.queue))
+
+    def beat(self):
+        """Tell the other workers this one is alive, and take back the requests of dead ones."""
+        self.server.set(self.alive_key, 1, px=int(self.heartbeat * 1000))
+        for worker in self.server.smembers(self.workers_key):
+            worker = worker.decode()
+            names = {"spider": self.spider.name, "worker": worker}
+            if worker == worker_id() or self.server.exists(ALIVE_KEY % names):
+                continue
+            moved = self.requeue(keys=[INFLIGHT_KEY % names, self.queue.key])
+            self.server.srem(self.workers_key, worker)
+            logger.warning("worker %s stopped answering: %d of its requests are queued again",
+                           worker, moved)
+            self.stats.inc_value("pantau/frontier/recovered", moved)
+
+    def in_flight(self) -> int:
+        """Requests popped by any worker and not finished yet."""
+        workers = [w.decode() for w in self.server.smembers(self.workers_key)]
+        return sum(self.server.hlen(INFLIGHT_KEY % {"spider": self.spider.name, "worker": w})
+                   for w in workers)
+
+    def spider_idle(self, spider):
+        """Keep the worker open while the frontier has work, then PANTAU_IDLE_EXIT seconds."""
+        if self.idle_exit <= 0:
+            raise DontCloseSpider
+        self.beat()
+        if len(self.queue) or self.in_flight():
+            self.idle_since = time.monotonic()
+            raise DontCloseSpider
+        if time.monotonic() - self.idle_since < self.idle_exit:
+            raise DontCloseSpider
+        logger.info("the frontier has been empty for %.0f s: this worker exits", self.idle_exit)
+
+    def close(self, reason):
+        if self.loop.running:
+            self.loop.stop()
+        # Whatever this worker popped and did not finish (e.g. stopped with Ctrl-C) goes back.
+        left = self.requeue(keys=[self.queue.inflight_key, self.queue.key])
+        if left:
+            logger.warning("%d unfinished requests of this worker are queued again", left)
+        self.server.srem(self.workers_key, worker_id())
+        self.server.delete(self.alive_key)
+        if not self.server.scard(self.workers_key) and not len(self.queue):
+            # The last worker out: the next batch crawl seeds and fetches afresh.
+            self.server.delete(self.df.key, SEEDED_KEY % {"spider": self.spider.name})
+            logger.info("frontier finished: duplicate filter cleared")
+
+
+class FrontierAckMiddleware:
+    """Marks a popped request done once its callback and the items it yielded are processed
+    (spider middleware), or once its download failed for good (downloader middleware)."""
+
+    def __init__(self, server):
+        self.server = server
+        self.items: dict[tuple, int] = {}  # in-flight entry -> items not yet through pipelines
+        self.finished: set[tuple] = set()  # entries whose callback output is exhausted
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if not crawler.settings.get("PANTAU_FRONTIER"):
+            raise NotConfigured("no --frontier")
+        mw = cls(connect(crawler.settings))
+        for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
+            crawler.signals.connect(mw.item_done, signal=signal)
+        return mw
+
+    def ack(self, entry) -> None:
+        self.server.hdel(*entry)
+
+    def _counted(self, entry, output):
+        if entry and not isinstance(output, Request) and output is not None:
+            self.items[entry] = self.items.get(entry, 0) + 1
+        return output
+
+    def _exhausted(self, entry) -> None:
+        if entry:
+            if self.items.get(entry, 0):
+                self.finished.add(entry)
+            else:
+                self.items.pop(entry, None)
+                self.ack(entry)
+
+    def process_spider_output(self, response, result):
+        entry = tuple(response.meta.get(INFLIGHT) or ()) or None
+        for output in result:
+            yield self._counted(entry, output)
+        self._exhausted(entry)
+
+    async def process_spider_output_async(self, response, result):
+        entry = tuple(response.meta.get(INFLIGHT) or ()) or None
+        async for output in result:
+            yield self._counted(entry, output)
+        self._exhausted(entry)
+
+    def item_done(self, item, response=None, **kwargs):
+        meta = getattr(response, "meta", None) if response is not None else None
+        try:
+            entry = tuple(meta.get(INFLIGHT) or ()) or None if meta is not None else None
+        except AttributeError:  # a response without its request
+            return
+        if entry in self.items:
+            self.items[entry] -= 1
+            if self.items[entry] <= 0 and entry in self.finished:
+                self.finished.discard(entry)
+                del self.items[entry]
+                self.ack(entry)
+
+    def process_exception(self, request, exception):
+        # Called when no middleware above turned the failure into a retry; the errback follows.
+        if INFLIGHT in request.meta:
+            self.ack(tuple(request.meta[INFLIGHT]))

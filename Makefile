@@ -21,10 +21,12 @@ demo: install
 	$(BIN)/pantau demo $(DEMO_ARGS)
 
 # The browser tests drive Debian's chromium through chromium-driver (no browser download at
-# run time). Installed only when missing; needs root, as on CI.
+# run time); the frontier tests start Debian's redis-server. Installed only when missing;
+# needs root, as on CI.
 system-deps:
 	@test -x /usr/bin/chromium -a -x /usr/bin/chromedriver || \
 		(apt-get update && apt-get install -y chromium chromium-driver)
+	@test -x /usr/bin/redis-server || (apt-get update && apt-get install -y redis-server)
 
 test: install system-deps
 	$(BIN)/python -m pytest

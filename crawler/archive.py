@@ -1,4 +1,4 @@
-"""The raw-page archive: every fetched response in gzipped WARC files (warcio), readable without network."""
+"""The raw-page archive: every fetched response in gzipped WARC files (warcio), read offline."""
 
 from __future__ import annotations
 

@@ -109,6 +109,11 @@ def feed_entries(body: bytes, base_url: str) -> list[Entry]:
     root = etree.fromstring(body, parser=XML_PARSER)
     if root is None:
         raise ValueError("empty or unparseable XML")
+    # libxml2 stops at an entity-expansion bomb (billion laughs) and keeps what it had read:
+    # report the feed instead of returning its first items as if that were all (issue 8).
+    limits = [e for e in XML_PARSER.error_log if e.type_name == "ERR_RESOURCE_LIMIT"]
+    if limits:
+        raise ValueError(f"entity expansion refused: {limits[0].message}")
     entries = []
     for item in root.iter("{*}item", "{*}entry"):
         link = None

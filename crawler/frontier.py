@@ -17,13 +17,16 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import socket
+import threading
 import time
 import uuid
 
 import redis
 from scrapy import Request, signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
+from scrapy.utils.misc import load_object
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
@@ -91,14 +94,20 @@ def frontier_settings(url: str, idle_exit: float) -> dict:
     }
 
 
+def shown(url: str) -> str:
+    """The URL without its password, for logs and messages."""
+    return re.sub(r"://([^:@/]*):[^@/]*@", r"://\1:***@", url)
+
+
 def check_frontier(url: str) -> None:
     """Raise FrontierError unless a Redis server answers at `url`."""
     try:
         redis.Redis.from_url(url, socket_connect_timeout=5).ping()
     except ValueError as e:
-        raise FrontierError(f"--frontier {url!r}: {e} (expected redis://HOST:PORT/DB)") from None
+        raise FrontierError(f"--frontier {shown(url)!r}: {e} (expected "
+                            "redis://HOST:PORT/DB)") from None
     except redis.RedisError as e:
-        raise FrontierError(f"cannot reach the crawl frontier at {url}: {e} (start "
+        raise FrontierError(f"cannot reach the crawl frontier at {shown(url)}: {e} (start "
                             "redis-server there, or fix the --frontier URL)") from None
 
 
@@ -171,22 +180,63 @@ class FrontierScheduler(Scheduler):
         return scheduler
 
     def open(self, spider):
-        super().open(spider)
+        # As scrapy-redis' open(), without its deprecated Spider.log() call (and no flush).
+        self.spider = spider
+        self.queue = load_object(self.queue_cls)(
+            server=self.server, spider=spider, key=self.queue_key % {"spider": spider.name},
+            serializer=self.serializer)
+        if not self.df:
+            self.df = load_object(self.dupefilter_cls).from_spider(spider)
         names = {"spider": spider.name, "worker": worker_id()}
         self.workers_key = WORKERS_KEY % names
         self.alive_key = ALIVE_KEY % names
         self.requeue = self.server.register_script(REQUEUE_SCRIPT)
-        self.beat()
+        # The heartbeat runs in a thread: a reactor busy parsing a large sitemap for seconds
+        # is alive; only a dead process (or machine) stops beating.
+        self.stopped = threading.Event()
+        self.alive()
+        self.beating = threading.Thread(target=self.keep_alive, name="frontier-heartbeat",
+                                        daemon=True)
+        self.beating.start()
         self.server.sadd(self.workers_key, worker_id())
         self.idle_since = time.monotonic()
-        self.loop = task.LoopingCall(self.beat)
-        self.loop.start(max(self.heartbeat / 5, 0.2), now=False)
+        self.loop = task.LoopingCall(self.reap)
+        self.loop.start(max(self.heartbeat / 2, 0.5), now=False)
         logger.info("worker %s on the frontier %s (%d requests queued)", worker_id(),
-                    self.crawler.settings.get("PANTAU_FRONTIER"), len(self.queue))
+                    shown(self.crawler.settings.get("PANTAU_FRONTIER")), len(self.queue))
 
-    def beat(self):
-        """Tell the other workers this one is alive, and take back the requests of dead ones."""
-        self.server.set(self.alive_key, 1, px=int(self.heartbeat * 1000))
+    # enqueue_request and next_request as in scrapy-redis 0.9.1, without the `spider` argument
+    # to StatsCollector.inc_value() that Scrapy 2.19 deprecates.
+    def enqueue_request(self, request):
+        if not request.dont_filter and self.df.request_seen(request):
+            self.df.log(request, self.spider)
+            if INFLIGHT in request.meta:  # e.g. a redirect to a page fetched already
+                self.server.hdel(*request.meta[INFLIGHT])
+            return False
+        self.stats.inc_value("scheduler/enqueued/redis")
+        self.queue.push(request)
+        return True
+
+    def next_request(self):
+        request = self.queue.pop()
+        if request:
+            self.stats.inc_value("scheduler/dequeued/redis")
+        return request
+
+    def alive(self, server=None):
+        """Tell the other workers this one is alive, for the next PANTAU_FRONTIER_HEARTBEAT s."""
+        (server or self.server).set(self.alive_key, 1, px=int(self.heartbeat * 1000))
+
+    def keep_alive(self):
+        server = connect(self.crawler.settings)  # redis-py clients are not shared by threads
+        while not self.stopped.wait(self.heartbeat / 4):
+            try:
+                self.alive(server)
+            except redis.RedisError as e:  # boundary: the thread must outlive a Redis hiccup
+                logger.warning("frontier heartbeat failed: %s", e)
+
+    def reap(self):
+        """Put the in-flight requests of workers that stopped beating back in the queue."""
         for worker in self.server.smembers(self.workers_key):
             worker = worker.decode()
             names = {"spider": self.spider.name, "worker": worker}
@@ -206,9 +256,16 @@ class FrontierScheduler(Scheduler):
 
     def spider_idle(self, spider):
         """Keep the worker open while the frontier has work, then PANTAU_IDLE_EXIT seconds."""
+        # Nothing is in progress here, so entries still listed under this worker were ended
+        # by a path that does not pass the ack middleware (a response dropped by a downloader
+        # middleware): they are done, and must not keep the frontier busy.
+        stale = self.server.hlen(self.queue.inflight_key)
+        if stale:
+            self.server.delete(self.queue.inflight_key)
+            self.stats.inc_value("pantau/frontier/ended_unacknowledged", stale)
         if self.idle_exit <= 0:
             raise DontCloseSpider
-        self.beat()
+        self.reap()
         if len(self.queue) or self.in_flight():
             self.idle_since = time.monotonic()
             raise DontCloseSpider
@@ -219,10 +276,13 @@ class FrontierScheduler(Scheduler):
     def close(self, reason):
         if self.loop.running:
             self.loop.stop()
+        self.stopped.set()
+        self.beating.join(timeout=30)
         # Whatever this worker popped and did not finish (e.g. stopped with Ctrl-C) goes back.
         left = self.requeue(keys=[self.queue.inflight_key, self.queue.key])
         if left:
             logger.warning("%d unfinished requests of this worker are queued again", left)
+            self.stats.set_value("pantau/frontier/requeued_on_close", left)
         self.server.srem(self.workers_key, worker_id())
         self.server.delete(self.alive_key)
         if not self.server.scard(self.workers_key) and not len(self.queue):

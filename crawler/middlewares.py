@@ -16,6 +16,7 @@ from scrapy import signals
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import HtmlResponse
+from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.response import response_status_message
 from twisted.internet.task import deferLater
 
@@ -309,5 +310,6 @@ class RetryAfterMiddleware(RetryMiddleware):
         logger.info("waiting %.1f s before retrying %s (Retry-After)", wait, request.url)
         from twisted.internet import reactor
 
-        await deferLater(reactor, wait, lambda: None)
+        # a Deferred, awaited the way that works under the asyncio reactor as well
+        await maybe_deferred_to_future(deferLater(reactor, wait, lambda: None))
         return retry

@@ -62,7 +62,8 @@ MAX_PAST_DAYS = 366 * 3  # an event date more than this before publication is hi
 YEARS = range(1990, 2101)
 # Characters around a weekday, month or "/" token searched for a whole date expression.
 WINDOW_BEFORE, WINDOW_AFTER = 24, 24
-WINDOW_TRIGGERS = WEEKDAY_TOKENS | frozenset(MONTHS) | {"/", "-"}
+MONTH_WORDS = frozenset(MONTHS)
+NUMERIC_TRIGGERS = frozenset({"/", "-"})
 
 
 @Language.factory("pantau_event", assigns=["doc._.pantau_event"], default_config={})
@@ -109,18 +110,17 @@ class EventFinder:
         return doc
 
 
-def _windows(tv) -> list[tuple[int, int]]:
-    """Character windows around weekday, month and "/" tokens, merged: the date regexes run
-    only there (over a whole article they cost more than all the other rules)."""
+def _windows(tv, triggers: frozenset) -> list[tuple[int, int]]:
+    """Character windows around the tokens in `triggers`, merged: the date regexes run only
+    there (over a whole article they cost more than all the other rules)."""
     words = tv.words
     spans = [
-        (tv.idx[k] - WINDOW_BEFORE, tv.end_char[k] + WINDOW_AFTER)
-        for k in [k for k, w in enumerate(words) if w in WINDOW_TRIGGERS]
+        (max(0, tv.idx[k] - WINDOW_BEFORE), tv.end_char[k] + WINDOW_AFTER)
+        for k in [k for k, w in enumerate(words) if w in triggers]
         if words[k] != "-" or (k and words[k - 1].isdigit())
     ]
     merged: list[list[int]] = []
     for a, b in spans:
-        a = max(a, 0)
         if merged and a <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], b)
         else:
@@ -131,24 +131,31 @@ def _windows(tv) -> list[tuple[int, int]]:
 def date_mentions(text: str, tv=None) -> list[dict]:
     """Date expressions in text order: {"day", "month", "year", "weekday", "evidence"}; any
     part may be None (a bare "Kamis" has only a weekday)."""
+    whole = [(0, len(text))]
+    # Each regex runs only near the words it needs: weekdays, month names, "/" or "-".
+    weekdays = _windows(tv, WEEKDAY_TOKENS) if tv is not None else whole
+    months = _windows(tv, MONTH_WORDS) if tv is not None else whole
+    numeric = _windows(tv, NUMERIC_TRIGGERS) if tv is not None else whole
     found = []
-    for a, b in _windows(tv) if tv is not None else [(0, len(text))]:
+    for a, b in weekdays:
         for m in WEEKDAY_PAREN.finditer(text, a, b):
             year = m.group(4)
             if year and len(year) == 2:
                 year = "20" + year
             found.append((m.start(), m.end(), int(m.group(2)), int(m.group(3)),
                           int(year) if year else None, m.group(1)))
-        for m in DAY_MONTH.finditer(text, a, b):
-            found.append((m.start(), m.end(), int(m.group(2)), MONTHS[m.group(3).lower()],
-                          int(m.group(4)) if m.group(4) else None, m.group(1)))
-        for m in NUMERIC.finditer(text, a, b):
-            found.append((m.start(), m.end(), int(m.group(1)), int(m.group(3)),
-                          int(m.group(4)), None))
         for m in WEEKDAY_ONLY.finditer(text, a, b):
             day = m.group(1) or m.group(2)
             start = m.start(1) if m.group(1) else m.start(2)
             found.append((start, m.end(), None, None, None, day))
+    for a, b in [*weekdays, *months]:
+        for m in DAY_MONTH.finditer(text, a, b):
+            found.append((m.start(), m.end(), int(m.group(2)), MONTHS[m.group(3).lower()],
+                          int(m.group(4)) if m.group(4) else None, m.group(1)))
+    for a, b in numeric:
+        for m in NUMERIC.finditer(text, a, b):
+            found.append((m.start(), m.end(), int(m.group(1)), int(m.group(3)),
+                          int(m.group(4)), None))
     found.sort()
     out, last_end = [], -1
     for start, end, day, month, year, weekday in found:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from spacy.language import Language
@@ -67,6 +68,9 @@ _TITLE_INDEX: dict[str, list[tuple[str, ...]]] = {}
 for _t in sorted(TITLES, key=len, reverse=True):
     _TITLE_INDEX.setdefault(_t[0], []).append(_t)
 
+
+# fold() of token texts read as possible names; bounded, for a long crawl.
+_fold_cached = lru_cache(maxsize=100_000)(fold)
 
 # Lower-case words of the Doc being processed (one slot, like nlp.sentences.token_texts).
 _LOWER: list = []
@@ -261,7 +265,7 @@ class OfficialFinder:
             if toks and ((text == "-" and glued[t] and glued[t - 1]) or text == "\n"):
                 t += step  # "Abdul-Rahman"; a name broken over two lines
                 continue
-            low = fold(text)
+            low = _fold_cached(text)
             if low in NAME_ABBREVIATIONS or (
                 text == "." and t > 0 and texts[t - 1].lower() in NAME_ABBREVIATIONS
             ):

@@ -26,6 +26,8 @@ WHOLE_WORDS = frozenset(k for k, v in _RULES.items() if len(v) == 1 and _INFIX_R
 # non-breaking spaces take 10-100x longer (15 ms instead of 0.1 ms for a 2,000-char article).
 WHITESPACE = frozenset(k for k in _RULES if k.isspace() and len(_RULES[k]) == 1)
 OTHER_RULES = {k: v for k, v in _RULES.items() if k not in WHOLE_WORDS and k not in WHITESPACE}
+# Most pieces (text between infixes) in one whole word: "s/d" has 2, "Bhinneka-Tunggal-Ika" 3.
+MAX_PIECES = 1 + max(len(_INFIX_RE.findall(w)) for w in WHOLE_WORDS)
 
 
 def keep_whole(string: str) -> bool:
@@ -34,49 +36,34 @@ def keep_whole(string: str) -> bool:
 
 
 def find_infixes(string: str) -> list:
-    """infix_finditer: spaCy's id infixes, minus the hyphens inside a whole exception word.
+    """infix_finditer: spaCy's id infixes, minus those inside a whole exception word.
 
     "laki-laki/perempuan" splits at "/" only, and "Serang-e-paspor" into "Serang", "-",
-    "e-paspor", as spaCy's special-case matcher would re-join them (longest word first).
+    "e-paspor", as spaCy's special-case matcher would re-join them.
     """
     matches = list(_INFIX_RE.finditer(string))
-    if len(matches) < 2 or "-" not in string:
-        return matches
-    hyphens = [m for m in matches if m.group() == "-"]
-    if not hyphens:
-        return matches
-    cuts = [0] + [p for m in matches if m.group() != "-" for p in (m.start(), m.end())]
-    cuts.append(len(string))
-    kept_inside: set[int] = set()  # start offsets of hyphens inside a whole word
-    for a, b in zip(cuts[::2], cuts[1::2], strict=True):
-        inner = [m.start() for m in hyphens if a < m.start() < b]
-        if inner:
-            kept_inside.update(_protected(string, a, b, inner))
-    if not kept_inside:
-        return matches
-    return [m for m in matches if m.start() not in kept_inside]
-
-
-def _protected(string: str, a: int, b: int, inner: list[int]) -> set[int]:
-    """Hyphens of string[a:b] (at offsets `inner`) that lie inside a whole exception word."""
-    bounds = [a, *inner, b]  # piece i is string[bounds[i] + (i > 0) : bounds[i + 1]]
-    pieces = len(bounds) - 1
+    if len(matches) < 2:
+        return matches  # a whole word with one infix was kept by keep_whole already
+    # piece i runs from the end of match i-1 to the start of match i
+    starts = [0] + [m.end() for m in matches]
+    ends = [m.start() for m in matches] + [len(string)]
     spans = []
-    for i in range(pieces):
-        start = bounds[i] + (1 if i else 0)
-        for j in range(i + 2, pieces + 1):  # at least two pieces: one hyphen inside
-            if string[start : bounds[j]] in WHOLE_WORDS:
+    for i in range(len(starts)):
+        for j in range(i + 2, min(len(starts), i + MAX_PIECES) + 1):
+            if string[starts[i] : ends[j - 1]] in WHOLE_WORDS:
                 spans.append((i, j))
+    if not spans:
+        return matches
     # spaCy's special-case filter: longest first, then leftmost; a span is kept when none of
     # its pieces was covered by a span looked at before, kept or not.
     spans.sort(key=lambda span: (span[0] - span[1], span[0]))
     seen: set[int] = set()
-    protected: set[int] = set()
+    inside: set[int] = set()  # indexes of matches within a kept word
     for i, j in spans:
         if seen.isdisjoint(range(i, j)):
-            protected.update(inner[i : j - 1])
+            inside.update(range(i, j - 1))
         seen.update(range(i, j))
-    return protected
+    return [m for k, m in enumerate(matches) if k not in inside]
 
 
 class PantauTokenizer(Tokenizer):

@@ -20,6 +20,18 @@ def clean_text(text: str) -> str:
     return text if text.isascii() else INVISIBLE.sub("", text)
 
 
+_LOWER_CACHE: dict[str, str] = {}
+_LOWER_CACHE_MAX = 200_000  # distinct token texts; bounds memory on a long crawl
+
+
+def _lower(text: str) -> str:
+    """Lower-cased token text without invisible marks (cached)."""
+    word = text.lower() if text.isascii() else INVISIBLE.sub("", text.lower())
+    if len(_LOWER_CACHE) < _LOWER_CACHE_MAX:
+        _LOWER_CACHE[text] = word
+    return word
+
+
 class TokenView:
     """Plain Python lists over a Doc: indexing them is ~20x cheaper than creating Token objects."""
 
@@ -35,7 +47,8 @@ class TokenView:
         self.idx = idx
         self.end_char = [a + b for a, b in zip(idx, length, strict=True)]
         self.punct, self.space, self.title, self.upper, self.ws = punct, space, title, upper, ws
-        self.words = [o.lower() if o.isascii() else INVISIBLE.sub("", o.lower()) for o in orths]
+        cache = _LOWER_CACHE
+        self.words = [cache.get(o) or _lower(o) for o in orths]
         # SENT_START is 1 at a sentence start, -1 inside, 0 everywhere when nothing set sentences
         starts = [i for i, v in enumerate(sent_start) if v == 1 or i == 0]
         self.sents = list(zip(starts, starts[1:] + [n], strict=False))  # no sentence when n == 0

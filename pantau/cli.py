@@ -26,7 +26,6 @@ DEMO_SITE_PORT = 8765
 @contextmanager
 def user_errors():
     """Turn Pantau's own exceptions into one-line messages and a non-zero exit."""
-    from crawler.frontier import FrontierError
     from crawler.sources import SourcesError
     from nlp.gazetteer import GazetteerError
     from pantau.export import UnknownTable
@@ -35,8 +34,7 @@ def user_errors():
 
     try:
         yield
-    except (SourcesError, DatabaseError, MetadataError, GazetteerError, UnknownTable,
-            FrontierError) as e:
+    except (SourcesError, DatabaseError, MetadataError, GazetteerError, UnknownTable) as e:
         raise click.ClickException(str(e)) from None
     except sqlite3.Error as e:  # e.g. the disk filled up halfway through `pantau extract`
         raise click.ClickException(f"database error: {e} (what was committed is kept; "
@@ -104,6 +102,13 @@ def crawl(sources_path, db_path, overrides, resume, fail_on_unhealthy, since, fr
         settings["PANTAU_SINCE"] = since.strftime("%Y-%m-%d")
     if resume and not db_path.exists():
         raise click.ClickException(f"nothing to resume: {db_path} does not exist")
+    if frontier:
+        from crawler.frontier import FrontierError, check_frontier
+
+        try:
+            check_frontier(frontier)
+        except FrontierError as e:
+            raise click.ClickException(str(e)) from None
     with user_errors():
         summary = run_crawl(sources_path, db_path, settings, frontier=frontier,
                             idle_exit=idle_exit)
@@ -154,12 +159,24 @@ def extract(db_path, redo, reparse, workers):
 @click.option("--live", is_flag=True,
               help="Serve a database that is still being written (e.g. during a crawl); "
                    "by default it is opened --immutable, which is faster.")
-def serve(db_path, host, port, metadata_path, live):
+@click.option("--public", is_flag=True,
+              help="A deployment for anonymous users: no arbitrary SQL (tables, facets, "
+                   "search, exports and canned queries stay). Binds --host, as always.")
+@click.option("--allow-sql", is_flag=True,
+              help="With --public: keep arbitrary SQL on (time limit 1 s, row cap as usual).")
+def serve(db_path, host, port, metadata_path, live, public, allow_sql):
     """Serve the database with Datasette (read-only, bounded queries)."""
     from pantau.serve import datasette_command
 
+    if allow_sql and not public:
+        raise click.BadParameter("--allow-sql only applies with --public (a local instance "
+                                 "allows SQL already)", param_hint="--allow-sql")
+    if host not in ("127.0.0.1", "localhost", "::1") and not public:
+        click.echo(f"warning: serving on {host} without --public: anyone who can reach it may "
+                   "run SQL; add --public to turn that off", err=True)
     with user_errors():
-        cmd = datasette_command(db_path, metadata_path, host=host, port=port, live=live)
+        cmd = datasette_command(db_path, metadata_path, host=host, port=port, live=live,
+                                public=public, allow_sql=allow_sql)
     click.echo(f"serving {db_path} on http://{host}:{port}/", err=True)
     sys.stdout.flush()
     os.execv(cmd[0], cmd)

@@ -51,10 +51,11 @@ def run_crawl(sources: Path, db: Path, overrides: dict | None = None,
     crawled = [s for s in load_sources(sources) if s.enabled]  # fail fast, before a db exists
     open_db(db).close()
     if frontier:
-        from crawler.frontier import check_frontier, frontier_settings
+        from crawler.frontier import check_frontier
 
-        check_frontier(frontier)
-        overrides = {**frontier_settings(frontier, idle_exit), **(overrides or {})}
+        check_frontier(frontier)  # NewsSpider.update_settings adds the frontier's settings
+        overrides = {**(overrides or {}), "PANTAU_FRONTIER": frontier,
+                     "PANTAU_IDLE_EXIT": idle_exit}
     from scrapy.crawler import CrawlerProcess
 
     from crawler.spiders.news import NewsSpider

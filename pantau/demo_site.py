@@ -108,7 +108,7 @@ class SiteRenderer:
                            f"{e(others[0].title)}</a></p>")
         url = f"{base}{a.path}"
         head = [f'<link rel="canonical" href="{url}">',
-                f'<meta property="og:type" content="article">',
+                '<meta property="og:type" content="article">',
                 f'<meta property="og:title" content="{e(a.title)}">',
                 f'<meta property="og:url" content="{url}">',
                 f'<meta name="author" content="{e(a.author)}">',

@@ -25,6 +25,12 @@ DATASETTE_SETTINGS = {
     # once for the rows, once for the count and once per facet (benchmarks/README.md).
     "cache_size_kb": 65536,
 }
+# Added by `pantau serve --public` (issue 8): anonymous users read tables, facets, search,
+# exports and the canned queries, but run no SQL of their own (an arbitrary query can read
+# pragma_database_list, i.e. the server's file paths, and hold a worker for the time limit).
+PUBLIC_SETTINGS = {"default_allow_sql": "off", "trace_debug": "off", "template_debug": "off"}
+# `--public --allow-sql`: SQL stays on, with a shorter time limit than a local instance.
+PUBLIC_SQL_SETTINGS = {"default_allow_sql": "on", "sql_time_limit_ms": 1000}
 # Light customisation of the Datasette look: the codebook page, a stylesheet, a template hook.
 DATASETTE_DIR = Path(__file__).resolve().parent.parent / "data" / "datasette"
 STATIC_MOUNT = "pantau-static"
@@ -49,8 +55,8 @@ def metadata_for(db_path: Path, metadata_path: Path) -> dict:
 
 
 def datasette_command(db_path: Path, metadata_path: Path, host: str = "127.0.0.1",
-                      port: int = 8001, live: bool = False,
-                      extra: tuple[str, ...] = ()) -> list[str]:
+                      port: int = 8001, live: bool = False, public: bool = False,
+                      allow_sql: bool = False, extra: tuple[str, ...] = ()) -> list[str]:
     """The `datasette serve` command line for a database; writes the keyed metadata to a temp file.
 
     Args:
@@ -61,6 +67,10 @@ def datasette_command(db_path: Path, metadata_path: Path, host: str = "127.0.0.1
         live: open the database mutable (read-only connections that see a running crawl's
             writes) instead of --immutable, which is faster but assumes the file never changes.
             Either way the summary tables (pipelines.db.SUMMARIES) are as of the start.
+        public: a deployment for anonymous users: arbitrary SQL is off (tables, facets,
+            search, exports and the canned queries stay), unless `allow_sql`. The interface
+            is still `host`'s.
+        allow_sql: with `public`, keep arbitrary SQL on (bounded by PUBLIC_SQL_SETTINGS).
         extra: more `datasette serve` arguments.
 
     Returns:
@@ -86,6 +96,11 @@ def datasette_command(db_path: Path, metadata_path: Path, host: str = "127.0.0.1
             "--template-dir", str(DATASETTE_DIR / "templates"),
             "--plugins-dir", str(DATASETTE_DIR / "plugins"),
             "--static", f"{STATIC_MOUNT}:{DATASETTE_DIR / 'static'}"]
-    for name, value in DATASETTE_SETTINGS.items():
+    settings = dict(DATASETTE_SETTINGS)
+    if public:
+        settings.update(PUBLIC_SETTINGS)
+        if allow_sql:
+            settings.update(PUBLIC_SQL_SETTINGS)
+    for name, value in settings.items():
         cmd += ["--setting", name, str(value)]
     return cmd + list(extra)

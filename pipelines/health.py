@@ -1,4 +1,4 @@
-"""Source health: per crawl and source, what was found and how well it extracted, against its own history."""
+"""Source health: per crawl and source, what was found and how well it extracted, vs. its history."""
 
 from __future__ import annotations
 
@@ -59,7 +59,7 @@ def _verdict(row: dict, history: list[dict]) -> tuple[str, str | None]:
             return "unhealthy", f"unreachable: {row['errors']} errors, no page fetched"
         return "unhealthy", (f"no articles found (usually {usual:.0f})" if usual
                              else "no articles found")
-    checks = (("short_bodies", "bodies shorter than %d characters" % SHORT_BODY_CHARS),
+    checks = (("short_bodies", f"bodies shorter than {SHORT_BODY_CHARS} characters"),
               ("missing_dates", "articles without a date"))
     for key, label in checks:
         share = _share(row[key], row["bodies_checked"])

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from scrapy.http import HtmlResponse, Request
 from scrapy import Spider
+from scrapy.http import HtmlResponse, Request
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 

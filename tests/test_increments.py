@@ -1,4 +1,4 @@
-"""Re-crawls cost only what is new; a crawl killed with kill -9 resumes without loss or duplicates."""
+"""Re-crawls cost only what is new; a crawl killed with kill -9 resumes with no loss or duplicate."""
 
 from __future__ import annotations
 
@@ -113,7 +113,7 @@ def test_reparse_from_archive_reproduces_the_database(site, tmp_path):
         if os.path.exists(f"{db}{suffix}"):
             os.remove(f"{db}{suffix}")
     result = run_pantau("extract", "--reparse", "--db", db, check=True)
-    assert "new %d" % len(site.articles) in result.stderr
+    assert f"new {len(site.articles)}" in result.stderr
 
     columns = "article_id, url, source, title, published, author, section, text, discovered_by"
 

@@ -1,8 +1,6 @@
-"""Tests for nlp/pipeline.py, nlp/tokenizer.py and nlp.extract_many: saving, loading, workers."""
+"""Tests for nlp/pipeline.py and nlp.extract_many: serialising, saving, loading, workers."""
 
 from __future__ import annotations
-
-import random
 
 import pytest
 import spacy
@@ -18,41 +16,6 @@ ARTICLES = [
     "Tidak ada yang terjadi hari ini.",
     "",
 ]
-
-
-@pytest.mark.parametrize(
-    "text,tokens",
-    [
-        pytest.param("laki-laki dan perempuan", ["laki-laki", "dan", "perempuan"],
-                     id="reduplication-whole"),
-        pytest.param("(Undang-Undang), masing-masing.",
-                     ["(", "Undang-Undang", ")", ",", "masing-masing", "."], id="affixes"),
-        # spaCy's special-case matcher re-joins an exception split off by an infix
-        pytest.param("laki-laki/perempuan", ["laki-laki", "/", "perempuan"], id="infix-split"),
-        pytest.param("Serang-e-paspor", ["Serang", "-", "e-paspor"], id="inside-a-hyphen-chain"),
-        pytest.param("x/laki-laki-masing-masing/y",
-                     ["x", "/", "laki-laki", "-", "masing-masing", "/", "y"], id="two-in-a-chain"),
-        pytest.param("Ia\xa0datang.\n\n Lalu\tpergi", ["Ia", "\xa0", "datang", ".", "\n\n ",
-                                                      "Lalu", "\t", "pergi"], id="whitespace"),
-        pytest.param("Soekarno-Hatta ke-67 Covid-19 26/01/2023",
-                     ["Soekarno", "-", "Hatta", "ke", "-", "67", "Covid", "-", "19", "26", "/",
-                      "01", "/", "2023"], id="not-exceptions"),
-    ],
-)
-def test_tokenizer_matches_spacy_id(text, tokens):
-    fast = nlp.load_pipeline().tokenizer
-    assert [t.text for t in fast(text)] == tokens
-    assert [t.text for t in spacy.blank("id").tokenizer(text)] == tokens
-
-
-def test_tokenizer_matches_spacy_id_on_junk():
-    rng = random.Random(3)
-    pieces = ["laki", "laki-laki", "-", "/", "e-paspor", "Serang", "(", ")", ".", " ", "\n\n",
-              "\xa0", "1.331", "26/01", "Undang-Undang", "masing", "ke-67", ",", ":)", "S.H."]
-    texts = ["".join(rng.choice(pieces) for _ in range(60)) for _ in range(300)]
-    fast, slow = nlp.load_pipeline().tokenizer, spacy.blank("id").tokenizer
-    different = [t for t in texts if [x.text for x in fast(t)] != [x.text for x in slow(t)]]
-    assert different == []
 
 
 def test_docs_serialise_with_their_facts():

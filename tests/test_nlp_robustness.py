@@ -87,6 +87,7 @@ def test_edge_inputs():
     [
         pytest.param("Sebanyak 5 WNA asal Nigeria dideportasi. " * 25_000, id="1mb-article"),
         pytest.param("a" * 1_000_000, id="1mb-one-word"),
+        pytest.param("laki-" * 200_000, id="1mb-hyphen-chain"),
         pytest.param("\n" * 1_000_000, id="1mb-blank-lines"),
         pytest.param(bytes(range(256)).decode("latin-1") * 4000, id="binary-as-latin-1"),
         pytest.param(("Kamis (26/01) " * 80_000), id="1mb-dates"),

@@ -1,10 +1,10 @@
-"""pipelines/stories.py: a press release reprinted by four outlets is one story; others stay apart."""
+"""pipelines/stories.py: a press release reprinted by four outlets is one story; others apart."""
 
 from __future__ import annotations
 
 from pipelines.db import open_db
-from pipelines.stories import group_near_duplicates, rebuild_stories
 from pipelines.store import store_article
+from pipelines.stories import group_near_duplicates, rebuild_stories
 
 # An invented press release of Kantor Imigrasi Kelas I TPI Serang.
 RELEASE = (
@@ -60,8 +60,9 @@ def test_rebuild_stories_counts_outlets(db_path):
     db = open_db(db_path)
     outlets = ["kabar", "warta", "suara", "pos"]
     for i, (text, outlet) in enumerate(zip(REPRINTS, outlets, strict=True)):
-        store_article(db, {"article_id": f"r{i}", "url": f"https://{outlet}.example/r", "fetched_url":
-                           f"https://{outlet}.example/r", "source": outlet, "title": f"Rilis {i}",
+        store_article(db, {"article_id": f"r{i}", "url": f"https://{outlet}.example/r",
+                           "fetched_url": f"https://{outlet}.example/r", "source": outlet,
+                           "title": f"Rilis {i}",
                            "published": f"2026-03-1{i}", "text": text, "fetched_at": "2026-03-20"})
     for i, text in enumerate(OTHER_STORIES):
         store_article(db, {"article_id": f"o{i}", "url": f"https://kabar.example/o{i}",

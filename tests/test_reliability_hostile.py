@@ -16,6 +16,7 @@ from scrapy.utils.test import get_crawler
 from sites import crawl, hostile
 from sites.server import FixtureServer
 
+from crawler.discovery import feed_entries
 from crawler.middlewares import BinaryBodyMiddleware, UnsafeUrlMiddleware, unsafe_reason
 
 # https://github.com/pantau-id/pantau/issues/8
@@ -101,10 +102,30 @@ def test_external_entities_are_not_expanded(crawled, leak):
     assert not [r for r in rows.values() if leak in r["text"] or leak in r["url"]]
 
 
-def test_billion_laughs_feed_is_read_without_expansion(crawled):
-    site, _, rows, _ = crawled
+def test_billion_laughs_feed_is_refused_with_a_log_line(crawled):
+    site, _, _, stderr = crawled
+    url = site.url("/umpan-tawa.xml")
     assert site.requested("/umpan-tawa.xml") == 1
-    assert site.url(hostile.ARTICLES["feed_laughs"].path) in rows
+    assert f"cannot parse {url} (feed): entity expansion refused" in stderr
+    assert site.requested(hostile.LAUGHS_ARTICLE.path) == 0  # nothing read from a bomb
+
+
+def test_billion_laughs_is_bounded_by_the_parser():
+    laughs = '<!ENTITY a "aaaaaaaaaa">' + "".join(
+        f'<!ENTITY a{i} "{("&a%s;" % (i - 1 if i > 1 else "")) * 10}">' for i in range(1, 12))
+    body = (f'<?xml version="1.0"?><!DOCTYPE rss [{laughs}]><rss version="2.0"><channel><item>'
+            "<title>&a11;</title><link>http://x.test/a</link></item></channel></rss>").encode()
+    with pytest.raises(ValueError, match="entity expansion refused"):
+        feed_entries(body, "http://x.test/")
+
+
+def test_external_entity_is_left_unresolved(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("http://x.test/bocor")
+    body = (f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY xxe SYSTEM "file://{secret}">]>'
+            '<rss version="2.0"><channel><item><link>&xxe;</link></item>'
+            "<item><link>http://x.test/aman</link></item></channel></rss>").encode()
+    assert [e.url for e in feed_entries(body, "http://x.test/")] == ["http://x.test/aman"]
 
 
 def test_endless_page_is_cut_at_the_size_cap(crawled):
@@ -130,14 +151,16 @@ def test_gzip_bomb_is_stopped_during_decompression(crawled):
     assert (f"Ignored response <200 {url}> because its body ({len(hostile.BOMB)} B compressed"
             in stderr)
     assert f"exceeded DOWNLOAD_MAXSIZE ({hostile.MAX_SIZE} B) during decompression" in stderr
+    assert f"not fetched (too_large): {url}" in stderr
 
 
 def test_50_mb_page_is_cancelled_from_its_content_length(crawled):
     site, _, rows, stderr = crawled
     url = site.url(hostile.HOSTILE["huge"])
     assert url not in rows
-    assert (f"Cancelling download of {url}: expected response size ({hostile.HUGE_BYTES}) "
-            f"larger than download max size ({hostile.MAX_SIZE})") in stderr
+    assert (f"Expected to receive {hostile.HUGE_BYTES} bytes which is larger than download "
+            f"max size ({hostile.MAX_SIZE}) in request <GET {url}>") in stderr
+    assert f"cannot fetch {url} (DownloadCancelledError)" in stderr
 
 
 def test_redirect_loop_is_cut(crawled):
@@ -145,7 +168,7 @@ def test_redirect_loop_is_cut(crawled):
     url = site.url(hostile.HOSTILE["loop"])
     hits = site.requested(hostile.HOSTILE["loop"]) + site.requested(hostile.LOOP_B)
     assert hits == 6  # the first request and REDIRECT_MAX_TIMES=5 redirects
-    assert "max redirections reached" in stderr
+    assert f"not fetched (redirect_loop): {site.url('/berita/putar-')}" in stderr  # a or b
     assert url not in rows
 
 

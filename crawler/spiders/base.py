@@ -30,6 +30,10 @@ PRIORITY = {"home": 60, "wordpress": 50, "google_news": 50, "gdelt": 50, "feed":
 ARTICLE_BOOST = 5
 SKIP_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".pdf", ".zip", ".mp4", ".mp3",
                    ".css", ".js", ".ico", ".svg", ".doc", ".docx", ".xls", ".xlsx", ".xml")
+# Why an IgnoreRequest was raised, from its message: (words in the message, kind in the log).
+IGNORED_KINDS = (("robots", "robots_txt"), ("max redirections", "redirect_loop"),
+                 ("unsafe url", "unsafe_url"), ("binary body", "binary"),
+                 ("download_maxsize", "too_large"))
 # Discovery endpoints Pantau guesses (/feed/, /sitemap.xml) may not exist: a 404 there is quiet.
 PROBE_STATUSES = [404, 410]
 
@@ -132,8 +136,10 @@ class BaseNewsSpider(scrapy.Spider):
         request = failure.request
         state = self.states[request.meta["state"]]
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
-            # robots.txt (Scrapy's RobotsTxtMiddleware) or an article already stored.
-            kind = "robots_txt" if "robots" in str(failure.value).lower() else "ignored"
+            # robots.txt (Scrapy's RobotsTxtMiddleware), an article already stored, or a
+            # hostile answer one of the middlewares refused (issue 8).
+            message = str(failure.value).lower()
+            kind = next((k for words, k in IGNORED_KINDS if words in message), "ignored")
             self.crawler.stats.inc_value(f"pantau/skipped/{kind}")
             logger.info("not fetched (%s): %s", kind, request.url)
         else:

@@ -40,6 +40,18 @@ class NewsSpider(BaseNewsSpider):
 
     name = "news"
 
+    @classmethod
+    def update_settings(cls, settings):
+        """With PANTAU_FRONTIER set (`pantau crawl --frontier`, or `-s` through `scrapy crawl`
+        and Scrapyd), schedule through the shared Redis frontier."""
+        super().update_settings(settings)
+        if settings.get("PANTAU_FRONTIER"):
+            from crawler.frontier import frontier_settings
+
+            for name, value in frontier_settings(settings.get("PANTAU_FRONTIER"),
+                                                 settings.getfloat("PANTAU_IDLE_EXIT")).items():
+                settings.set(name, value, priority="spider")
+
     async def start(self):
         if self.shared_frontier:
             from crawler.frontier import claim_seeding

@@ -48,11 +48,12 @@ ARTICLES = {
                      "penumpang feri"),
     "feed_xxe": _article("aman-umpan", "Layanan Paspor Tanjungpinang Buka Hari Sabtu", 5,
                          "pemohon paspor"),
-    "feed_laughs": _article("aman-tawa", "Petugas Imigrasi Kunjungi Pelabuhan Sri Bintan Pura", 6,
-                            "awak kapal"),
     "sitemap": _article("aman-peta", "Imigrasi Tanjungpinang Terbitkan Izin Tinggal Terbatas", 7,
                         "tenaga kerja asing"),
 }
+# Listed only by the billion-laughs feed, which is refused whole: never requested.
+LAUGHS_ARTICLE = _article("aman-tawa", "Petugas Imigrasi Kunjungi Pelabuhan Sri Bintan Pura", 6,
+                          "awak kapal")
 # Linked from the home page; none may become an article, each must be bounded and logged.
 HOSTILE = {"endless": "/berita/tanpa-akhir", "drip": "/berita/tetes", "bomb": "/berita/bom-gzip",
            "huge": "/berita/raksasa", "loop": "/berita/putar-a", "binary": "/berita/biner",
@@ -161,16 +162,16 @@ def build(trap: FixtureServer, secrets: Path) -> FixtureServer:
     site.add(HOSTILE["to_loopback"], "", status=301, content_type=None,
              Location=f"http://localhost:{trap_port}/berita/dialihkan")
     # XXE: a local file and a network DTD; expanded, the item's link would be the leak path.
-    site.add("/umpan-xxe.xml", _rss(
+    site.pages["/umpan-xxe.xml"] = (_rss(
         _item("&xxe;", "Bocor &xxe;") + _item(site.url(ARTICLES["feed_xxe"].path)),
         f'<!DOCTYPE rss [<!ENTITY xxe SYSTEM "file://{secret_feed}">'
         f'<!ENTITY % remote SYSTEM "http://localhost:{trap_port}/xxe.dtd"> %remote;]>'))
     laughs = '<!ENTITY lol "lol">' + "".join(
         f'<!ENTITY lol{i} "{("&lol%s;" % (i - 1 if i > 1 else "")) * 10}">' for i in range(1, 10))
-    site.add("/umpan-tawa.xml", _rss(_item(site.url(ARTICLES["feed_laughs"].path), "&lol9;"),
-                                     f"<!DOCTYPE rss [{laughs}]>"))
+    site.pages["/umpan-tawa.xml"] = _rss(_item(site.url(LAUGHS_ARTICLE.path),
+                                               "&lol9;"), f"<!DOCTYPE rss [{laughs}]>")
     # A feed whose items point off the site: file://, the operator's network, other hosts.
-    site.add("/umpan-jahat.xml", _rss("".join(_item(u) for u in [
+    site.pages["/umpan-jahat.xml"] = (_rss("".join(_item(u) for u in [
         f"file://{secret_feed}", "http://10.1.2.3/berita/dalam", "http://192.168.1.20/berita/x",
         "http://169.254.169.254/latest/meta-data/iam/", *other_hosts])))
     site.add("/sitemap.xml", '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/'

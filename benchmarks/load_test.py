@@ -1,0 +1,215 @@
+"""Load test: many concurrent clients against `pantau serve` for a fixed time; requests/s, p95, errors.
+
+A second local process (this one) holds N clients, each requesting pages in turn from a mix of
+what readers open (tables, facets, canned queries, map data, search for a specific word, CSV),
+as fast as the server answers. Any status other than 200, or a failed connection, is an error.
+
+    .venv/bin/python benchmarks/load_test.py --db /tmp/b100k/pantau.db       # 50 clients, 60 s
+    .venv/bin/python benchmarks/load_test.py --url http://127.0.0.1:8001 --clients 10 \\
+        --seconds 5 --no-readme                                                 # a running server
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parent.parent
+SECTION = "## Load (`load_test.py`)"
+# What each client requests, in turn (each client starts at a different place in the list).
+PATHS = [
+    "/",
+    "/pantau",
+    "/pantau/articles",
+    "/pantau/articles.json?_facet=source&_facet=year&year=2025",
+    "/pantau/counts?category=deportation",
+    "/pantau/articles?_search=wonosobo",
+    "/pantau/office_map.json?_size=max&_shape=objects",
+    "/pantau/coverage_by_month.json?_size=max",
+    "/pantau/deportations",
+    "/pantau/arrests.json",
+    "/pantau/nationalities_top.json",
+    "/pantau/office_coverage?office_id=kanim-serang",
+    "/pantau/office_articles.json?office_id=kanim-serang",
+    "/pantau/office_feed.atom?office_id=kanim-serang",
+    "/pantau/articles_since.json?since=2026-06-01",
+    "/pantau/counts.csv?category=deportation&_size=200",
+]
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0-100) by nearest rank; 0 for no values."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))]
+
+
+async def _client(session, base: str, start: int, deadline: float, out: dict) -> None:
+    i = start
+    while time.monotonic() < deadline:
+        path = PATHS[i % len(PATHS)]
+        i += 1
+        t0 = time.monotonic()
+        try:
+            async with session.get(base + path) as r:
+                await r.read()
+                ok = r.status == 200
+                if not ok:
+                    out["errors"].append(f"{r.status} {path}")
+        except (aiohttp.ClientError, asyncio.TimeoutError) as e:
+            ok = False
+            out["errors"].append(f"{type(e).__name__} {path}")
+        if ok:
+            out["latencies"].append(time.monotonic() - t0)
+            out["by_path"].setdefault(path, []).append(time.monotonic() - t0)
+
+
+async def run_load(base: str, clients: int, seconds: float, timeout: float = 60) -> dict:
+    """Hold `clients` concurrent clients against `base` for `seconds`.
+
+    Args:
+        base: the server's base URL, e.g. http://127.0.0.1:8001.
+        clients: concurrent clients, each with one request in flight at a time.
+        seconds: how long to keep requesting (requests in flight at the end are finished).
+        timeout: seconds before one request counts as an error.
+
+    Returns:
+        {"requests", "errors", "error_samples", "seconds", "rps", "p50_ms", "p95_ms", "p99_ms"}.
+    """
+    out: dict = {"latencies": [], "errors": [], "by_path": {}}
+    connector = aiohttp.TCPConnector(limit=clients)
+    async with aiohttp.ClientSession(connector=connector,
+                                     timeout=aiohttp.ClientTimeout(total=timeout)) as session:
+        t0 = time.monotonic()
+        await asyncio.gather(*(_client(session, base, n * 3, t0 + seconds, out)
+                               for n in range(clients)))
+        elapsed = time.monotonic() - t0
+    lat = out["latencies"]
+    done = len(lat) + len(out["errors"])
+    return {"clients": clients, "requests": done, "errors": len(out["errors"]),
+            "error_samples": out["errors"][:10], "seconds": round(elapsed, 1),
+            "rps": round(done / elapsed, 1),
+            **{f"p{q}_ms": round(percentile(lat, q) * 1000) for q in (50, 95, 99)},
+            "paths": {p: {"requests": len(v), "p50_ms": round(percentile(v, 50) * 1000),
+                          "p95_ms": round(percentile(v, 95) * 1000)}
+                      for p, v in out["by_path"].items()}}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(db: Path, log: Path) -> tuple[subprocess.Popen, str]:
+    """Start `pantau serve` (immutable, as deployed) on a free port; wait until it answers."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "pantau", "serve", "--db", str(db), "--port",
+                             str(port), "--public"], cwd=ROOT, stdout=log.open("wb"),
+                            stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 300
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/-/versions.json", timeout=5):
+                return proc, base
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise SystemExit(f"pantau serve did not start: {log.read_text()[-2000:]}")
+            time.sleep(0.5)
+
+
+def write_readme(path: Path, result: dict, db: Path, articles: int) -> None:
+    """Replace (or append) this benchmark's section of benchmarks/README.md."""
+    load = os.getloadavg()[0]
+    section = "\n".join([
+        SECTION, "",
+        f"{result['clients']} concurrent clients for {result['seconds']:.0f} s against "
+        f"`pantau serve --public` (Datasette, --immutable) on the {articles:,}-article "
+        f"benchmark database ({db.stat().st_size / 1e6:.0f} MB, built by "
+        "`publish_latency.py`), from a second local process (aiohttp), each client with one "
+        f"request in flight, cycling through {len(PATHS)} pages readers open (tables, facets, "
+        "canned queries, map and chart data, a search for a place name, an Atom feed, CSV).",
+        "",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores shared by server and clients "
+        f"(load average {load:.1f} at the end), Python {platform.python_version()}, SQLite "
+        f"{sqlite3.sqlite_version}; run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
+        "",
+        f"Command: `.venv/bin/python benchmarks/load_test.py --db {db}`",
+        "",
+        "| clients | seconds | requests | errors | requests/s | p50 (ms) | p95 (ms) | p99 (ms) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+        f"| {result['clients']} | {result['seconds']:.0f} | {result['requests']:,} | "
+        f"{result['errors']} | {result['rps']} | {result['p50_ms']} | {result['p95_ms']} | "
+        f"{result['p99_ms']} |",
+        "",
+        "| page | requests | p50 (ms) | p95 (ms) |", "|---|---:|---:|---:|",
+        *[f"| `{p}` | {v['requests']} | {v['p50_ms']} | {v['p95_ms']} |"
+          for p, v in result["paths"].items()], "",
+        "Notes:", "",
+        "- Latency here includes queueing: Datasette runs queries on 3 SQL threads, so with 50 "
+        "clients most of a request's time is waiting for a thread. requests/s is the capacity.",
+        "- Full-text search for common words and the aggregate view pages (over the target in "
+        "the publishing-latency table above) are left out of the mix: a reader opens them "
+        "rarely, and the canned queries over the summary tables answer the same questions.",
+        "- The short version runs in the suite (`tests/test_reliability_load.py`: 10 clients "
+        "for 5 s against the demo database, asserting zero errors, no timing asserts).",
+        ""])
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    if SECTION in text:
+        head, rest = text.split(SECTION, 1)
+        tail = rest.split("\n## ", 1)
+        text = head + section + ("\n## " + tail[1] if len(tail) > 1 else "")
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    path.write_text(text, encoding="utf-8")
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    target = parser.add_mutually_exclusive_group(required=True)
+    target.add_argument("--db", type=Path, help="Serve this database and load it.")
+    target.add_argument("--url", help="Load a server that is already running.")
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--no-readme", action="store_true", help="Print only (as JSON).")
+    args = parser.parse_args(argv)
+    proc = None
+    if args.db:
+        proc, base = serve(args.db, Path(args.db).with_suffix(".load-serve.log"))
+    else:
+        base = args.url.rstrip("/")
+    try:
+        asyncio.run(run_load(base, 2, 2))  # warm-up: the first requests count every table
+        result = asyncio.run(run_load(base, args.clients, args.seconds))
+    finally:
+        if proc:
+            proc.terminate()
+            proc.wait(timeout=30)
+    print(json.dumps(result))
+    if args.db and not args.no_readme:
+        conn = sqlite3.connect(f"file:{args.db}?mode=ro", uri=True)
+        articles = conn.execute("select count(*) from articles").fetchone()[0]
+        conn.close()
+        write_readme(ROOT / "benchmarks" / "README.md", result, args.db, articles)
+    if result["errors"]:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

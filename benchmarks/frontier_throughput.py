@@ -4,7 +4,8 @@ generated 2,000-article local site, next to a plain `pantau crawl` (issue 9).
 Usage: .venv/bin/python benchmarks/frontier_throughput.py [--articles 2000] [--idle-exit 2]
 Starts its own redis-server (Debian package) on a free loopback port. Prints one JSON line per
 row: pages fetched, articles stored, seconds until the last article was fetched, wall-clock
-seconds until every worker had exited (which includes --idle-exit), and pages/s on the first.
+seconds until every worker had exited (which includes --idle-exit), articles/s until the last
+article and pages/s over the wall-clock time.
 Each worker writes its own database, as on separate machines.
 """
 
@@ -82,7 +83,7 @@ def run_row(site: DemoSite, tmp: Path, workers: int, frontier: str | None,
     return {"workers": workers, "frontier": bool(frontier), "pages": pages, "articles": stored,
             "article_fetches": len(fetched), "distinct_articles": len(set(fetched)),
             "seconds_to_last_article": round(crawl, 1), "wall_seconds": round(wall, 1),
-            "pages_per_s": round(pages / crawl, 1)}
+            "articles_per_s": round(stored / crawl, 1), "pages_per_s": round(pages / wall, 1)}
 
 
 def main() -> None:

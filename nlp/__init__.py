@@ -1,5 +1,10 @@
 """Pantau's extraction: load_pipeline(), extract(text) and extract_many(texts) are the only
-public surface."""
+public surface.
+
+The pipeline is an ordinary spaCy pipeline: `load_pipeline().to_disk(path)` writes a config.cfg
+(tokenizer `pantau.id_tokenizer.v1`, the `pantau_*` factories with their default_config), and
+`spacy.load(path)` reads it back once `nlp` is imported (importing registers the factories).
+"""
 
 from __future__ import annotations
 
@@ -88,7 +93,7 @@ def extract_many(
 
     Args:
         articles: texts, or dicts with "text" and optionally "title" and "published".
-        n_process: worker processes; 1 runs nlp.pipe in this process.
+        n_process: worker processes; 1 runs in this process.
         batch_size: articles per batch.
 
     Returns:
@@ -97,10 +102,10 @@ def extract_many(
     items = (_item(a) for a in articles)
     pipeline = load_pipeline()  # built before any fork
     if n_process <= 1:
-        pairs = ((text, (published, title)) for text, published, title in items)
-        for doc, (published, title) in pipeline.pipe(pairs, as_tuples=True,
-                                                     batch_size=batch_size):
-            yield from_doc(doc, published, title)
+        # One Doc through all components at a time: the components share per-Doc views
+        # (nlp.tokenview), which nlp.pipe's component-by-component batches would rebuild.
+        for text, published, title in items:
+            yield from_doc(pipeline(text), published, title)
         return
     batches = _batches(items, batch_size)
     with _mp_context().Pool(n_process) as pool:

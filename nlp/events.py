@@ -64,6 +64,7 @@ YEARS = range(1990, 2101)
 WINDOW_BEFORE, WINDOW_AFTER = 24, 24
 MONTH_WORDS = frozenset(MONTHS)
 NUMERIC_TRIGGERS = frozenset({"/", "-"})
+WINDOW_TRIGGERS = WEEKDAY_TOKENS | MONTH_WORDS | NUMERIC_TRIGGERS
 
 
 @Language.factory("pantau_event", assigns=["doc._.pantau_event"], default_config={})
@@ -110,17 +111,12 @@ class EventFinder:
         return doc
 
 
-def _windows(tv, triggers: frozenset) -> list[tuple[int, int]]:
-    """Character windows around the tokens in `triggers`, merged: the date regexes run only
-    there (over a whole article they cost more than all the other rules)."""
-    words = tv.words
-    spans = [
-        (max(0, tv.idx[k] - WINDOW_BEFORE), tv.end_char[k] + WINDOW_AFTER)
-        for k in [k for k, w in enumerate(words) if w in triggers]
-        if words[k] != "-" or (k and words[k - 1].isdigit())
-    ]
+def _windows(tv, hits: list[int]) -> list[tuple[int, int]]:
+    """Character windows around the tokens `hits`, merged: the date regexes run only there
+    (over a whole article they cost more than all the other rules)."""
     merged: list[list[int]] = []
-    for a, b in spans:
+    for k in hits:
+        a, b = max(0, tv.idx[k] - WINDOW_BEFORE), tv.end_char[k] + WINDOW_AFTER
         if merged and a <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], b)
         else:
@@ -131,11 +127,16 @@ def _windows(tv, triggers: frozenset) -> list[tuple[int, int]]:
 def date_mentions(text: str, tv=None) -> list[dict]:
     """Date expressions in text order: {"day", "month", "year", "weekday", "evidence"}; any
     part may be None (a bare "Kamis" has only a weekday)."""
-    whole = [(0, len(text))]
     # Each regex runs only near the words it needs: weekdays, month names, "/" or "-".
-    weekdays = _windows(tv, WEEKDAY_TOKENS) if tv is not None else whole
-    months = _windows(tv, MONTH_WORDS) if tv is not None else whole
-    numeric = _windows(tv, NUMERIC_TRIGGERS) if tv is not None else whole
+    if tv is None:
+        weekdays = months = numeric = [(0, len(text))]
+    else:
+        words = tv.words
+        hits = [k for k, w in enumerate(words) if w in WINDOW_TRIGGERS]
+        weekdays = _windows(tv, [k for k in hits if words[k] in WEEKDAY_TOKENS])
+        months = _windows(tv, [k for k in hits if words[k] in MONTH_WORDS])
+        numeric = _windows(tv, [k for k in hits if words[k] in NUMERIC_TRIGGERS
+                                and (words[k] != "-" or (k and words[k - 1].isdigit()))])
     found = []
     for a, b in weekdays:
         for m in WEEKDAY_PAREN.finditer(text, a, b):

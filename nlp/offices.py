@@ -195,12 +195,10 @@ def doc_words(doc: Doc) -> Words:
         word.extend([hits[i][0][0] for i in keep])
         tok.extend(keep)
         upper.extend([hits[i][1] for i in keep])
-    else:
-        for i in keep:
-            ws, up, _kind = hits[i]
-            word.extend(ws)
-            tok.extend([i] * len(ws))
-            upper.extend([up] * len(ws))
+    else:  # "1.331" folds to "1 331": one token, two words
+        word.extend([w for i in keep for w in hits[i][0]])
+        tok.extend([i for i in keep for _w in hits[i][0]])
+        upper.extend([hits[i][1] for i in keep for _w in hits[i][0]])
     _LAST_WORDS[:] = [doc, out]
     return out
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import numpy
-from spacy.attrs import ORTH, SPACY
+from spacy.attrs import IDX, LENGTH, ORTH, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
+
+from nlp.tokenizer import source_text
 
 # Tokens that end a sentence when what follows looks like a sentence start.
 TERMINALS = {".", "!", "?", "…", "...", "?!", "!?"}
@@ -111,13 +113,20 @@ def doc_text(doc: Doc) -> str:
 def _tokens(doc: Doc) -> tuple[str, tuple[list[str], list[bool]]]:
     if _LAST and _LAST[0] is doc and len(_LAST[2][0]) == len(doc):
         return _LAST[1], _LAST[2]
-    if len(doc):
-        strings = doc.vocab.strings
-        texts = [strings[o] for o in doc.to_array(ORTH).tolist()]
-        spaces = doc.to_array(SPACY).tolist()
+    source = source_text(doc)
+    if source is not None and len(doc):
+        # spaCy's tokens are slices of the text they came from (non-destructive tokenizer)
+        idx, length, spaces = doc.to_array([IDX, LENGTH, SPACY]).T.tolist()
+        texts = [source[a : a + b] for a, b in zip(idx, length, strict=True)]
+        text = source
     else:
-        texts, spaces = [], []
-    text = "".join([t + " " if sp else t for t, sp in zip(texts, spaces, strict=True)])
+        if len(doc):
+            strings = doc.vocab.strings
+            texts = [strings[o] for o in doc.to_array(ORTH).tolist()]
+            spaces = doc.to_array(SPACY).tolist()
+        else:
+            texts, spaces = [], []
+        text = "".join([t + " " if sp else t for t, sp in zip(texts, spaces, strict=True)])
     result = (texts, [not sp for sp in spaces])
     _LAST[:] = [doc, text, result]
     return text, result

@@ -1,13 +1,14 @@
-"""The pantau.id_tokenizer.v1 tokenizer: spaCy's Indonesian defaults, 5x faster, same tokens.
+"""The pantau.id_tokenizer.v1 tokenizer: spaCy's Indonesian defaults, 5-20x faster, same tokens.
 
 spaCy's id exceptions list ~15,600 hyphenated words ("laki-laki", "masing-masing",
 "Undang-Undang"). Each contains an infix (the hyphen), so spaCy also adds it to the tokenizer's
 special-case PhraseMatcher, which then runs over every Doc: that matcher, not the number of
-rules, is what made the bare tokenizer cost ~2-4 ms per 400-word article. Here those words are
-a set lookup instead (`token_match`, checked where spaCy checks its special cases), and the
-only thing the matcher did on top, re-joining "laki-laki" when an infix split it off a longer
-string ("laki-laki/perempuan"), is done by the infix finder. On the generated benchmark
-articles and our test articles the tokens are identical to spacy.blank("id")'s.
+rules, is what made the bare tokenizer cost ~2-4 ms per 400-word article (with the whitespace
+exceptions, below). Here those words are a set lookup instead (`token_match`, checked where
+spaCy checks its special cases), and the only thing the matcher did on top, re-joining
+"laki-laki" when an infix split it off a longer string ("laki-laki/perempuan"), is done by the
+infix finder. The tokens are identical to spacy.blank("id")'s on the dev and generated
+articles and on thousands of random strings (tests/test_nlp_tokenizer.py, benchmarks/README.md).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ WHOLE_WORDS = frozenset(k for k, v in _RULES.items() if len(v) == 1 and _INFIX_R
 # non-breaking spaces take 10-100x longer (15 ms instead of 0.1 ms for a 2,000-char article).
 WHITESPACE = frozenset(k for k in _RULES if k.isspace() and len(_RULES[k]) == 1)
 OTHER_RULES = {k: v for k, v in _RULES.items() if k not in WHOLE_WORDS and k not in WHITESPACE}
-# Most pieces (text between infixes) in one whole word: "s/d" has 2, "Bhinneka-Tunggal-Ika" 3.
+# Most pieces (texts between infixes) in one whole word ("laki-laki" has 2): bounds the search.
 MAX_PIECES = 1 + max(len(_INFIX_RE.findall(w)) for w in WHOLE_WORDS)
 
 
@@ -66,9 +67,24 @@ def find_infixes(string: str) -> list:
     return [m for k, m in enumerate(matches) if k not in inside]
 
 
+# The last Doc made and the string it was made from (components run on it next, one after
+# another): its token texts are slices of that string, cheaper than string-store lookups.
+_SOURCE: list = []
+
+
+def source_text(doc) -> str | None:
+    """The text `doc` was tokenised from, if it is the last Doc this process tokenised."""
+    return _SOURCE[1] if _SOURCE and _SOURCE[0] is doc else None
+
+
 class PantauTokenizer(Tokenizer):
     """spaCy's Tokenizer with the id defaults built in; it serialises nothing, because the
     config (`@tokenizers = "pantau.id_tokenizer.v1"`) rebuilds it exactly from code."""
+
+    def __call__(self, string):
+        doc = super().__call__(string)
+        _SOURCE[:] = [doc, string]
+        return doc
 
     def to_bytes(self, *, exclude=tuple()) -> bytes:
         return b""

@@ -20,8 +20,10 @@ from pantau.config import setting
 from pantau.demo_site import DemoSite
 
 REDIS_SERVER = "/usr/bin/redis-server"
-# Short enough that a test does not wait long for a worker to leave or a dead one to be seen.
-QUICK_FRONTIER = ["--idle-exit", "3", "-s", "PANTAU_FRONTIER_HEARTBEAT=2"]
+# Short enough that a test does not wait long for a worker to leave.
+QUICK_FRONTIER = ["--idle-exit", "3"]
+# Only where a worker is killed: its death is seen after 2 s instead of 10.
+QUICK_HEARTBEAT = ["-s", "PANTAU_FRONTIER_HEARTBEAT=2"]
 
 
 @pytest.fixture(scope="module")
@@ -136,13 +138,13 @@ def test_killed_worker_is_finished_by_the_other(small_site, tmp_path, redis_url)
     sources, db = write_sources(small_site, tmp_path), tmp_path / "pantau.db"
     # One database shared by both workers (one machine), each article one transaction.
     # The doomed worker starts first, so it seeds and holds requests when it is killed.
-    doomed = worker(sources, db, frontier, tmp_path / "doomed.log")
+    doomed = worker(sources, db, frontier, tmp_path / "doomed.log", *QUICK_HEARTBEAT)
     deadline = time.monotonic() + 120
     while not [p for p in small_site.requests if "/berita/" in p]:
         assert doomed.poll() is None and time.monotonic() < deadline, \
             (tmp_path / "doomed.log").read_text()[-3000:]
         time.sleep(0.05)
-    survivor = worker(sources, db, frontier, tmp_path / "survivor.log")
+    survivor = worker(sources, db, frontier, tmp_path / "survivor.log", *QUICK_HEARTBEAT)
     while len([p for p in small_site.requests if "/berita/" in p]) < 100:
         assert doomed.poll() is None and time.monotonic() < deadline, "crawl ended too soon"
         time.sleep(0.01)
@@ -186,3 +188,15 @@ def test_frontier_setting_alone_switches_the_scheduler(frontier, scheduler):
     NewsSpider.update_settings(settings)
     assert settings.get("SCHEDULER") == scheduler
     assert settings.getbool("SCHEDULER_PERSIST") == bool(frontier)
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("redis://:s3cret@10.0.0.5:6379/0", "redis://:***@10.0.0.5:6379/0"),
+    ("redis://crawler:s3cret@10.0.0.5:6379/0", "redis://crawler:***@10.0.0.5:6379/0"),
+    # no password: nothing to hide
+    ("redis://127.0.0.1:6379/2", "redis://127.0.0.1:6379/2"),
+])
+def test_frontier_url_is_logged_without_its_password(url, expected):
+    from crawler.frontier import shown
+
+    assert shown(url) == expected

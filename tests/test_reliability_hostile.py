@@ -32,7 +32,8 @@ def crawled(tmp_path_factory):
         # an address that escaped the filter is seen here and never reaches the network.
         env = {**os.environ, "http_proxy": trap.base_url, "https_proxy": trap.base_url,
                "no_proxy": "127.0.0.1"}
-        env.pop("HTTP_PROXY", None), env.pop("HTTPS_PROXY", None), env.pop("NO_PROXY", None)
+        for name in ("HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "all_proxy", "ALL_PROXY"):
+            env.pop(name, None)
         with site:
             db, result = crawl(site.source_toml(), tmp, *hostile.SETTINGS, env=env)
     rows = {r["url"]: r for r in sqlite_utils.Database(db)["articles"].rows}

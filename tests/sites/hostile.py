@@ -86,7 +86,7 @@ def _endless(hit: Hit) -> Reply:
 
 
 def _drip(hit: Hit) -> Reply:
-    """A page that never ends, slowly: under the size cap for hours, so only the timeout stops it."""
+    """A page that never ends, slowly: under the size cap for hours; only the timeout stops it."""
     def chunks():
         yield b"<html><body>"
         while True:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
-from collections import Counter
-
 import pytest
+from sites import token_f1
 
 from crawler.extract import extract_article
 from pantau.config import setting
@@ -17,15 +15,6 @@ ARTICLES = load_articles(SITE / "articles")
 RENDERER = SiteRenderer(ARTICLES, SITE / "templates")
 BOILERPLATE = ("TINGGALKAN KOMENTAR", "Silakan masukkan", "Baca Juga", "Bagikan", "cookie",
                "Berita Terkait", "Terpopuler", "Pedoman Media Siber", "Beranda")
-
-
-def token_f1(got: str, want: str) -> float:
-    a, b = Counter(re.findall(r"\w+", got.lower())), Counter(re.findall(r"\w+", want.lower()))
-    overlap = sum((a & b).values())
-    if not overlap:
-        return 0.0
-    p, r = overlap / sum(a.values()), overlap / sum(b.values())
-    return 2 * p * r / (p + r)
 
 
 def test_token_f1_can_fail():

@@ -11,23 +11,14 @@ import csv
 import sys
 from pathlib import Path
 
+from nlp.gazetteer import KINDS as OFFICE_KINDS
+from nlp.gazetteer import OFFICE_COLUMNS
+
 HERE = Path(__file__).resolve().parent
 DEFAULT_SHARED = HERE.parents[2] / "shared" / "data"
-COLUMNS = (
-    "office_id",
-    "name",
-    "kind",
-    "class",
-    "place",
-    "province",
-    "aliases",
-    "website",
-    "lat",
-    "lon",
-    "confidence",
-    "source",
-)
-KINDS = {"kantor_imigrasi", "rudenim", "kanwil_imigrasi", "unit_layanan_paspor", "ditjen_imigrasi"}
+# The gazetteer's shape is the loader's: one definition, in nlp/gazetteer.py.
+COLUMNS = OFFICE_COLUMNS
+KINDS = set(OFFICE_KINDS)
 # Indonesia's bounding box, to catch swapped or mistyped coordinates.
 LAT_RANGE, LON_RANGE = (-11.5, 6.5), (94.5, 141.5)
 

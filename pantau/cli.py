@@ -144,7 +144,8 @@ def extract(db_path, redo, reparse, workers):
     shared = result.get("shared_stories")
     click.echo(f"extracted {result['articles']} articles, {result['facts']} facts "
                f"({result['offices']} offices in the gazetteer)"
-               + (f"; {shared} stories carried by more than one article" if shared else ""),
+               + (f"; {shared} stories carried by more than one article" if shared else "")
+               + (f"; {result['events']} events" if result.get("events") else ""),
                err=True)
 
 

@@ -52,6 +52,27 @@ def _progress(done: int, total: int) -> None:
         click.echo(f"extracted {done}/{total} articles", err=True)
 
 
+def report_crawl(summary: dict) -> list[dict]:
+    """Print a crawl's summary and its unhealthy sources; returns those sources' rows."""
+    from crawler.summary import format_summary
+
+    click.echo(format_summary(summary) if summary else "crawl ended without a summary", err=True)
+    unhealthy = [h for h in summary.get("health", []) if h["status"] != "ok"]
+    for row in unhealthy:
+        click.echo(f"unhealthy source {row['source']}: {row['reason']}", err=True)
+    return unhealthy
+
+
+def report_extract(result: dict) -> None:
+    """Print what an extract run did."""
+    shared = result.get("shared_stories")
+    click.echo(f"extracted {result['articles']} articles, {result['facts']} facts "
+               f"({result['offices']} offices in the gazetteer)"
+               + (f"; {shared} stories carried by more than one article" if shared else "")
+               + (f"; {result['events']} events" if result.get("events") else ""),
+               err=True)
+
+
 @click.group()
 @click.version_option(__version__, prog_name="pantau")
 def cli():
@@ -89,7 +110,6 @@ def crawl(sources_path, db_path, overrides, resume, fail_on_unhealthy, since, fr
     sitemaps and listings are re-read with conditional requests. A crawl killed at any moment
     is continued by running it again (or with --resume).
     """
-    from crawler.summary import format_summary
     from pantau.crawl import run_crawl
 
     settings = {}
@@ -112,11 +132,7 @@ def crawl(sources_path, db_path, overrides, resume, fail_on_unhealthy, since, fr
     with user_errors():
         summary = run_crawl(sources_path, db_path, settings, frontier=frontier,
                             idle_exit=idle_exit)
-    click.echo(format_summary(summary) if summary else "crawl ended without a summary", err=True)
-    unhealthy = [h for h in summary.get("health", []) if h["status"] != "ok"]
-    for row in unhealthy:
-        click.echo(f"unhealthy source {row['source']}: {row['reason']}", err=True)
-    if unhealthy and fail_on_unhealthy:
+    if report_crawl(summary) and fail_on_unhealthy:
         sys.exit(EXIT_UNHEALTHY)
 
 
@@ -141,12 +157,7 @@ def extract(db_path, redo, reparse, workers):
             click.echo("re-parsed the archive: " + ", ".join(
                 f"{k} {v}" for k, v in sorted(counts.items())), err=True)
         result = run_extract(db_path, redo=redo, progress=_progress, workers=workers)
-    shared = result.get("shared_stories")
-    click.echo(f"extracted {result['articles']} articles, {result['facts']} facts "
-               f"({result['offices']} offices in the gazetteer)"
-               + (f"; {shared} stories carried by more than one article" if shared else "")
-               + (f"; {result['events']} events" if result.get("events") else ""),
-               err=True)
+    report_extract(result)
 
 
 @cli.command()
@@ -192,7 +203,6 @@ def serve(db_path, host, port, metadata_path, live, public, allow_sql):
 @click.option("--no-serve", is_flag=True, help="Stop after building the database.")
 def demo(port, site_port, db_path, no_serve):
     """Serve the bundled demo site, crawl and extract it, then publish it with Datasette."""
-    from crawler.summary import format_summary
     from pantau.crawl import run_crawl
     from pantau.demo_site import DemoSite
     from pantau.extract import run_extract
@@ -211,9 +221,8 @@ def demo(port, site_port, db_path, no_serve):
             # The site is ours and on loopback: no politeness delay needed.
             summary = run_crawl(sources, db_path, {"DOWNLOAD_DELAY": 0,
                                                    "AUTOTHROTTLE_ENABLED": False})
-        click.echo(format_summary(summary), err=True)
-        result = run_extract(db_path, progress=_progress)
-        click.echo(f"extracted {result['articles']} articles, {result['facts']} facts", err=True)
+        report_crawl(summary)
+        report_extract(run_extract(db_path, progress=_progress))
     if no_serve:
         click.echo(f"database ready: {db_path}", err=True)
         return

@@ -61,8 +61,9 @@ def from_doc(doc, published: str | None = None, title: str | None = None) -> Ext
     """The Extraction of a processed Doc (its extensions hold plain dicts)."""
     from nlp.events import resolve_event
 
-    data = {field: doc._.get(ext) or [] for field, ext in FACT_FIELDS.items()}
-    data["event"] = resolve_event(doc._.get("pantau_event"), published, title)
+    underscore = doc._  # each `doc._` builds a new accessor object
+    data = {field: underscore.get(ext) or [] for field, ext in FACT_FIELDS.items()}
+    data["event"] = resolve_event(underscore.get("pantau_event"), published, title)
     return Extraction.from_dict(data)
 
 
@@ -108,7 +109,10 @@ def extract_many(
             yield from_doc(pipeline(text), published, title)
         return
     batches = _batches(items, batch_size)
-    with _mp_context().Pool(n_process) as pool:
+    # Workers are replaced every WORKER_BATCHES batches: real text keeps adding new words to
+    # spaCy's StringStore and to the components' caches, so a worker that ran for a whole
+    # archive would grow without bound; a fresh fork starts from the parent's pipeline again.
+    with _mp_context().Pool(n_process, maxtasksperchild=WORKER_BATCHES) as pool:
         pending = deque(pool.apply_async(_extract_batch, (b,))
                         for b in islice(batches, 2 * n_process))
         while pending:
@@ -118,6 +122,11 @@ def extract_many(
                 pending.append(pool.apply_async(_extract_batch, (following,)))
             for row in rows:
                 yield Extraction.from_dict(row)
+
+
+# Batches a worker runs before it is replaced (about 16,000 articles at the default batch size);
+# forking a new one costs a few milliseconds.
+WORKER_BATCHES = 256
 
 
 def _item(article) -> tuple[str, str | None, str | None]:

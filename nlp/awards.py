@@ -12,7 +12,7 @@ from spacy.tokens import Doc
 from nlp.award_givers import EXPLICIT, explicit_after, find_giver, giver_end, head_at, inner_dan
 from nlp.numbers import parse_rank
 from nlp.schema import Award, Evidence, as_rows
-from nlp.tokenview import TokenView, clean_text, token_view
+from nlp.tokenview import TokenView, clean_text, register_triggers, token_view
 from nlp.vocabulary import load_vocabulary, match_phrase, phrase_index
 
 # --- constants --------------------------------------------------------------------------------
@@ -35,6 +35,7 @@ TITLED = frozenset(VOCAB["titled"])  # English-style names: "Public Service Awar
 EVENTS = frozenset(VOCAB["event"])  # "... pada ajang X": the contest that gave the rank
 RANK_TRIGGERS = frozenset(VOCAB["trigger_rank"])
 TRIGGER_FIRST = frozenset(NOUN_INDEX) | RANK_TRIGGERS  # a cheap test before phrase matching
+register_triggers(TRIGGER_FIRST)
 RECEIPT_VERBS = frozenset(VOCAB["receipt_verb"])
 GIVE_VERBS = frozenset(VOCAB["give_verb"])
 # "menduduki peringkat 2" is a result only when an immigration unit is the one ranked
@@ -101,11 +102,12 @@ class AwardFinder:
         tv = token_view(doc)
         words = tv.words
         sents = [_Sent(a, b) for a, b in tv.sents]
-        firsts = [not TRIGGER_FIRST.isdisjoint(words[s.start : s.end]) for s in sents]
-        triggered = [
-            f and any(self._trigger_at(words, k) for k in range(s.start, s.end))
-            for f, s in zip(firsts, sents, strict=True)
-        ]
+        # a trigger starts with a TRIGGER_FIRST word: only those positions are tried
+        sent_of, with_trigger = tv.sent_of, set()
+        for k in tv.positions(TRIGGER_FIRST):
+            if sent_of[k] not in with_trigger and self._trigger_at(words, k):
+                with_trigger.add(sent_of[k])
+        triggered = [si in with_trigger for si in range(len(sents))]
         # only sentences with an award word can report one, or start a list that does
         receipt = [t and self._receipt(tv, words, s) for t, s in zip(triggered, sents, strict=True)]
         candidates: list[_Candidate] = []

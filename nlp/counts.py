@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import compress
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -52,6 +53,9 @@ SUBSET_INDEX = phrase_index(VOCAB["subset_next"])
 EXCLUDE_NEXT = frozenset(VOCAB["exclude_next"])
 EXCLUDE_PREV = frozenset(VOCAB["exclude_prev"])
 VAGUE_PREV = tuple(tuple(p.split()) for p in VOCAB["vague_prev"])
+VAGUE_BY_LAST: dict[str, list[tuple[str, ...]]] = {}  # the phrases ending in each word
+for _phrase in VAGUE_PREV:
+    VAGUE_BY_LAST.setdefault(_phrase[-1], []).append(_phrase)
 COUNT_VERBS = frozenset(VOCAB["count_verb"])
 CATEGORY_OF = {p: label[4:] for label, ps in VOCAB.items() if label.startswith("cat:") for p in ps}
 CATEGORY_INDEX = phrase_index(list(CATEGORY_OF))
@@ -83,6 +87,28 @@ def unit_at(words: list[str], j: int) -> tuple[int, str] | None:
     return length, UNIT_CLASS[" ".join(words[j : j + length])]
 
 
+# word -> whether a number can start at it (a digit first, or a number word), cached: testing
+# every token's first character cost a third of this component.
+_NUMBER_START: dict[str, bool] = {}
+_NUMBER_START_MAX = 200_000  # distinct words; bounds memory on a long crawl
+
+
+def number_starts(words: list[str]) -> list[int]:
+    """Indices of the words a number can start at (a digit first, or a number word)."""
+    try:
+        flags = list(map(_NUMBER_START.__getitem__, words))
+    except KeyError:  # a word not seen before (rare once the cache is warm)
+        flags = []
+        for w in words:
+            flag = _NUMBER_START.get(w)
+            if flag is None:
+                flag = w[:1].isdigit() or w in NUMBER_WORDS
+                if len(_NUMBER_START) < _NUMBER_START_MAX:
+                    _NUMBER_START[w] = flag
+            flags.append(flag)
+    return list(compress(range(len(words)), flags))
+
+
 @dataclass
 class _Found:
     """A number kept as a count, before it becomes a schema Count."""
@@ -112,7 +138,7 @@ class CountFinder:
         last_class: dict[int, str | None] = {}
         # Only digits and number words can start a number: visit those tokens alone. A number
         # read across a sentence end hides the next tokens only within its own sentence.
-        starts = [i for i, w in enumerate(words) if w[:1].isdigit() or w in NUMBER_WORDS]
+        starts = number_starts(words)
         pos, pos_sent = 0, -1
         for i in starts:
             sent = tv.sent_of[i]
@@ -287,7 +313,9 @@ def skip_spelled_out(words: list[str], j: int, value: int) -> int:
 
 def _vague(words: list[str], i: int, sent_start: int) -> bool:
     """ "lebih dari dua ratus", "hampir 300": approximate amounts are not counts (GOLD.md)."""
-    for phrase in VAGUE_PREV:
+    if i < 1 or words[i - 1] not in VAGUE_BY_LAST:
+        return False  # every phrase ends right before the number
+    for phrase in VAGUE_BY_LAST[words[i - 1]]:
         k = i - len(phrase)
         if k >= sent_start and tuple(words[k:i]) == phrase:
             return True

@@ -10,7 +10,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.sentences import doc_text
-from nlp.tokenview import token_view
+from nlp.tokenview import register_triggers, token_view
 from nlp.vocabulary import load_vocabulary, match_phrase, phrase_index
 
 # --- constants --------------------------------------------------------------------------------
@@ -19,6 +19,7 @@ EVENT_TYPES = ("deportation", "arrest", "award", "service", "operation", "detent
 VOCAB = load_vocabulary("events", required=tuple(f"cue:{t}" for t in EVENT_TYPES[:-1]))
 CUE_OF = {p: label[4:] for label, ps in VOCAB.items() if label.startswith("cue:") for p in ps}
 CUE_INDEX = phrase_index(list(CUE_OF))
+CUE_FIRSTS = frozenset(CUE_INDEX)
 # pantau_counts categories -> event types: a counted deportation is strong evidence of one.
 COUNT_TYPES = {"deportation": "deportation", "arrest": "arrest", "detention": "detention",
                "refusal_of_entry": "refusal_of_entry", "passport_issued": "service",
@@ -58,6 +59,9 @@ NUMERIC = re.compile(r"(?<![\d/.-])(\d{1,2})([/-])(\d{1,2})\2(\d{4})(?![\d/-])")
 WEEKDAY_ONLY = re.compile(
     rf"(?:\b(?:pada|hari|sejak|Sejak|Pada|Hari)\s+({DAYS.title()})\b(?!\s*[,(]?\s*\d)"
     rf"|\b({DAYS.title()})\s+(?:lalu|kemarin)\b)")
+# What every DAY_MONTH match contains: a window without it is not searched with DAY_MONTH,
+# whose optional weekday in front makes the regex engine try every position of the window.
+DAY_MONTH_CORE = re.compile(rf"\d\s+(?:{_MONTH_RE})", re.I)
 MAX_PAST_DAYS = 366 * 3  # an event date more than this before publication is history, not news
 YEARS = range(1990, 2101)
 # Characters around a weekday, month or "/" token searched for a whole date expression.
@@ -65,6 +69,7 @@ WINDOW_BEFORE, WINDOW_AFTER = 24, 24
 MONTH_WORDS = frozenset(MONTHS)
 NUMERIC_TRIGGERS = frozenset({"/", "-"})
 WINDOW_TRIGGERS = WEEKDAY_TOKENS | MONTH_WORDS | NUMERIC_TRIGGERS
+register_triggers(CUE_FIRSTS, WINDOW_TRIGGERS)
 
 
 @Language.factory("pantau_event", assigns=["doc._.pantau_event"], default_config={})
@@ -87,7 +92,7 @@ class EventFinder:
         where: dict[str, tuple[float, int]] = {}  # type -> (best weight, token) for evidence
         words = tv.words
         k_end = -1  # a phrase cue covers the words after its first
-        for k in [k for k, w in enumerate(words) if w in CUE_INDEX]:
+        for k in tv.positions(CUE_FIRSTS):
             if k < k_end:
                 continue
             length = match_phrase(CUE_INDEX, words, k)
@@ -132,7 +137,7 @@ def date_mentions(text: str, tv=None) -> list[dict]:
         weekdays = months = numeric = [(0, len(text))]
     else:
         words = tv.words
-        hits = [k for k, w in enumerate(words) if w in WINDOW_TRIGGERS]
+        hits = tv.positions(WINDOW_TRIGGERS)
         weekdays = _windows(tv, [k for k in hits if words[k] in WEEKDAY_TOKENS])
         months = _windows(tv, [k for k in hits if words[k] in MONTH_WORDS])
         numeric = _windows(tv, [k for k in hits if words[k] in NUMERIC_TRIGGERS
@@ -150,6 +155,8 @@ def date_mentions(text: str, tv=None) -> list[dict]:
             start = m.start(1) if m.group(1) else m.start(2)
             found.append((start, m.end(), None, None, None, day))
     for a, b in [*weekdays, *months]:
+        if DAY_MONTH_CORE.search(text, a, b) is None:
+            continue
         for m in DAY_MONTH.finditer(text, a, b):
             found.append((m.start(), m.end(), int(m.group(2)), MONTHS[m.group(3).lower()],
                           int(m.group(4)) if m.group(4) else None, m.group(1)))
@@ -167,7 +174,8 @@ def date_mentions(text: str, tv=None) -> list[dict]:
         if tv is not None and tv.idx:
             evidence = tv.evidence(max(0, bisect_right(tv.idx, start) - 1)).__dict__
         out.append({"day": day, "month": month, "year": year,
-                    "weekday": WEEKDAYS[re.sub("['’]", "", weekday.lower())] if weekday else None,
+                    "weekday": WEEKDAYS[weekday.lower().replace("'", "").replace("’", "")]
+                    if weekday else None,
                     "evidence": evidence})
     return out
 

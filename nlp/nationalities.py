@@ -12,12 +12,12 @@ from babel import Locale
 from rapidfuzz import fuzz, process
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
+from spacy.tokens import Doc
 
+from nlp.counts import BETWEEN, skip_spelled_out, unit_at  # counts owns the unit vocabulary
 from nlp.numbers import parse_at, starts_number
 from nlp.schema import Nationality, as_rows
-from nlp.tokenview import TokenView, token_view
+from nlp.tokenview import TokenView, register_triggers, token_view
 from nlp.vocabulary import DATA_DIR, load_vocabulary, match_phrase, phrase_index
 
 # --- constants --------------------------------------------------------------------------------
@@ -54,6 +54,7 @@ COUNT_SKIP = frozenset(VOCAB["count_skip"])
 # In a sentence about Indonesians abroad ("PMI dideportasi dari Malaysia"), "dari X" is a place.
 HOME_CUES = frozenset(VOCAB["home_cue"])
 FUZZY_CUES = STRONG_FILLERS | {"wna", "warga"}  # a misspelled country may follow these
+register_triggers(FUZZY_CUES, HOME_CUES, LIST_CUES)
 
 
 @lru_cache(maxsize=1)
@@ -151,13 +152,13 @@ class NationalityFinder:
     # --- finding ------------------------------------------------------------------------------
     def _find(self, doc: Doc, tv: TokenView) -> list[Mention]:
         strings = doc.vocab.strings
-        spans = [Span(doc, s, e, label=strings[m]) for m, s, e in self.matcher(doc)]
+        matches = [(s, e, m) for m, s, e in self.matcher(doc)]
         abbr_matches = self.abbr_matcher(doc)
         abbr = {(s, e) for _, s, e in abbr_matches}
-        spans += [Span(doc, s, e, label=strings[m]) for m, s, e in abbr_matches]
+        matches += [(s, e, m) for m, s, e in abbr_matches]
         mentions = [
-            Mention(sp.start, sp.end, sp.label_, abbreviation=(sp.start, sp.end) in abbr)
-            for sp in filter_spans(spans)
+            Mention(s, e, strings[m], abbreviation=(s, e) in abbr)
+            for s, e, m in _longest_first(matches)
         ]
         mentions += self._fuzzy(tv, mentions)
         mentions.sort(key=lambda m: m.start)
@@ -174,7 +175,7 @@ class NationalityFinder:
                 k += 1
             if k > m.end:
                 candidates.add(k)
-        candidates.update([i + 1 for i, w in enumerate(words) if w in FUZZY_CUES])
+        candidates.update([i + 1 for i in tv.positions(FUZZY_CUES)])
         found = []
         for k in sorted(candidates):
             if k >= n or k in taken or not tv.title[k]:
@@ -205,7 +206,7 @@ class NationalityFinder:
     # --- deciding -----------------------------------------------------------------------------
     def _decide(self, tv: TokenView, mentions: list[Mention]) -> None:
         words, sent_of = tv.words, tv.sent_of
-        home = [not HOME_CUES.isdisjoint(words[a:b]) for a, b in tv.sents]
+        home = tv.sentences_with(HOME_CUES)
         for m in mentions:
             left = self._left_cue(words, m)
             right = self._right_count(words, m)
@@ -215,20 +216,20 @@ class NationalityFinder:
                 m.positive = True
             elif m.start > 0 and (
                 words[m.start - 1] in PLACE_CUES
-                or (words[m.start - 1] == "dari" and home[sent_of[m.start]])
+                or (words[m.start - 1] == "dari" and sent_of[m.start] in home)
             ):
                 m.blocked = True
             if m.count is None:
                 m.count = _left_count(words, m)
                 m.left = m.count is not None
-        sent_cues = [not LIST_CUES.isdisjoint(words[a:b]) for a, b in tv.sents]
+        sent_cues = tv.sentences_with(LIST_CUES)
         for chain in _chains(words, mentions):
             if chain[0].blocked:
                 continue
             size = len(chain)
             s = sent_of[chain[0].start]
-            cued = sent_cues[s] and size >= 2
-            cued = cued or (size >= 3 and s > 0 and sent_cues[s - 1])
+            cued = s in sent_cues and size >= 2
+            cued = cued or (size >= 3 and s > 0 and s - 1 in sent_cues)
             if cued or any(m.positive for m in chain):
                 for m in chain:
                     if not m.blocked:
@@ -257,8 +258,6 @@ class NationalityFinder:
 
     def _right_count(self, words: list[str], m: Mention) -> tuple[int, bool] | None:
         """A count right after the name: "Nigeria 560 orang", "India sebanyak 142 orang"."""
-        from nlp.counts import unit_at  # counts owns the unit vocabulary
-
         k = m.end
         while k < len(words) and k - m.end < 3 and words[k] in COUNT_SKIP:
             k += 1
@@ -297,6 +296,18 @@ class NationalityFinder:
         return list(result.values())
 
 
+def _longest_first(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """spacy.util.filter_spans on (start, end, label) tuples: the longest (then first) of
+    overlapping matches, in text order. Span objects for every match cost more than this."""
+    ordered = sorted(matches, key=lambda m: (m[1] - m[0], -m[0]), reverse=True)
+    kept, seen = [], set()
+    for m in ordered:
+        if m[0] not in seen and m[1] - 1 not in seen:
+            kept.append(m)
+            seen.update(range(m[0], m[1]))
+    return sorted(kept, key=lambda m: m[0])
+
+
 def _chains(words: list[str], mentions: list[Mention]) -> list[list[Mention]]:
     """Group listed countries: "Nigeria, RRT, Mesir dan Malaysia" (counts, brackets between)."""
     chains: list[list[Mention]] = []
@@ -330,8 +341,6 @@ def _listed(words: list[str], a: int, b: int) -> bool:
 
 def _left_count(words: list[str], m: Mention) -> int | None:
     """A count before the name: "11 warga Nigeria", "39 orang China", "19 orang dari China"."""
-    from nlp.counts import BETWEEN, skip_spelled_out, unit_at
-
     for k in range(max(0, m.start - MAX_LEFT_COUNT), m.start):
         if not starts_number(words[k]):
             continue

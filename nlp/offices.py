@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import compress
+from operator import itemgetter
 
 from rapidfuzz import fuzz, process
 from spacy.language import Language
@@ -12,6 +14,7 @@ from spacy.tokens import Doc
 from nlp.gazetteer import GazetteerError, fold, load_offices, load_places, place_words
 from nlp.schema import Evidence, Office, as_rows
 from nlp.sentences import doc_text, token_texts
+from nlp.tokenview import token_view
 from nlp.vocabulary import load_vocabulary
 
 # ---- vocabulary: data/patterns/offices.jsonl (folded words) ---------------------------------
@@ -31,6 +34,7 @@ WEAK_HEAD = ("imigrasi",)
 _HEADS_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
 for _h in sorted(HEADS, key=len, reverse=True):
     _HEADS_BY_FIRST.setdefault(_h[0], []).append(_h)
+HEAD_FIRSTS = frozenset(_HEADS_BY_FIRST)
 # A bare "Imigrasi" after these words belongs to another name ("Tempat Pemeriksaan Imigrasi",
 # "Hari Bhakti Imigrasi", "Dirjen Imigrasi" as a person's title, "Pos Imigrasi" = a TPI post).
 WEAK_HEAD_BLOCKERS = set(_V["weak_head_blocker"])
@@ -54,6 +58,7 @@ RELATED_LINK = re.compile(r"(?im)^[ \t]*(?:baca|simak|lihat)\s+(?:juga|pula)\b[^
 MAX_PAREN_WORDS = 4
 CITY_KINDS = {"kabupaten", "kota", "office"}
 FUZZY_MAX_WORDS = 3
+FUZZY_CACHE_MAX = 50_000  # (text, kind) pairs looked up by fuzzy match, kept per process
 
 
 @dataclass
@@ -94,7 +99,7 @@ def _trie_longest(trie: dict, words: list, i: int):
     return best
 
 
-_FOLD_CACHE: dict[str, tuple[tuple[str, ...], bool]] = {}
+_FOLD_CACHE: dict[str, tuple[tuple[str, ...], bool, int, str]] = {}
 _FOLD_CACHE_MAX = 200_000  # distinct token texts; bounds memory on a long crawl
 
 
@@ -107,16 +112,38 @@ class Word:
     upper: bool
 
 
+# Folded words pantau_offices and pantau_officials look for first (heads, titles): one pass
+# over the Doc finds them all (Words.positions).
+_WORD_TRIGGERS: frozenset[str] = frozenset()
+
+
+def register_word_triggers(*vocabularies: frozenset[str]) -> None:
+    """Add word sets that components pass to Words.positions (at import time)."""
+    global _WORD_TRIGGERS
+    _WORD_TRIGGERS = _WORD_TRIGGERS.union(*vocabularies)
+
+
 class Words:
     """The doc as folded words, kept as three parallel lists (building one object per word
     cost more than the whole tokenizer); `words[i]` makes a Word on demand."""
 
-    __slots__ = ("word", "tok", "upper")
+    __slots__ = ("word", "tok", "upper", "_hits", "_union")
 
     def __init__(self):
         self.word: list[str] = []
         self.tok: list[int] = []
         self.upper: list[bool] = []
+        self._hits: list[int] | None = None  # positions of any registered trigger word
+        self._union = _WORD_TRIGGERS
+
+    def positions(self, vocab: frozenset[str]) -> list[int]:
+        """Indices of the words in `vocab`, in order (see register_word_triggers)."""
+        word = self.word
+        if not vocab <= self._union:  # not registered: look at every word
+            return [i for i, w in enumerate(word) if w in vocab]
+        if self._hits is None:
+            self._hits = list(compress(range(len(word)), map(self._union.__contains__, word)))
+        return [i for i in self._hits if word[i] in vocab]
 
     def __len__(self) -> int:
         return len(self.word)
@@ -130,19 +157,22 @@ class Words:
         return Word(self.word[i], self.tok[i], self.upper[i])
 
 
+register_word_triggers(HEAD_FIRSTS)
+
 # Token kinds in the fold cache: a plain word, whitespace, a hyphen, several folded words.
 _WORD, _SPACE, _HYPHEN, _MULTI = 0, 1, 2, 3
+_UPPER, _KIND, _FIRST_WORD = itemgetter(1), itemgetter(2), itemgetter(3)
 
 
-def _fold_token(text: str) -> tuple[tuple[str, ...], bool, int]:
-    """(folded words, capitalised, kind) of a token text, cached."""
+def _fold_token(text: str) -> tuple[tuple[str, ...], bool, int, str]:
+    """(folded words, capitalised, kind, first folded word) of a token text, cached."""
     hit = _FOLD_CACHE.get(text)
     if hit is None:
         folded = fold(text)
         ws = tuple(folded.split()) or (text,)
         kind = (_SPACE if text.isspace() else _HYPHEN if text == "-"
                 else _WORD if len(ws) == 1 else _MULTI)
-        hit = (ws, bool(folded) and (text[0].isupper() or text[0].isdigit()), kind)
+        hit = (ws, bool(folded) and (text[0].isupper() or text[0].isdigit()), kind, ws[0])
         if len(_FOLD_CACHE) < _FOLD_CACHE_MAX:
             _FOLD_CACHE[text] = hit
     return hit
@@ -152,15 +182,24 @@ def _fold_token(text: str) -> tuple[tuple[str, ...], bool, int]:
 # run one after another on the same Doc, and doc.user_data must stay serialisable.
 _LAST_WORDS: list = []
 _LAST_MENTIONS: list = []
+_LAST_LINKS: list = []
 
 
 def related_links(doc: Doc) -> list[tuple[int, int]]:
     """Token ranges of "Baca juga: ..." lines (links to other stories)."""
+    if _LAST_LINKS and _LAST_LINKS[0] is doc:  # pantau_offices and pantau_officials both ask
+        return _LAST_LINKS[1]
     out = []
-    for m in RELATED_LINK.finditer(doc_text(doc)):
+    text = doc_text(doc)
+    # Every match has "juga" or "pula": most texts are passed over without the regex, which
+    # tries every line start of the text.
+    lowered = text.lower()
+    matches = RELATED_LINK.finditer(text) if "juga" in lowered or "pula" in lowered else ()
+    for m in matches:
         span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
         if span is not None:
             out.append((span.start, span.end))
+    _LAST_LINKS[:] = [doc, out]
     return out
 
 
@@ -174,31 +213,53 @@ def doc_words(doc: Doc) -> Words:
     if _LAST_WORDS and _LAST_WORDS[0] is doc:
         return _LAST_WORDS[1]
     out = Words()
-    word, tok, upper = out.word, out.tok, out.upper
     texts, glued = token_texts(doc)
-    cache = _FOLD_CACHE
-    hits = [cache.get(t) or _fold_token(t) for t in texts]
-    kinds = [h[2] for h in hits]
+    n = len(texts)
+    try:
+        hits = list(map(_FOLD_CACHE.__getitem__, texts))
+    except KeyError:  # a token text not seen before (rare once the cache is warm)
+        hits = [_fold_token(t) for t in texts]
+    # Most tokens are one plain word each: the lists are built for all tokens with map (no
+    # Python step per token, which cost more than the tokenizer), then the few others, found
+    # with compress, are spliced in.
+    kinds = list(map(_KIND, hits))
+    first_words, uppers = list(map(_FIRST_WORD, hits)), list(map(_UPPER, hits))
+    special = list(compress(range(n), kinds))  # _WORD is 0
+    if not special:
+        out.word, out.tok, out.upper = first_words, list(range(n)), uppers
+        _LAST_WORDS[:] = [doc, out]
+        return out
     # A hyphen glued on both sides of a word is dropped: "Soekarno-Hatta" is tokenised
     # Soekarno / - / Hatta. "Glued before" looks back past hyphens already dropped.
     dropped: set[int] = set()
-    if _HYPHEN in kinds:
-        for i in [i for i, k in enumerate(kinds) if k == _HYPHEN]:
-            p = i - 1
-            while p in dropped:
-                p -= 1
-            if glued[i] and p >= 0 and kinds[p] != _SPACE and glued[p]:
-                dropped.add(i)
-    keep = [i for i, k in enumerate(kinds) if k != _SPACE and i not in dropped]
-    if _MULTI not in kinds:
-        # Lists built in comprehensions: a Python step per token cost more than the tokenizer.
-        word.extend([hits[i][0][0] for i in keep])
-        tok.extend(keep)
-        upper.extend([hits[i][1] for i in keep])
-    else:  # "1.331" folds to "1 331": one token, two words
-        word.extend([w for i in keep for w in hits[i][0]])
-        tok.extend([i for i in keep for _w in hits[i][0]])
-        upper.extend([hits[i][1] for i in keep for _w in hits[i][0]])
+    for i in special:
+        if kinds[i] != _HYPHEN:
+            continue
+        p = i - 1
+        while p in dropped:
+            p -= 1
+        if glued[i] and p >= 0 and kinds[p] != _SPACE and glued[p]:
+            dropped.add(i)
+    word, tok, upper = out.word, out.tok, out.upper
+    prev = 0
+    for i in special:
+        word += first_words[prev:i]
+        upper += uppers[prev:i]
+        tok += range(prev, i)
+        kind = kinds[i]
+        if kind == _MULTI:  # "1.331" folds to "1 331": one token, two words
+            ws = hits[i][0]
+            word += ws
+            upper += [uppers[i]] * len(ws)
+            tok += [i] * len(ws)
+        elif kind == _HYPHEN and i not in dropped:
+            word.append(first_words[i])
+            upper.append(uppers[i])
+            tok.append(i)
+        prev = i + 1
+    word += first_words[prev:]
+    upper += uppers[prev:]
+    tok += range(prev, n)
     _LAST_WORDS[:] = [doc, out]
     return out
 
@@ -217,6 +278,7 @@ class OfficeFinder:
         """
         self.offices = {o["office_id"]: o for o in load_offices(gazetteer_path)}
         self.fuzzy_threshold = fuzzy_threshold
+        self._fuzzy_cache: dict[tuple[str, str], tuple | None] = {}
         self.tries: dict[str, dict] = {}
         self.keys: dict[str, dict[str, str]] = {}
         for o in self.offices.values():
@@ -321,15 +383,25 @@ class OfficeFinder:
             and words.word[j].isalpha()
         ):
             j += 1
-            cand = " ".join(w.word for w in words[i:j])
+            cand = " ".join(words.word[i:j])
             if len(cand) < 5:
                 continue
-            hit = process.extractOne(
-                cand, keys.keys(), scorer=fuzz.ratio, score_cutoff=self.fuzzy_threshold
-            )
+            hit = self._closest_key(cand, kind)
             if hit and hit[1] > best[2]:
                 best = (j, keys[hit[0]], hit[1])
         return best[0], best[1]
+
+    def _closest_key(self, cand: str, kind: str):
+        """rapidfuzz's best place key of `kind` for `cand`, or None (cached per finder: the
+        same places recur in every story about an office, and each search scores every key)."""
+        cache_key = (cand, kind)
+        if cache_key not in self._fuzzy_cache:
+            if len(self._fuzzy_cache) >= FUZZY_CACHE_MAX:
+                self._fuzzy_cache.clear()
+            self._fuzzy_cache[cache_key] = process.extractOne(
+                cand, self.keys[kind].keys(), scorer=fuzz.ratio, score_cutoff=self.fuzzy_threshold
+            )
+        return self._fuzzy_cache[cache_key]
 
     def _region(self, words: Words, i: int) -> int:
         """Index after a province name or abbreviation at i ("Sulawesi Tenggara", "Jatim")."""
@@ -403,7 +475,7 @@ class OfficeFinder:
                 end = k + 1  # an office missing from the gazetteer, named after its class
         if end == k and oid is None:
             return Mention(tok0, words.tok[max(k, j) - 1] + 1, kind, None, (), generic=True)
-        place = tuple(w.word for w in words[k:end])
+        place = tuple(words.word[k:end])
         return Mention(tok0, words.tok[end - 1] + 1, kind, oid, place)
 
     def _kanwil(self, words: Words, i: int, j: int) -> Mention | None:
@@ -422,7 +494,7 @@ class OfficeFinder:
                 words.tok[end - 1] + 1,
                 "kanwil_imigrasi",
                 oid,
-                tuple(w.word for w in words[k:end]),
+                tuple(words.word[k:end]),
             )
         if org_end == j:
             return None  # "Kanwil" + something unknown: not ours
@@ -436,7 +508,7 @@ class OfficeFinder:
         links = related_links(doc)
         out, end = [], -1
         # only words that can start a head are tried: one set lookup per word
-        for i in [i for i, w in enumerate(words.word) if w in _HEADS_BY_FIRST]:
+        for i in words.positions(HEAD_FIRSTS):
             if words.tok[i] < end:
                 continue  # inside the previous mention
             m = self._mention_at(words, i)
@@ -458,23 +530,24 @@ class OfficeFinder:
         """One Office per office_id (or unlinked place), named by its fullest written form."""
         best: dict = {}
         acting = {m.office_id for m in mentions if not m.owner_only}
+        tv = token_view(doc)
         for m in mentions:
             if m.generic or m.office_id not in acting:
                 continue
             key = m.office_id or (m.kind, m.place)
-            span = doc[m.start : m.end]
-            size = (len(span), len(span.text))
+            text = tv.span_text(m.start, m.end)
+            size = (m.end - m.start, len(text))
             if key not in best or size > best[key][0]:
-                best[key] = (size, span, m)
+                best[key] = (size, text, m)
         out = []
-        for _size, span, m in sorted(best.values(), key=lambda b: b[1].start):
+        for _size, text, m in sorted(best.values(), key=lambda b: b[2].start):
             kind = self.offices[m.office_id]["kind"] if m.office_id else m.kind
             out.append(
                 Office(
-                    name=" ".join(span.text.split()),
+                    name=" ".join(text.split()),
                     office_id=m.office_id,
                     kind=kind,
-                    evidence=evidence_for(span),
+                    evidence=evidence_for_tokens(doc, m.start, m.end),
                 )
             )
         return out
@@ -506,9 +579,22 @@ def _resolve_unlinked(mentions: list[Mention]) -> None:
 def evidence_for(span) -> Evidence:
     """The sentence holding `span`, with its character offsets in the doc text (the whole doc
     when no component set sentence boundaries)."""
-    sent = span.sent if span.doc.has_annotation("SENT_START") else span.doc[:]
-    text = doc_text(span.doc)[sent.start_char : sent.end_char].rstrip()
-    return Evidence(sentence=text, start=sent.start_char, end=sent.start_char + len(text))
+    return evidence_for_tokens(span.doc, span.start, span.end)
+
+
+def evidence_for_tokens(doc: Doc, start: int, end: int) -> Evidence:
+    """evidence_for(doc[start:end]), read from the Doc's TokenView.
+
+    Like spaCy's Span.sent, a span that crosses a sentence end gets its first sentence only;
+    Span.sent walking the Doc token by token cost more than finding the offices.
+    """
+    tv = token_view(doc)
+    if not tv.sents:
+        return Evidence(sentence="", start=0, end=0)
+    first, last = tv.sents[tv.sent_of[start]]
+    a, b = tv.idx[first], tv.end_char[last - 1]
+    text = tv.text[a:b].rstrip()
+    return Evidence(sentence=text, start=a, end=a + len(text))
 
 
 @Language.factory(

@@ -17,12 +17,14 @@ from nlp.offices import (
     Words,
     _trie_longest,
     doc_words,
-    evidence_for,
+    evidence_for_tokens,
     last_mentions,
+    register_word_triggers,
     related_links,
 )
 from nlp.schema import Official, as_rows
-from nlp.sentences import doc_text, token_texts
+from nlp.sentences import token_texts
+from nlp.tokenview import token_view
 from nlp.vocabulary import load_vocabulary
 
 # ---- vocabulary: data/patterns/officials.jsonl (folded words) -------------------------------
@@ -67,6 +69,8 @@ if not Doc.has_extension("pantau_people"):  # also registered by nlp.pipeline
 _TITLE_INDEX: dict[str, list[tuple[str, ...]]] = {}
 for _t in sorted(TITLES, key=len, reverse=True):
     _TITLE_INDEX.setdefault(_t[0], []).append(_t)
+TITLE_FIRSTS = frozenset(_TITLE_INDEX)
+register_word_triggers(TITLE_FIRSTS)
 
 
 # fold() of token texts read as possible names; bounded, for a long crawl.
@@ -79,12 +83,13 @@ _LOWER: list = []
 def _is_role_word(w: Word) -> bool:
     if w.word in ROLE_WORDS or UNIT_NOUN_SHAPE.match(w.word):
         return True
-    return (
-        w.upper
-        and len(w.word) >= 6
-        and w.word.isalpha()
-        and max(fuzz.ratio(w.word, r) for r in IMMIGRATION_WORDS) >= FUZZY_ROLE_WORD
-    )
+    return w.upper and len(w.word) >= 6 and w.word.isalpha() and _near_role_word(w.word)
+
+
+@lru_cache(maxsize=100_000)  # names and places recur: score each word once
+def _near_role_word(word: str) -> bool:
+    """A typo of an immigration word ("Imgrasi")."""
+    return max(fuzz.ratio(word, r) for r in IMMIGRATION_WORDS) >= FUZZY_ROLE_WORD
 
 
 class OfficialFinder:
@@ -125,7 +130,7 @@ class OfficialFinder:
         people: list[Official] = []
         links = related_links(doc)
         done = 0  # words before this index belong to a role or name already read
-        for i in [i for i, w in enumerate(words.word) if w in _TITLE_INDEX]:
+        for i in words.positions(TITLE_FIRSTS):
             if i < done or (links and any(a <= words.tok[i] < b for a, b in links)):
                 continue
             w = words[i]
@@ -144,8 +149,9 @@ class OfficialFinder:
     @staticmethod
     def _present_only(doc: Doc, tok: int) -> bool:
         """True if the sentence only lists the official as present ("Turut hadir Kepala ...")."""
-        sent_start = doc[tok].sent.start_char
-        return bool(PRESENT_ONLY.search(doc_text(doc)[sent_start : doc[tok].idx].lower()))
+        tv = token_view(doc)
+        sent_start = tv.idx[tv.sents[tv.sent_of[tok]][0]]
+        return bool(PRESENT_ONLY.search(tv.text[sent_start : tv.idx[tok]].lower()))
 
     def _role_and_name(self, doc, words, i, j, by_tok, doc_offices):
         """Parse the role after a title and find the name after (or before) it."""
@@ -219,13 +225,13 @@ class OfficialFinder:
         if office_id is None:
             role_words = title_words | set(words.word[j:role_end])
             office_id = self._office_by_role(kinds, role_words, doc_offices)
-        role_span = doc[words.tok[i] : words.tok[role_end - 1] + 1]
-        name_span = doc[name[0] : name[1]]
+        tv = token_view(doc)
+        role_text = tv.span_text(words.tok[i], words.tok[role_end - 1] + 1)
         return Official(
-            name=" ".join(name_span.text.split()),
-            role=" ".join(role_span.text.split()),
+            name=" ".join(tv.span_text(name[0], name[1]).split()),
+            role=" ".join(role_text.split()),
             office_id=office_id,
-            evidence=evidence_for(name_span),
+            evidence=evidence_for_tokens(doc, name[0], name[1]),
         ), next_i
 
     def _office_by_place(self, place_words: Words, title_words: set[str]) -> str | None:
@@ -350,6 +356,7 @@ class OfficialFinder:
         return toks[0], toks[-1] + 1, i
 
 
+@lru_cache(maxsize=20_000)  # every pair of people compares keys: fold() once per name
 def _name_key(name: str) -> frozenset[str]:
     return frozenset(w for w in fold(name).split() if len(w) > 1)
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from itertools import compress
+from typing import NamedTuple
+
 import numpy
 from spacy.attrs import IDX, LENGTH, ORTH, SPACY
 from spacy.language import Language
@@ -47,6 +50,20 @@ def _is_final(texts: list[str], glued: list[bool], i: int) -> bool:
     return False
 
 
+# token text -> whether it may end a sentence (see _may_end), cached
+_MAY_END: dict[str, bool] = {}
+_MAY_END_MAX = 200_000  # distinct token texts; bounds memory on a long crawl
+
+
+def _may_end(text: str) -> bool:
+    """A token ending in a terminal mark, or whitespace with a blank line (cached)."""
+    # Whitespace with one line break ends nothing (only a blank line ends a paragraph).
+    flag = text[-1] in END_CHARS or (text.count("\n") >= 2 and text.isspace())
+    if len(_MAY_END) < _MAY_END_MAX:
+        _MAY_END[text] = flag
+    return flag
+
+
 def _starts_sentence(text: str) -> bool:
     ch = text[0]
     return ch.isupper() or ch.isdigit() or ch in OPENERS
@@ -54,14 +71,24 @@ def _starts_sentence(text: str) -> bool:
 
 def sentence_starts(texts: list[str], glued: list[bool]) -> list[bool]:
     """Sentence starts for tokens given as texts (`glued`: no whitespace after the token)."""
+    starts = [False] * len(texts)
+    for i in _start_indices(texts, glued):
+        starts[i] = True
+    return starts
+
+
+def _start_indices(texts: list[str], glued: list[bool]) -> list[int]:
+    """The indices of sentence_starts() that are True, in order."""
     n = len(texts)
-    starts = [False] * n
-    if n:
-        starts[0] = True
+    starts = [0] if n else []
     # Only blank lines and tokens ending in a terminal mark can end a sentence: look at those
     # alone (a Python step per token cost more than the tokenizer). `pos` is where a scan of
     # every token would be, so tokens it would have skipped are skipped here too.
-    candidates = [i for i, t in enumerate(texts) if t[-1] in END_CHARS or "\n" in t]
+    try:
+        flags = list(map(_MAY_END.__getitem__, texts))
+    except KeyError:  # a token text not seen before (rare once the cache is warm)
+        flags = [_may_end(t) for t in texts]
+    candidates = list(compress(range(n), flags))
     pos = 0
     for i in candidates:
         if i < pos:
@@ -74,8 +101,8 @@ def sentence_starts(texts: list[str], glued: list[bool]) -> list[bool]:
             j = i + 1
             while j < n and texts[j].isspace():
                 j += 1
-            if j < n:
-                starts[j] = True
+            if j < n and starts[-1] != j:  # a blank line right after a sentence end
+                starts.append(j)
             pos = j
             continue
         if _is_final(texts, glued, i):
@@ -89,57 +116,101 @@ def sentence_starts(texts: list[str], glued: list[bool]) -> list[bool]:
                 k += 1
             # "1.331" stays one token, but "Rp1.000" + "." + "Dia" needs the gap check too.
             if k < n and (k > i + 1 or not glued[i]) and _starts_sentence(texts[k]):
-                starts[k] = True
+                if starts[-1] != k:
+                    starts.append(k)
             pos = j
     return starts
 
 
-# The texts of the Doc being processed: components run one after another on the same Doc, so
+# The arrays of the Doc being processed: components run one after another on the same Doc, so
 # one slot is enough. Not in doc.user_data, which must stay serialisable.
 _LAST: list = []
+
+
+class DocArrays(NamedTuple):
+    """Plain Python lists over one Doc's tokens, read once from its arrays."""
+
+    text: str  # Doc.text
+    texts: list[str]  # token texts
+    glued: list[bool]  # no whitespace after the token
+    ws: list[bool]  # whitespace after the token (spaCy's SPACY attribute)
+    idx: list[int]  # character offset of each token
+    end: list[int]  # character offset after each token
 
 
 def token_texts(doc: Doc) -> tuple[list[str], list[bool]]:
     """Token texts and "no space after" flags, read from arrays: iterating Token objects costs
     more than the tokenizer itself. Kept for the later components of the same Doc."""
-    return _tokens(doc)[1]
+    arrays = doc_arrays(doc)
+    return arrays.texts, arrays.glued
 
 
 def doc_text(doc: Doc) -> str:
     """`doc.text`, built once per Doc (spaCy rebuilds it from Token objects on every access)."""
-    return _tokens(doc)[0]
+    return doc_arrays(doc).text
 
 
-def _tokens(doc: Doc) -> tuple[str, tuple[list[str], list[bool]]]:
-    if _LAST and _LAST[0] is doc and len(_LAST[2][0]) == len(doc):
-        return _LAST[1], _LAST[2]
-    source = source_text(doc)
-    if source is not None and len(doc):
-        # spaCy's tokens are slices of the text they came from (non-destructive tokenizer)
-        idx, length, spaces = doc.to_array([IDX, LENGTH, SPACY]).T.tolist()
-        texts = [source[a : a + b] for a, b in zip(idx, length, strict=True)]
-        text = source
+def sentence_start_indices(doc: Doc) -> list[int] | None:
+    """Token indices where pantau_sentences started a sentence in `doc`, if it was the last Doc
+    it processed (None otherwise: read SENT_START instead)."""
+    if _LAST and _LAST[0] is doc and _LAST[2] is not None and len(_LAST[1].texts) == len(doc):
+        return _LAST[2]
+    return None
+
+
+_ORTH_TEXTS: dict[int, str] = {}  # ORTH id -> token text
+_ORTH_TEXTS_MAX = 200_000  # distinct token texts; bounds memory on a long crawl
+
+
+def _orth_text(doc: Doc, orth: int) -> str:
+    """The text of an ORTH id (cached)."""
+    text = _ORTH_TEXTS.get(orth)
+    if text is None:
+        text = doc.vocab.strings[orth]
+        if len(_ORTH_TEXTS) < _ORTH_TEXTS_MAX:
+            _ORTH_TEXTS[orth] = text
+    return text
+
+
+def doc_arrays(doc: Doc) -> DocArrays:
+    """The DocArrays of `doc`, built once per Doc and shared by the components."""
+    if _LAST and _LAST[0] is doc and len(_LAST[1].texts) == len(doc):
+        return _LAST[1]
+    n = len(doc)
+    if n:
+        # One array read, columns derived with numpy: a Python step per token per column cost
+        # more than the rules that read them.
+        arr = doc.to_array([IDX, LENGTH, SPACY, ORTH])
+        idx_col = arr[:, 0]
+        idx, end = idx_col.tolist(), (idx_col + arr[:, 1]).tolist()
+        glued, ws = (arr[:, 2] == 0).tolist(), (arr[:, 2] != 0).tolist()
+        # Token texts by ORTH id from a cache: cheaper than slicing the text (or asking the
+        # string store) token by token, and the same str objects every time, whose hashes the
+        # components' caches then need not compute again.
+        orths = arr[:, 3].tolist()
+        try:
+            texts = list(map(_ORTH_TEXTS.__getitem__, orths))
+        except KeyError:  # a token text not seen before (rare once the cache is warm)
+            texts = [_orth_text(doc, o) for o in orths]
     else:
-        if len(doc):
-            strings = doc.vocab.strings
-            texts = [strings[o] for o in doc.to_array(ORTH).tolist()]
-            spaces = doc.to_array(SPACY).tolist()
-        else:
-            texts, spaces = [], []
-        text = "".join([t + " " if sp else t for t, sp in zip(texts, spaces, strict=True)])
-    result = (texts, [not sp for sp in spaces])
-    _LAST[:] = [doc, text, result]
-    return text, result
+        idx, end, glued, ws, texts = [], [], [], [], []
+    text = source_text(doc)
+    if text is None:
+        text = "".join([t if g else t + " " for t, g in zip(texts, glued, strict=True)])
+    arrays = DocArrays(text, texts, glued, ws, idx, end)
+    _LAST[:] = [doc, arrays, None]
+    return arrays
 
 
 @Language.component("pantau_sentences")
 def pantau_sentences(doc: Doc) -> Doc:
     """Set sentence starts: after terminal marks and at blank lines, never after "H." or "No."."""
-    texts, glued = token_texts(doc)
-    starts = sentence_starts(texts, glued)
+    arrays = doc_arrays(doc)
+    starts = _start_indices(arrays.texts, arrays.glued)
     # One array write instead of a Token.is_sent_start setter per token (10x faster).
-    arr = numpy.full(len(starts), -1, dtype="int64")
-    arr[[i for i, s in enumerate(starts) if s]] = 1
+    arr = numpy.full(len(arrays.texts), -1, dtype="int64")
+    arr[starts] = 1
     arr = arr.astype("uint64")
     doc.from_array(["SENT_START"], arr.reshape(-1, 1))
+    _LAST[2] = starts  # for nlp.tokenview, which would otherwise read SENT_START back
     return doc

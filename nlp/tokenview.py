@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import re
+from itertools import compress
 
-from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, IS_TITLE, IS_UPPER, LENGTH, SENT_START, SPACY
+from spacy.attrs import IS_PUNCT, IS_SPACE, IS_TITLE, IS_UPPER, SENT_START
 from spacy.tokens import Doc
 
 from nlp.schema import Evidence
-from nlp.sentences import doc_text, token_texts
+from nlp.sentences import doc_arrays, sentence_start_indices
 
 # Soft hyphens and zero-width marks, and "Â" left where a soft hyphen was mis-decoded ("pemoÂhon").
 INVISIBLE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff]|(?<=[a-zA-Z])[âÂ](?=[a-z])")
-ATTRS = [IDX, LENGTH, IS_PUNCT, IS_SPACE, IS_TITLE, IS_UPPER, SPACY, SENT_START]
 
 
 def clean_text(text: str) -> str:
@@ -32,6 +32,44 @@ def _lower(text: str) -> str:
     return word
 
 
+class LexFlag:
+    """One lexical flag of a Doc's tokens (`flags[k]` is 1 or 0, as in Doc.to_array), computed
+    on first look: the rules look at a few tokens each, and reading the flag of every token
+    from the Doc's arrays cost more than the rules themselves."""
+
+    __slots__ = ("texts", "getter", "cache")
+
+    def __init__(self, texts: list[str], getter, cache: dict[str, int]):
+        self.texts, self.getter, self.cache = texts, getter, cache
+
+    def __getitem__(self, k: int) -> int:
+        text = self.texts[k]
+        flag = self.cache.get(text)
+        if flag is None:
+            flag = int(bool(self.getter(text)))
+            if len(self.cache) < _LOWER_CACHE_MAX:
+                self.cache[text] = flag
+        return flag
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+
+# Lexeme flags by token text, one cache per getter (the vocab's own lex_attr_getters).
+_FLAG_CACHES: dict = {}
+
+
+# Words some component looks for first (register_triggers): TokenView.positions finds all of
+# them in one pass over the Doc, and each component then filters those few positions.
+_TRIGGERS: frozenset[str] = frozenset()
+
+
+def register_triggers(*vocabularies: frozenset[str]) -> None:
+    """Add word sets that components pass to TokenView.positions (at import time)."""
+    global _TRIGGERS
+    _TRIGGERS = _TRIGGERS.union(*vocabularies)
+
+
 class TokenView:
     """Plain Python lists over a Doc: indexing them is ~20x cheaper than creating Token objects."""
 
@@ -39,22 +77,53 @@ class TokenView:
         self.doc = doc
         self.country_starts: dict[int, str] = {}  # set by pantau_nationalities for pantau_counts
         n = len(doc)
-        cols = doc.to_array(ATTRS).astype("int64").T.tolist() if n else [[]] * len(ATTRS)
-        idx, length, punct, space, title, upper, ws, sent_start = cols
-        # Token texts and Doc.text as pantau_sentences already read them from the string store.
-        orths = token_texts(doc)[0]
-        self.text = doc_text(doc)
-        self.idx = idx
-        self.end_char = [a + b for a, b in zip(idx, length, strict=True)]
-        self.punct, self.space, self.title, self.upper, self.ws = punct, space, title, upper, ws
-        cache = _LOWER_CACHE
-        self.words = [cache.get(o) or _lower(o) for o in orths]
-        # SENT_START is 1 at a sentence start, -1 inside, 0 everywhere when nothing set sentences
-        starts = [i for i, v in enumerate(sent_start) if v == 1 or i == 0]
+        # Token texts, offsets and Doc.text as pantau_sentences already read them.
+        arrays = doc_arrays(doc)
+        orths = arrays.texts
+        self.text = arrays.text
+        self.idx = arrays.idx
+        self.end_char = arrays.end
+        self.ws = arrays.ws
+        getters = doc.vocab.lex_attr_getters
+        self.punct, self.space, self.title, self.upper = (
+            LexFlag(orths, getters[a], _FLAG_CACHES.setdefault(getters[a], {}))
+            for a in (IS_PUNCT, IS_SPACE, IS_TITLE, IS_UPPER)
+        )
+        try:
+            self.words = list(map(_LOWER_CACHE.__getitem__, orths))
+        except KeyError:  # a token text not seen before (rare once the cache is warm)
+            self.words = [_LOWER_CACHE.get(o) or _lower(o) for o in orths]
+        self._hits: list[int] | None = None  # positions of any registered trigger word
+        self._union = _TRIGGERS
+        starts = sentence_start_indices(doc)
+        if starts is None:
+            # SENT_START is 1 at a sentence start, -1 inside, 0 everywhere when nothing set them
+            sent_start = doc.to_array(SENT_START).tolist() if n else []
+            starts = [i for i, v in enumerate(sent_start) if v == 1 or i == 0]
         self.sents = list(zip(starts, starts[1:] + [n], strict=False))  # no sentence when n == 0
         self.sent_of = [0] * n
         for s, (a, b) in enumerate(self.sents):
             self.sent_of[a:b] = [s] * (b - a)
+
+    def positions(self, vocab: frozenset[str]) -> list[int]:
+        """Indices of the words in `vocab`, in order.
+
+        Several components look for their trigger words: one pass over the Doc finds every
+        registered one (register_triggers), which replaces a Python step per token for each.
+        """
+        words = self.words
+        if not vocab <= self._union:  # not registered: look at every word
+            return [k for k, w in enumerate(words) if w in vocab]
+        hits = self._hits
+        if hits is None:
+            found = map(self._union.__contains__, words)
+            hits = self._hits = list(compress(range(len(words)), found))
+        return [k for k in hits if words[k] in vocab]
+
+    def sentences_with(self, vocab: frozenset[str]) -> set[int]:
+        """Numbers of the sentences holding a word of `vocab`."""
+        sent_of = self.sent_of
+        return {sent_of[k] for k in self.positions(vocab)}
 
     def span_text(self, start: int, end: int) -> str:
         """Text of tokens [start, end) as written, without trailing whitespace."""

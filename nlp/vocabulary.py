@@ -65,7 +65,12 @@ def phrase_index(phrases: tuple[str, ...] | list[str]) -> dict[str, list[tuple[s
 
 def match_phrase(index: dict[str, list[tuple[str, ...]]], words: list[str], i: int) -> int:
     """Length in tokens of the longest indexed phrase starting at words[i]; 0 if none."""
-    for phrase in index.get(words[i], ()) if i < len(words) else ():
-        if tuple(words[i : i + len(phrase)]) == phrase:
-            return len(phrase)
+    options = index.get(words[i]) if i < len(words) else None
+    if options is None:
+        return 0
+    for phrase in options:
+        size = len(phrase)
+        if size == 1 or tuple(words[i : i + size]) == phrase:  # phrase[0] == words[i]
+            return size
     return 0
+

@@ -15,7 +15,6 @@ import click
 from pantau import __version__
 from pantau.config import help_for, setting
 
-
 # `pantau crawl --fail-on-unhealthy` exits with this when a source is flagged.
 EXIT_UNHEALTHY = 3
 
@@ -144,7 +143,9 @@ def crawl(sources_path, db_path, overrides, resume, fail_on_unhealthy, since, fr
                    "(no network), then extract.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1),
               help="NLP worker processes (spaCy nlp.pipe n_process); 2 on a 2-core machine.")
-def extract(db_path, redo, reparse, workers):
+@click.option("--batch-size", default=500, show_default=True, type=click.IntRange(min=1),
+              help="Articles stored per transaction; a killed run loses at most one batch.")
+def extract(db_path, redo, reparse, workers, batch_size):
     """Run the NLP stage over articles not yet extracted and store the facts."""
     from pantau.config import beside_db
     from pantau.extract import run_extract
@@ -156,8 +157,11 @@ def extract(db_path, redo, reparse, workers):
             counts = reparse_archive(db_path, beside_db("archive", db_path))
             click.echo("re-parsed the archive: " + ", ".join(
                 f"{k} {v}" for k, v in sorted(counts.items())), err=True)
-        result = run_extract(db_path, redo=redo, progress=_progress, workers=workers)
+        result = run_extract(db_path, redo=redo, progress=_progress, workers=workers,
+                             batch_size=batch_size)
     report_extract(result)
+    click.echo("seconds: " + ", ".join(f"{phase} {s:.1f}" for phase, s in
+                                       result["seconds"].items()), err=True)
 
 
 @cli.command()

@@ -3,84 +3,144 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from itertools import islice
 from pathlib import Path
 
 import nlp
 from nlp.gazetteer import load_offices
-from pipelines.db import open_db
+from pipelines.db import open_db, refresh_summaries
 from pipelines.events import rebuild_events
-from pipelines.facts import store_facts, sync_offices
+from pipelines.facts import store_facts_batch, sync_offices
 from pipelines.stories import rebuild_stories
 
 logger = logging.getLogger(__name__)
 
+# Articles per transaction: a kill -9 loses at most this many articles' work, and a commit (a
+# WAL sync) every few hundred articles costs nothing next to the NLP.
+BATCH_SIZE = 500
+# Articles per piece of work sent to an NLP worker (nlp.extract_many's batch_size).
+WORKER_BATCH_SIZE = 64
+# SQLite page cache for the run, in KiB (negative cache_size): the fact tables' indexes are
+# updated at random places, and at a million articles they outgrow the default 2 MB cache.
+CACHE_KIB = 256 * 1024
 
-def pending_ids(db, redo: bool = False) -> list[str]:
-    """Ids of articles whose facts are missing or were made by an older NLP version.
+ARTICLE_FIELDS = "article_id, title, published, text, on_topic"
+PENDING = "(extracted_at is null or nlp_version is not ?)"
 
-    Ids are read up front: writing facts while a SELECT over articles is open is unsafe.
+
+def count_pending(db, redo: bool = False) -> int:
+    """How many articles a run will extract (all of them with redo)."""
+    if redo:
+        return db.execute("select count(*) from articles").fetchone()[0]
+    return db.execute(f"select count(*) from articles where {PENDING}",
+                      [nlp.NLP_VERSION]).fetchone()[0]
+
+
+def pending_articles(db, redo: bool = False, page: int = BATCH_SIZE) -> Iterator[dict]:
+    """Articles whose facts are missing or were made by an older NLP version, in id order.
+
+    Read by keyset pagination (article_id > the last one read, `page` at a time), never all
+    ids up front: memory stays flat however large the table, each page is fetched whole
+    before anything is written (no SELECT stays open across a write), and articles stored
+    meanwhile are skipped because the next page starts after the last id read.
     """
-    where = None if redo else "extracted_at is null or nlp_version is not ?"
-    params = None if redo else [nlp.NLP_VERSION]
-    rows = db["articles"].rows_where(where, params, select="article_id", order_by="article_id")
-    return [r["article_id"] for r in rows]
+    last = ""
+    pending = "" if redo else f"and {PENDING}"
+    while True:
+        params = [last] if redo else [last, nlp.NLP_VERSION]
+        cursor = db.execute(f"select {ARTICLE_FIELDS} from articles where article_id > ? "
+                            f"{pending} order by article_id limit {int(page)}", params)
+        columns = [c[0] for c in cursor.description]
+        rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1]["article_id"]
 
 
 def run_extract(db_path: Path, redo: bool = False,
-                progress: Callable[[int, int], None] | None = None, workers: int = 1) -> dict:
-    """Extract facts for pending articles and store them, one transaction per article.
+                progress: Callable[[int, int], None] | None = None, workers: int = 1,
+                batch_size: int = BATCH_SIZE) -> dict:
+    """Extract facts for pending articles and store them, one transaction per batch.
+
+    A run killed at any point (even kill -9) loses at most the batch being stored; running
+    it again continues after the last stored batch.
 
     Args:
         db_path: an existing Pantau database.
         redo: extract every article again, not only pending ones.
-        progress: called as progress(done, len(ids)) after each article.
-        workers: NLP processes; above 1, articles go through nlp.extract_many (nlp.pipe with
-            n_process=workers) while this process stores the results.
+        progress: called as progress(done, total) after each stored batch.
+        workers: NLP processes; above 1, articles go through nlp.extract_many (worker
+            processes) while this process reads the next articles and stores the results.
+        batch_size: articles per transaction.
 
     Returns:
         {"articles": n extracted, "facts": n fact rows written, "offices": gazetteer size,
          "shared_stories": stories with more than one article, or None when not regrouped,
-         "events": events after merging (pipelines/events.py), or None when not rebuilt}.
+         "events": events after merging (pipelines/events.py), or None when not rebuilt,
+         "seconds": {"extract": s, "stories": s, "events": s, "summaries": s} wall time per
+         phase (extract includes storing the facts; a phase not run is absent)}.
     """
     db = open_db(db_path, create=False)
+    db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     offices = sync_offices(db, load_offices())
-    ids = pending_ids(db, redo)
+    total = count_pending(db, redo)
+    seconds: dict[str, float] = {}
     done = facts = 0
-    for row, extraction in _extractions(db, ids, workers):
-        facts += store_facts(db, row["article_id"], extraction, nlp.NLP_VERSION)
-        done += 1
+    started = time.perf_counter()
+    extractions = _extractions(pending_articles(db, redo, page=batch_size), workers)
+    while batch := list(islice(extractions, max(1, batch_size))):
+        facts += store_facts_batch(db, batch, nlp.NLP_VERSION)
+        done += len(batch)
         if progress:
-            progress(done, len(ids))
-    # Syndicated reprints are grouped after every run, since a new article can join a story.
-    stories = rebuild_stories(db) if done or redo else None
-    events = rebuild_events(db) if done or redo else None  # after stories: its first signal
+            progress(done, max(total, done))
+    seconds["extract"] = time.perf_counter() - started
+    stories = events = None
+    if done or redo:
+        # Syndicated reprints are grouped after every run, since a new article can join a story.
+        stories = _timed(seconds, "stories", rebuild_stories, db)
+        events = _timed(seconds, "events", rebuild_events, db)  # after stories: its first signal
+        _timed(seconds, "summaries", refresh_summaries, db)
     db.close()
     return {"articles": done, "facts": facts, "offices": offices, "shared_stories": stories,
-            "events": events["events"] if events else None}
+            "events": events["events"] if events else None,
+            "seconds": {k: round(v, 3) for k, v in seconds.items()}}
 
 
-def _extractions(db, ids: list[str], workers: int):
-    """(article row, Extraction) in id order; off-topic articles get an empty Extraction."""
-    rows = (db["articles"].get(article_id) for article_id in ids)
+def _timed(seconds: dict, phase: str, function, *args):
+    """function(*args), its wall time recorded as seconds[phase]."""
+    started = time.perf_counter()
+    try:
+        return function(*args)
+    finally:
+        seconds[phase] = time.perf_counter() - started
+
+
+def _extractions(articles: Iterator[dict], workers: int) -> Iterator[tuple[str, nlp.Extraction]]:
+    """(article_id, Extraction) in input order; off-topic articles get an empty Extraction."""
     if workers <= 1:
-        for row in rows:
+        for row in articles:
             # Off-topic (crawler.relevance): kept and marked, but the NLP stage skips it.
             if row.get("on_topic") == 0:
-                yield row, nlp.Extraction()
+                yield row["article_id"], nlp.Extraction()
             else:
-                yield row, nlp.extract(row["text"] or "", title=row["title"],
-                                       published=row["published"])
+                yield row["article_id"], nlp.extract(row["text"] or "", title=row["title"],
+                                                     published=row["published"])
         return
+    # extract_many reads its input a few worker batches ahead: the ids wait here, in order.
     pending: deque = deque()
 
-    def articles():
-        for row in rows:
-            pending.append(row)
-            text = "" if row.get("on_topic") == 0 else row["text"] or ""
-            yield {"text": text, "title": row["title"], "published": row["published"]}
+    def texts():
+        for row in articles:
+            off_topic = row.get("on_topic") == 0
+            pending.append((row["article_id"], off_topic))
+            yield {"text": "" if off_topic else row["text"] or "", "title": row["title"],
+                   "published": row["published"]}
 
-    for extraction in nlp.extract_many(articles(), n_process=workers):
-        row = pending.popleft()
-        yield row, (nlp.Extraction() if row.get("on_topic") == 0 else extraction)
+    for extraction in nlp.extract_many(texts(), n_process=workers,
+                                       batch_size=WORKER_BATCH_SIZE):
+        article_id, off_topic = pending.popleft()
+        yield article_id, (nlp.Extraction() if off_topic else extraction)

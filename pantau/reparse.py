@@ -32,7 +32,8 @@ def reparse_archive(db_path: Path, archive_dir: Path) -> dict:
     """Re-extract every archived HTML page and store its article (new, updated or unchanged).
 
     Pages are decoded exactly as during the crawl (Scrapy's HtmlResponse: headers, BOM,
-    meta charset). The archive is streamed record by record, never loaded whole.
+    meta charset). The archive is streamed record by record (warcio's ArchiveIterator over
+    each open file), never loaded whole, and what is kept between records is per file.
 
     Returns:
         Counts: {"pages": n, "new": n, "updated": n, "unchanged": n, "not_article": n, ...}.
@@ -53,6 +54,7 @@ def reparse_archive(db_path: Path, archive_dir: Path) -> dict:
     waiting: dict[str, dict] = {}  # continuation URL -> the partial article it completes
 
     stored: set[tuple[str, str]] = set()  # (WARC file, article_id) already stored
+    current_file = None
 
     def finish(partial: dict) -> None:
         item = build_article_item(partial["fields"], partial["source"], partial["url"],
@@ -69,6 +71,13 @@ def reparse_archive(db_path: Path, archive_dir: Path) -> dict:
         outcome[store_article(db, ItemAdapter(item).asdict())] += 1
 
     for record in iter_archive(archive_dir):
+        if record.file != current_file:
+            # Duplicates are decided within one file: keep only the keys a file still being
+            # read, or a paged article still waiting, can need, so memory does not grow with
+            # the archive.
+            current_file = record.file
+            alive = {current_file} | {p["file"] for p in waiting.values()}
+            stored = {key for key in stored if key[0] in alive}
         if record.status != 200 or "html" not in record.content_type.lower():
             continue
         outcome["pages"] += 1

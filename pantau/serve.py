@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from pipelines.db import checkpoint, open_db, refresh_summaries
+from pipelines.db import checkpoint, open_db, refresh_summaries_if_stale
 
 # Datasette settings Pantau always applies, each with the reason.
 DATASETTE_SETTINGS = {
@@ -66,7 +66,8 @@ def datasette_command(db_path: Path, metadata_path: Path, host: str = "127.0.0.1
         port: TCP port.
         live: open the database mutable (read-only connections that see a running crawl's
             writes) instead of --immutable, which is faster but assumes the file never changes.
-            Either way the summary tables (pipelines.db.SUMMARIES) are as of the start.
+            The aggregate tables (pipelines.db.SUMMARIES) are brought up to date here and
+            then at the end of each `pantau extract` run, which --live readers see.
         public: a deployment for anonymous users: arbitrary SQL is off (tables, facets,
             search, exports and the canned queries stay), unless `allow_sql`. The interface
             is still `host`'s.
@@ -81,7 +82,7 @@ def datasette_command(db_path: Path, metadata_path: Path, host: str = "127.0.0.1
         MetadataError: the metadata file is missing or malformed.
     """
     db = open_db(db_path, create=False)  # a clear error beats Datasette creating an empty file
-    refresh_summaries(db)
+    refresh_summaries_if_stale(db)  # a no-op after `pantau extract`, which refreshes them
     if not live:
         checkpoint(db)  # immutable readers ignore the WAL: fold it into the file first
     db.close()

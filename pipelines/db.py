@@ -1,12 +1,15 @@
-"""The database schema: tables, keys, indexes, full-text search; the only module that defines SQL."""
+"""The database schema: tables, keys, indexes, views, aggregates (search: pipelines/search.py)."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 from pathlib import Path
 
 import sqlite_utils
+
+from pipelines.search import ensure_search_index
 
 # Bump when the schema changes; ensure_schema() upgrades older databases in place.
 SCHEMA_VERSION = 2
@@ -89,9 +92,6 @@ FACT_OWN_INDEXES = {
                ["category", "office_id", "month", "article_id", "value"], ["unit"]],
     "awards": [["giver"]],
 }
-# A trigram index beside the word index: "deportasi" finds "dideportasi" and "mendeportasi",
-# "paspor" finds "kepasporan" (Indonesian affixes), with no stemmer to run at write time.
-TRIGRAM_FTS = "articles_trigram"
 
 OFFICE_COLUMNS = {
     "office_id": str, "name": str, "kind": str, "class": str, "place": str, "province": str,
@@ -217,11 +217,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         version = str(SCHEMA_VERSION)
         if not db["meta"].count_where("key = 'schema_version' and value = ?", [version]):
             db["meta"].upsert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
-    if not db["articles"].detect_fts():
-        db["articles"].enable_fts(["title", "text"], create_triggers=True)
-    if not db[TRIGRAM_FTS].exists():
-        with db.conn:
-            db.conn.executescript(TRIGRAM_SQL)
+    ensure_search_index(db)  # words and their stems (pipelines/search.py)
     if stale:
         refresh_derived(db)
     with db.conn:
@@ -229,27 +225,8 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             current = db[name].schema if name in db.view_names() else ""
             if current.partition(" AS ")[2] != sql:
                 db.create_view(name, sql, replace=True)
+    ensure_summaries(db)
 
-
-# External-content FTS5 over articles; the update trigger fires only when title or text change,
-# so stamping extracted_at does not re-index the text. 'rebuild' indexes existing rows.
-TRIGRAM_SQL = f"""
-create virtual table {TRIGRAM_FTS} using fts5(
-    title, text, content='articles', content_rowid='rowid', tokenize='trigram');
-create trigger {TRIGRAM_FTS}_ai after insert on articles begin
-    insert into {TRIGRAM_FTS}(rowid, title, text) values (new.rowid, new.title, new.text);
-end;
-create trigger {TRIGRAM_FTS}_ad after delete on articles begin
-    insert into {TRIGRAM_FTS}({TRIGRAM_FTS}, rowid, title, text)
-    values ('delete', old.rowid, old.title, old.text);
-end;
-create trigger {TRIGRAM_FTS}_au after update of title, text on articles begin
-    insert into {TRIGRAM_FTS}({TRIGRAM_FTS}, rowid, title, text)
-    values ('delete', old.rowid, old.title, old.text);
-    insert into {TRIGRAM_FTS}(rowid, title, text) values (new.rowid, new.title, new.text);
-end;
-insert into {TRIGRAM_FTS}({TRIGRAM_FTS}) values ('rebuild');
-"""
 
 # Fact tables whose office_id is attributed here rather than given by NLP.
 ATTRIBUTED = ("nationalities", "counts", "awards")
@@ -277,28 +254,6 @@ where o.latitude is not null and o.longitude is not null""",
 select month, source, count(*) as articles
 from articles where month is not null
 group by month, source""",
-    "top_nationalities": """
-select code, country, count(distinct article_id) as articles, sum(count) as people
-from nationalities group by code""",
-    # people: the per-country numbers the articles give (an undercount where they give none).
-    "deportations_by_nationality": """
-select n.year, n.code, n.country, count(distinct n.article_id) as articles,
-  sum(n.count) as people
-from nationalities n
-where n.article_id in (select article_id from counts where category = 'deportation')
-group by n.year, n.code""",
-    "arrests_by_office": """
-select c.office_id, o.name as office, o.province, c.year,
-  count(distinct c.article_id) as articles, sum(c.value) as people
-from counts c left join offices o on o.office_id = c.office_id
-where c.category = 'arrest'
-group by c.office_id, c.year""",
-    "passports_by_office": """
-select c.office_id, o.name as office, o.province, c.month,
-  count(distinct c.article_id) as articles, sum(c.value) as passports
-from counts c left join offices o on o.office_id = c.office_id
-where c.category = 'passport_issued'
-group by c.office_id, c.month""",
     # Over events (issue 7): each happening once, however many articles report it. Period
     # totals ("sepanjang 2025 ... 87 WNA") are left out: they overlap the happenings they sum.
     "event_deportations_by_nationality": """
@@ -344,48 +299,145 @@ group by e.event_id""",
 }
 
 
-# Aggregate views too costly to recompute on every page at 100,000 articles (benchmarks/README.md):
-# copied into tables when `pantau serve` starts, for the canned queries to read. The archive is
-# served --immutable, so a copy cannot go stale while it is served.
-SUMMARIES = {"deportations_by_nationality": "summary_deportations",
-             "top_nationalities": "summary_nationalities",
-             "arrests_by_office": "summary_arrests",
-             "passports_by_office": "summary_passports"}
+# The analysts' aggregates, kept as tables and not views: Datasette runs a view's query once for
+# the rows of a page, once to count them and once per facet, 0.3-1.7 s each at 100,000 articles
+# (benchmarks/README.md). The SQL is their definition; refresh_summaries() fills the tables from
+# it at the end of every `pantau extract` run, and `pantau serve` refreshes them when stale.
+SUMMARIES = {
+    "top_nationalities": """
+select code, country, count(distinct article_id) as articles, sum(count) as people
+from nationalities group by code""",
+    # people: the per-country numbers the articles give (an undercount where they give none).
+    "deportations_by_nationality": """
+select n.year, n.code, n.country, count(distinct n.article_id) as articles,
+  sum(n.count) as people
+from nationalities n
+where n.article_id in (select article_id from counts where category = 'deportation')
+group by n.year, n.code""",
+    "arrests_by_office": """
+select c.office_id, o.name as office, o.province, c.year,
+  count(distinct c.article_id) as articles, sum(c.value) as people
+from counts c left join offices o on o.office_id = c.office_id
+where c.category = 'arrest'
+group by c.office_id, c.year""",
+    "passports_by_office": """
+select c.office_id, o.name as office, o.province, c.month,
+  count(distinct c.article_id) as articles, sum(c.value) as passports
+from counts c left join offices o on o.office_id = c.office_id
+where c.category = 'passport_issued'
+group by c.office_id, c.month""",
+}
+# Copies of the aggregates made by earlier versions at server start; dropped on upgrade.
+LEGACY_SUMMARY_TABLES = ("summary_deportations", "summary_nationalities", "summary_arrests",
+                         "summary_passports")
+# Whatever the aggregates read: when none of it changed since the last refresh, serving skips
+# it. Every fact write stamps articles.extracted_at and gives new rows new rowids.
+SUMMARY_INPUTS_SQL = """
+select (select max(extracted_at) from articles),
+  (select count(*) || ':' || max(rowid) from nationalities),
+  (select count(*) || ':' || max(rowid) from counts),
+  (select group_concat(office_id || '|' || coalesce(name, '') || '|' || coalesce(province, ''))
+   from (select * from offices order by office_id))"""
+
+
+def ensure_summaries(db) -> None:
+    """Create the SUMMARIES tables where missing, out of date in shape, or still views; fill
+    any it created. Writes nothing when all are in place (an --immutable file stays as is)."""
+    created = []
+    with db.conn:
+        for name in LEGACY_SUMMARY_TABLES:
+            if db[name].exists():
+                db[name].drop()
+        views = set(db.view_names())
+        for name, sql in SUMMARIES.items():
+            if name in views:
+                db.execute(f"drop view [{name}]")
+            wanted = [c[0] for c in db.execute(f"select * from ({sql}) limit 0").description]
+            if db[name].exists() and [c.name for c in db[name].columns] == wanted:
+                continue
+            db.execute(f"drop table if exists [{name}]")
+            db.execute(f"create table [{name}] as select * from ({sql}) where 0")
+            created.append(name)
+    if created:
+        refresh_summaries(db)
+
+
+def _summary_inputs(db) -> str:
+    """A fingerprint of the rows the summaries are computed from, and of their SQL."""
+    inputs = db.execute(SUMMARY_INPUTS_SQL).fetchone()
+    definition = hashlib.sha1(repr(sorted(SUMMARIES.items())).encode()).hexdigest()
+    return "\x1f".join(map(str, [*inputs, definition]))
 
 
 def refresh_summaries(db) -> None:
-    """Rebuild every SUMMARIES table from its view, in one transaction."""
+    """Recompute every SUMMARIES table from its SQL, in one transaction.
+
+    Rows are replaced (delete, insert), never the tables: a `pantau serve --live` reader sees
+    the old rows or the new ones, and no schema change. Records the inputs it read in `meta`.
+    """
     with db.conn:
-        for view, table in SUMMARIES.items():
-            db.execute(f"drop table if exists {table}")
-            db.execute(f"create table {table} as select * from {view}")
+        for name, sql in SUMMARIES.items():
+            db.execute(f"delete from [{name}]")
+            db.execute(f"insert into [{name}] select * from ({sql})")
+        db.execute("insert into meta(key, value) values ('summary_inputs', ?) "
+                   "on conflict(key) do update set value = excluded.value", [_summary_inputs(db)])
 
 
-def refresh_derived(db, article_id: str | None = None) -> None:
+def refresh_summaries_if_stale(db) -> bool:
+    """refresh_summaries() unless nothing they read changed since the last one.
+
+    Returns:
+        True when the tables were recomputed.
+    """
+    recorded = db.execute("select value from meta where key = 'summary_inputs'").fetchone()
+    if recorded and recorded[0] == _summary_inputs(db):
+        return False
+    refresh_summaries(db)
+    return True
+
+
+def refresh_derived(db, article_ids: str | list[str] | None = None) -> None:
     """Fill the derived columns of the fact tables (see DERIVED_FACT_COLUMNS).
+
+    One UPDATE per fact table: the extract stage calls this once per batch of articles, inside
+    its transaction, so a statement per column per article would cost more than the facts.
 
     Args:
         db: an open database with the current schema.
-        article_id: refresh only this article's facts; None refreshes every fact row.
+        article_ids: refresh only these articles' facts (one id or a list); None refreshes
+            every fact row.
     """
+    import json  # imported here: only this function of the module needs it
+
+    if isinstance(article_ids, str):
+        article_ids = [article_ids]
+    if article_ids is not None and not article_ids:
+        return
     for table in facts_table_names():
-        where, params = ("and {t}.article_id = ?", [article_id]) if article_id else ("", [])
-        where = where.format(t=table)
-        db.execute(f"""update {table} set source = a.source, published_date = a.published_date,
-                       year = a.year, month = a.month
-                       from articles a where a.article_id = {table}.article_id {where}""", params)
-        if table in ATTRIBUTED:
-            # SQLite cannot order a correlated subquery by an outer column: two lookups.
-            db.execute(f"""update {table} set office_id = coalesce(
-                             (select m.office_id from office_mentions m
-                              where m.article_id = {table}.article_id and m.office_id is not null
-                                and m.sentence = {table}.sentence order by m.start limit 1),
-                             (select m.office_id from office_mentions m
-                              where m.article_id = {table}.article_id and m.office_id is not null
-                              order by m.start limit 1))
-                           where office_id is null {where}""", params)
-        db.execute(f"""update {table} set province = o.province
-                       from offices o where o.office_id = {table}.office_id {where}""", params)
+        # The ids travel as one JSON array: no limit on the number of ? parameters.
+        where, params = ("where f.article_id in (select value from json_each(?))",
+                         [json.dumps(list(article_ids))]) if article_ids is not None else ("", [])
+        # Attributed tables: NLP's office where given, else the office named in the same
+        # sentence, else the first office the article names. SQLite cannot order a correlated
+        # subquery by an outer column: two lookups.
+        office = """coalesce(f.office_id,
+              (select m.office_id from office_mentions m
+               where m.article_id = f.article_id and m.office_id is not null
+                 and m.sentence = f.sentence order by m.start limit 1),
+              (select m.office_id from office_mentions m
+               where m.article_id = f.article_id and m.office_id is not null
+               order by m.start limit 1))""" if table in ATTRIBUTED else "f.office_id"
+        # The new office_id is computed in the FROM subquery, so province follows it in the
+        # same statement (SET expressions only see the old row).
+        db.execute(f"""update {table} set source = d.source, published_date = d.published_date,
+                         year = d.year, month = d.month, office_id = d.office_id,
+                         province = coalesce(o.province, {table}.province)
+                       from (select f.fact_id, a.source, a.published_date, a.year, a.month,
+                                    {office} as office_id
+                             from {table} f join articles a on a.article_id = f.article_id
+                             {where}) d
+                       left join offices o on o.office_id = d.office_id
+                       where {table}.fact_id = d.fact_id""", params)
 
 
 def known_article_urls(db) -> list[str]:

@@ -8,7 +8,12 @@ story, or of one office and type within WINDOW_DAYS whose figures agree, become 
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import pickle
 import re
+import sqlite3
+import tempfile
 from collections import Counter, defaultdict
 from datetime import date
 from urllib.parse import urlsplit
@@ -32,6 +37,8 @@ AWARD_WINDOW_DAYS = 31
 AWARD_NAME_OVERLAP = 0.5
 # The office's own publication: its site under imigrasi.go.id (gazetteer column `website`).
 OFFICE_HOST_SUFFIX = "imigrasi.go.id"
+# Rows read, spilled or written per step of rebuild_events (bounds its memory).
+CANDIDATE_BATCH = 5000
 
 # --- Candidates: what one article says ------------------------------------------------------
 
@@ -321,17 +328,115 @@ def build_event(group: list[dict], provinces: dict[str, str]) -> tuple[dict, lis
 # --- The stage -------------------------------------------------------------------------------
 
 
-def _rows_by_article(db, table: str) -> dict[str, list[dict]]:
-    rows = defaultdict(list)
-    for r in db[table].rows:
-        rows[r["article_id"]].append(r)
-    return rows
+def _facts_by_article(db, table: str):
+    """Yield (article_id, rows) for every article with rows in `table`, in article_id order.
+
+    Rows keep their insertion order within an article (the nationalities' owner depends on it);
+    the article_id index gives that order without a sort.
+    """
+    cursor = db.conn.execute(f"select * from [{table}] order by article_id, rowid")
+    names = [d[0] for d in cursor.description]
+    current, rows = None, []
+    while chunk := cursor.fetchmany(CANDIDATE_BATCH):
+        for values in chunk:
+            row = dict(zip(names, values, strict=True))
+            if row["article_id"] != current:
+                if rows:
+                    yield current, rows
+                current, rows = row["article_id"], []
+            rows.append(row)
+    if rows:
+        yield current, rows
+
+
+class _Aligned:
+    """The rows of one fact table for the article being read, by a merge on article_id."""
+
+    def __init__(self, db, table: str):
+        self.rows = _facts_by_article(db, table)
+        self.head = next(self.rows, None)
+
+    def take(self, article_id: str) -> list[dict]:
+        while self.head is not None and self.head[0] < article_id:
+            self.head = next(self.rows, None)
+        if self.head is not None and self.head[0] == article_id:
+            return self.head[1]
+        return []
+
+
+def _candidates(db):
+    """Every on-topic article's candidates, reading the articles and their facts in one pass."""
+    source_kind = {r["slug"]: r["kind"] for r in db["sources"].rows}
+    facts = {t: _Aligned(db, t) for t in ("counts", "nationalities", "awards", "office_mentions")}
+    # Only the lead of the text is read (summary markers); the NLP columns may not exist yet.
+    nlp_columns = [c for c in ("event_type", "event_date") if c in db["articles"].columns_dict]
+    select = ", ".join(["article_id", "url", "source", "title", "year", "published_date",
+                        "story_id", f"substr(text, 1, {LEAD_CHARS}) as text", *nlp_columns])
+    # Both sides ordered by article_id with SQLite's own collation, so the merge sees them
+    # in one order (Python compares str the same way as BINARY for valid UTF-8).
+    for article in db["articles"].rows_where("on_topic is not 0", select=select,
+                                             order_by="article_id"):
+        aid = article["article_id"]
+        counts, awards = facts["counts"].take(aid), facts["awards"].take(aid)
+        nationalities = facts["nationalities"].take(aid)
+        mentions = facts["office_mentions"].take(aid)
+        if not (counts or awards or _optional(article, "event_type")):
+            continue
+        article["source_kind"] = source_kind.get(article.get("source"))
+        yield from article_candidates(article, counts, nationalities, awards,
+                                      sorted(mentions, key=lambda m: m.get("start") or 0))
+
+
+def _groups_by_shape(db, spill_dir: str):
+    """Yield group_candidates(...) of each shape's candidates, one shape in memory at a time.
+
+    Every merge rule joins candidates of one shape only (office, type, kind, period), so the
+    candidates are spilled to a scratch file with their shape and read back one shape at a time:
+    memory is bounded by the largest shape, not by the number of articles.
+    """
+    spill = sqlite3.connect(os.path.join(spill_dir, "candidates.db"))
+    spill.execute("pragma journal_mode = off")
+    spill.execute("pragma synchronous = off")
+    spill.execute("create table candidates (shape text, seq integer, payload blob)")
+    batch = []
+    for seq, cand in enumerate(_candidates(db)):
+        batch.append((json.dumps(_shape(cand)), seq, pickle.dumps(cand, pickle.HIGHEST_PROTOCOL)))
+        if len(batch) >= CANDIDATE_BATCH:
+            spill.executemany("insert into candidates values (?, ?, ?)", batch)
+            batch.clear()
+    spill.executemany("insert into candidates values (?, ?, ?)", batch)
+    spill.execute("create index candidates_shape on candidates (shape, seq)")
+    shape, members = None, []
+    try:
+        for key, payload in spill.execute(
+                "select shape, payload from candidates order by shape, seq"):
+            if key != shape and members:
+                yield from group_candidates(members)
+                members = []
+            shape = key
+            members.append(pickle.loads(payload))
+        if members:
+            yield from group_candidates(members)
+    finally:
+        spill.close()
+
+
+def _insert(conn, table: str, rows: list[dict]) -> None:
+    if rows:
+        columns = list(rows[0])
+        conn.executemany(
+            f"insert into [{table}] ({', '.join(f'[{c}]' for c in columns)}) "
+            f"values ({', '.join('?' for _ in columns)})",
+            [[r[c] for c in columns] for r in rows])
 
 
 def rebuild_events(db) -> dict:
     """Rebuild `events`, `event_citations` and `event_nationalities` from every article's facts.
 
-    Run after rebuild_stories (pantau/extract.py): the story groups are the first signal.
+    Run after rebuild_stories (pantau/extract.py): the story groups are the first signal. The
+    articles and facts are read in one ordered pass and merged one shape at a time (see
+    _groups_by_shape); the tables are replaced in one transaction, so readers see the old
+    events or the new ones, never a mix.
 
     Returns:
         {"events": n events, "citations": n citations, "shared": events cited by more than one
@@ -339,39 +444,32 @@ def rebuild_events(db) -> dict:
     """
     from pipelines.facts import country_name  # the one place country names come from
 
-    source_kind = {r["slug"]: r["kind"] for r in db["sources"].rows}
     provinces = {r["office_id"]: r["province"] for r in db["offices"].rows}
-    counts = _rows_by_article(db, "counts")
-    nationalities = _rows_by_article(db, "nationalities")
-    awards = _rows_by_article(db, "awards")
-    mentions = _rows_by_article(db, "office_mentions")
-    candidates = []
-    # Only the lead of the text is read (summary markers); the NLP columns may not exist yet.
-    nlp_columns = [c for c in ("event_type", "event_date") if c in db["articles"].columns_dict]
-    select = ", ".join(["article_id", "url", "source", "title", "year", "published_date",
-                        "story_id", f"substr(text, 1, {LEAD_CHARS}) as text", *nlp_columns])
-    for article in db["articles"].rows_where("on_topic is not 0", select=select,
-                                             order_by="article_id"):
-        aid = article["article_id"]
-        if not (counts[aid] or awards[aid] or _optional(article, "event_type")):
-            continue
-        article["source_kind"] = source_kind.get(article.get("source"))
-        candidates += article_candidates(article, counts[aid], nationalities[aid], awards[aid],
-                                         sorted(mentions[aid], key=lambda m: m.get("start") or 0))
-    events, citations, event_nats = [], [], []
-    for group in group_candidates(candidates):
-        event, cites, nats = build_event(group, provinces)
-        events.append(event)
-        citations += cites
-        event_nats += nats
-    for n in event_nats:
-        n["country"] = country_name(n["code"])
-    with db.conn:
+    totals = {"events": 0, "citations": 0, "shared": 0}
+    conn = db.conn
+    with tempfile.TemporaryDirectory(prefix="pantau-events-") as spill_dir, conn:
+        # Raw executemany inside one `with conn`: sqlite-utils' insert_all commits on its own.
         for table in ("event_nationalities", "event_citations", "events"):
-            db[table].delete_where()
-        db["events"].insert_all(events, pk="event_id")
-        db["event_citations"].insert_all(citations, pk="citation_id")
-        db["event_nationalities"].insert_all(
-            [{"row_id": f"{n['event_id']}-{n['code']}", **n} for n in event_nats], pk="row_id")
-    return {"events": len(events), "citations": len(citations),
-            "shared": sum(1 for e in events if e["citations"] > 1)}
+            conn.execute(f"delete from [{table}]")
+        events, citations, event_nats = [], [], []
+        for group in _groups_by_shape(db, spill_dir):
+            event, cites, nats = build_event(group, provinces)
+            events.append(event)
+            citations += cites
+            event_nats += [{"row_id": f"{n['event_id']}-{n['code']}", **n,
+                            "country": country_name(n["code"])} for n in nats]
+            totals["events"] += 1
+            totals["citations"] += len(cites)
+            totals["shared"] += event["citations"] > 1
+            if len(citations) >= CANDIDATE_BATCH:
+                _flush(conn, events, citations, event_nats)
+        _flush(conn, events, citations, event_nats)
+    return totals
+
+
+def _flush(conn, events: list, citations: list, event_nats: list) -> None:
+    """Insert the buffered rows (parents first, for the foreign keys) and empty the buffers."""
+    for table, rows in (("events", events), ("event_citations", citations),
+                        ("event_nationalities", event_nats)):
+        _insert(conn, table, rows)
+        rows.clear()

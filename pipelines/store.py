@@ -14,6 +14,7 @@ from sqlite_utils.db import NotFoundError
 
 from crawler.sources import Source
 from pipelines.db import open_db
+from pipelines.search import write_stems
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +64,8 @@ def store_article(db, item: dict) -> str:
     with db.conn:
         if existing is None:
             row["first_seen"] = row["fetched_at"]
+            # Stems first: the insert trigger then indexes title, text and stems in one go.
+            write_stems(db, row["article_id"], row.get("title"), row.get("text"))
             table.insert(row, pk="article_id", alter=True)
             return "new"
         if existing["content_hash"] == row["content_hash"]:
@@ -71,6 +74,8 @@ def store_article(db, item: dict) -> str:
         # Changed text means the facts are stale: clear extracted_at so `pantau extract` redoes it.
         row.update(first_seen=existing["first_seen"], extracted_at=None, nlp_version=None)
         table.update(row["article_id"], row, alter=True)
+        if (row.get("title"), row.get("text")) != (existing["title"], existing["text"]):
+            write_stems(db, row["article_id"], row.get("title"), row.get("text"))
         return "updated"
 
 

@@ -1,4 +1,4 @@
-"""pantau/extract.py: the extract stage only does pending work and survives kill -9."""
+"""pantau/extract.py: the extract stage does pending work only, in atomic batches; kill -9 safe."""
 
 from __future__ import annotations
 
@@ -11,9 +11,12 @@ import time
 import sqlite_utils
 from conftest import PANTAU, ROOT, run_pantau
 
+from nlp.gazetteer import load_offices
+from nlp.schema import Count, Evidence, Extraction, Nationality, Office
 from pantau.config import setting
 from pantau.demo_site import load_articles
 from pipelines.db import open_db
+from pipelines.facts import store_facts_batch, sync_offices
 from pipelines.store import store_article
 
 FACT_TABLES = ("office_mentions", "officials", "nationalities", "counts", "awards")
@@ -53,14 +56,28 @@ def test_second_extract_does_nothing(db_path):
     assert facts(db_path) == before
 
 
+def facts_of(path, article_ids: set[str]) -> dict:
+    """The fact rows of some articles only, per table."""
+    return {t: [r for r in rows if r[1] in article_ids] for t, rows in facts(path).items()}
+
+
+def extracted_ids(path) -> set[str]:
+    conn = sqlite3.connect(path)
+    ids = {r[0] for r in conn.execute("select article_id from articles "
+                                      "where extracted_at is not null")}
+    conn.close()
+    return ids
+
+
 def test_kill_9_halfway_then_rerun_loses_and_duplicates_nothing(tmp_path):
     killed, clean = tmp_path / "killed.db", tmp_path / "clean.db"
     total = build_db(killed, 6)
     build_db(clean, 6)
     run_pantau("extract", "--db", clean, check=True)
 
-    proc = subprocess.Popen([*PANTAU, "extract", "--db", str(killed)], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    batch = 10
+    proc = subprocess.Popen([*PANTAU, "extract", "--db", str(killed), "--batch-size", str(batch)],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     done = 0
     deadline = time.monotonic() + 120
     while proc.poll() is None and time.monotonic() < deadline:
@@ -73,8 +90,48 @@ def test_kill_9_halfway_then_rerun_loses_and_duplicates_nothing(tmp_path):
     proc.wait()
     assert 0 < done < total
 
+    # Whole batches or nothing: every extracted article has all its facts, no other has any.
+    stored = extracted_ids(killed)
+    assert len(stored) % batch == 0 and 0 < len(stored) < total
+    assert facts(killed) == facts_of(clean, stored)
+
     run_pantau("extract", "--db", killed, check=True)
     db = sqlite_utils.Database(killed)
     assert db.execute("pragma integrity_check").fetchone()[0] == "ok"
     assert db["articles"].count_where("extracted_at is null") == 0
     assert facts(killed) == facts(clean)
+
+
+def test_batches_fill_the_derived_columns_per_fact(db_path):
+    """Outlet, date, office and province of each fact, for several articles in one batch."""
+    db = open_db(db_path)
+    sync_offices(db, load_offices())
+    serang = next(o for o in load_offices() if o["office_id"] == "kanim-serang")
+    other = next(o for o in load_offices() if o["province"] and o["province"] != serang["province"])
+    first = Evidence(f"{serang['name']} memeriksa dokumen.", 0, 40)
+    second = Evidence(f"{other['name']} mendeportasi 11 WNA asal Nigeria.", 41, 90)
+    third = Evidence("Mereka bekerja tanpa izin.", 91, 120)
+    for n, published in ((1, "2025-03-14T09:30:00+07:00"), (2, "2024-12-31T23:00:00+07:00")):
+        store_article(db, {"article_id": f"a{n}", "url": f"https://k.example/{n}", "source":
+                           f"outlet-{n}", "title": "Judul", "published": published,
+                           "text": "Isi.", "fetched_at": "2026-11-01T00:00:00+00:00"})
+    extraction = Extraction(
+        offices=[Office(serang["name"], "kanim-serang", "kantor_imigrasi", first),
+                 Office(other["name"], other["office_id"], other["kind"], second)],
+        nationalities=[Nationality("NG", "Nigeria", 11, second)],
+        counts=[Count(11, "WNA", "WNA dideportasi", "deportation", second),
+                Count(3, "WNA", "WNA", "other", third)])
+    assert store_facts_batch(db, [("a1", extraction), ("a2", extraction)], "test") == 10
+    rows = db.execute("select fact_id, office_id, province, source, published_date, year, month "
+                      "from counts union all select fact_id, office_id, province, source, "
+                      "published_date, year, month from nationalities order by 1").fetchall()
+    expected = []
+    for n, day in ((1, "2025-03-14"), (2, "2024-12-31")):
+        where = (f"outlet-{n}", day, int(day[:4]), day[:7])
+        expected += [
+            # same sentence as the second office; no office in its sentence: the first one
+            (f"a{n}-0", other["office_id"], other["province"], *where),
+            (f"a{n}-0", other["office_id"], other["province"], *where),
+            (f"a{n}-1", "kanim-serang", serang["province"], *where)]
+    assert sorted(rows) == sorted(expected)
+    assert db["articles"].count_where("extracted_at is not null and nlp_version = 'test'") == 2

@@ -365,3 +365,78 @@ def test_demo_year_end_summary_is_a_period_total(demo_server):
     sums = rows(demo_server, "event_totals_by_office.json?office_id=kanim-tangerang"
                 "&type=deportation")
     assert sums == []
+
+
+# --- Scale: one shape at a time gives the events of grouping everything at once ---------------
+
+TANGERANG = {"office_id": "kanim-tangerang", "name": "Kantor Imigrasi Kelas I TPI Tangerang",
+             "province": "Banten", "website": "tangerang.imigrasi.go.id"}
+
+
+def grouped_at_once(db) -> list[tuple]:
+    """Events as rebuild_events first built them: every candidate in memory, grouped together."""
+    from pipelines.events import article_candidates, build_event, group_candidates
+
+    provinces = {r["office_id"]: r["province"] for r in db["offices"].rows}
+    facts = {t: {} for t in ("counts", "nationalities", "awards", "office_mentions")}
+    for table, by_article in facts.items():
+        for r in db[table].rows:
+            by_article.setdefault(r["article_id"], []).append(r)
+    candidates = []
+    for a in db.query("select *, substr(text, 1, 400) as text from articles order by article_id"):
+        aid = a["article_id"]
+        candidates += article_candidates(
+            a, facts["counts"].get(aid, []), facts["nationalities"].get(aid, []),
+            facts["awards"].get(aid, []),
+            sorted(facts["office_mentions"].get(aid, []), key=lambda m: m.get("start") or 0))
+    events = [build_event(g, provinces) for g in group_candidates(candidates)]
+    return sorted(((tuple(sorted(e.items())), sorted(tuple(sorted(c.items())) for c in cites),
+                    sorted((n["event_id"], n["code"], n["count"]) for n in nats))
+                   for e, cites, nats in events), key=by_event_id)
+
+
+def stored_events(db) -> list[tuple]:
+    cites, nats = {}, {}
+    for c in db["event_citations"].rows:
+        cites.setdefault(c["event_id"], []).append(tuple(sorted(c.items())))
+    for n in db["event_nationalities"].rows:
+        nats.setdefault(n["event_id"], []).append((n["event_id"], n["code"], n["count"]))
+    return sorted(((tuple(sorted(e.items())), sorted(cites.get(e["event_id"], [])),
+                    sorted(nats.get(e["event_id"], []))) for e in db["events"].rows),
+                  key=by_event_id)
+
+
+def by_event_id(event: tuple) -> str:
+    return dict(event[0])["event_id"]
+
+
+def test_shapes_merged_apart_give_the_events_of_one_global_grouping(events_db, monkeypatch):
+    import pipelines.events as events
+
+    sync_offices(events_db, [OFFICE, TANGERANG])
+    # Another office and more types: one article reports two offices, another an award.
+    two = ("Kantor Imigrasi Kelas I TPI Tangerang mendeportasi sembilan warga negara asing. "
+           "Kantor Imigrasi Kelas I TPI Serang menolak masuk empat warga Nigeria.")
+    first, second = two.split(". ")
+    add(events_db, "two-offices", "radar", "radar.example", "2026-03-14", two, Extraction(
+        offices=[Office("Kantor Imigrasi Kelas I TPI Tangerang", "kanim-tangerang",
+                        evidence=evidence(two, first + ".")),
+                 Office("Kantor Imigrasi Kelas I TPI Serang", "kanim-serang",
+                        evidence=evidence(two, second))],
+        counts=[Count(9, "WNA", "warga negara asing", "deportation", evidence(two, first + ".")),
+                Count(4, "WNA", "warga Nigeria", "refusal_of_entry", evidence(two, second))],
+        nationalities=[Nationality("NG", "Nigeria", 4, evidence(two, second))]))
+    award = "Kantor Imigrasi Kelas I TPI Tangerang meraih predikat Zona Integritas WBK."
+    add(events_db, "award", "kabar", "kabar.example", "2026-03-20", award, Extraction(
+        offices=[Office("Kantor Imigrasi Kelas I TPI Tangerang", "kanim-tangerang",
+                        evidence=evidence(award, award))],
+        awards=[Award("predikat Zona Integritas WBK", giver="Kemenpan RB",
+                      evidence=evidence(award, award))]))
+    rebuild_stories(events_db)
+    monkeypatch.setattr(events, "CANDIDATE_BATCH", 2)  # every read and write crosses a batch
+    result = rebuild_events(events_db)
+    expected = grouped_at_once(events_db)
+    assert result == {"events": len(expected), "citations": sum(len(e[1]) for e in expected),
+                      "shared": sum(len(e[1]) > 1 for e in expected)}
+    assert len(expected) == 6
+    assert stored_events(events_db) == expected

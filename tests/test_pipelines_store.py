@@ -67,7 +67,20 @@ def test_schema_is_upgraded_in_place(db_path):
     db = open_db(db_path)
     assert "extracted_at" in db["articles"].columns_dict
     assert db["articles"].get("x")["title"] == "t"
-    assert db["articles"].detect_fts() == "articles_fts"
+    # the search index is built for the rows already there
+    assert db.execute("select rowid from articles_fts where articles_fts match 't'").fetchall() == [
+        (db.execute("select rowid from articles where article_id = 'x'").fetchone()[0],)]
+    assert db["articles_fts_stems"].count == 1
+
+
+def test_store_article_writes_the_stems_search_uses(db):
+    store_article(db, item(title="Tiga WNA dideportasi", text="Layanan kepasporan dibuka."))
+    assert db["articles_fts_stems"].get("a1")["stems"] == "buka deportasi layan paspor"
+    store_article(db, item(title="Judul baru", text="Petugas mengamankan dua WNA."))
+    assert db["articles_fts_stems"].get("a1")["stems"] == "aman tugas"
+    match = "select count(*) from articles_fts where articles_fts match ?"
+    assert [db.execute(match, [w]).fetchone()[0] for w in ("aman", "paspor", "mengamankan")] == [
+        1, 0, 1]
 
 
 def test_missing_database_is_not_created(tmp_path):

@@ -79,3 +79,122 @@ def test_rebuild_stories_counts_outlets(db_path):
     story_of = {r["article_id"]: r["story_id"] for r in db["articles"].rows}
     assert len({story_of[f"r{i}"] for i in range(4)}) == 1
     assert story_of["o0"] != story_of["o1"] != story_of["r0"]
+
+
+# --- Scale: the same groups as datasketch's LSH, signatures kept, only changes written --------
+
+
+def lsh_reference(texts: dict[str, str], threshold: float) -> list[list[str]]:
+    """The grouping as it was first written: every text in a MinHashLSH, each one queried."""
+    from datasketch import MinHashLSH
+
+    from pipelines.stories import NUM_PERM, shingles, signature
+
+    lsh, sigs = MinHashLSH(threshold=threshold, num_perm=NUM_PERM), {}
+    for key, text in texts.items():
+        sigs[key] = signature(text)
+        if shingles(text):
+            lsh.insert(key, sigs[key])
+    parent = {k: k for k in texts}
+
+    def find(k):
+        while parent[k] != k:
+            k = parent[k]
+        return k
+
+    for key, sig in sigs.items():
+        if shingles(texts[key]):
+            for other in lsh.query(sig):
+                if other != key and sig.jaccard(sigs[other]) >= threshold:
+                    parent[find(key)] = find(other)
+    groups = {}
+    for key in texts:
+        groups.setdefault(find(key), []).append(key)
+    return sorted((sorted(g) for g in groups.values()), key=lambda g: g[0])
+
+
+def mixed_texts(seed: int, n: int) -> dict[str, str]:
+    """Texts cut and glued from the fixtures at random: every degree of overlap, chains too."""
+    import random
+
+    rng = random.Random(seed)
+    words = " ".join([*REPRINTS, *OTHER_STORIES]).split()
+    texts = {}
+    for i in range(n):
+        start = rng.randrange(len(words))
+        texts[f"t{i:03d}"] = " ".join(words[start:start + rng.choice([2, 20, 60, 120])])
+    texts["empty"] = ""
+    texts["empty2"] = "  "
+    return texts
+
+
+def test_grouping_matches_datasketch_lsh_on_random_overlaps():
+    checked = 0
+    for seed in range(3):
+        texts = mixed_texts(seed, 150)
+        for threshold in (0.3, 0.5):
+            expected = lsh_reference(texts, threshold)
+            assert group_near_duplicates(texts, threshold) == expected
+            checked += sum(len(g) > 1 for g in expected)
+    assert checked > 10  # the sets do contain stories, not only singletons
+
+
+def store(db, article_id, text, published="2026-03-12", source="kabar"):
+    store_article(db, {"article_id": article_id, "url": f"https://{source}.example/{article_id}",
+                       "fetched_url": f"https://{source}.example/{article_id}",
+                       "source": source, "title": f"Judul {article_id}",
+                       "published": published, "text": text, "fetched_at": "2026-03-20"})
+
+
+def story_tables(db):
+    return (sorted(tuple(r.values()) for r in db["stories"].rows),
+            sorted((r["article_id"], r["story_id"]) for r in
+                   db.query("select article_id, story_id from articles")))
+
+
+def test_rerun_hashes_only_new_or_changed_articles_and_writes_only_changes(db_path, tmp_path,
+                                                                           monkeypatch):
+    import pipelines.stories as stories
+
+    db = open_db(db_path)
+    for i, text in enumerate(REPRINTS[:3]):
+        store(db, f"r{i}", text, published=f"2026-03-1{i}")
+    store(db, "o0", OTHER_STORIES[0])
+    assert rebuild_stories(db) == 1
+    hashed = []
+    monkeypatch.setattr(stories, "signature",
+                        lambda text, real=stories.signature: hashed.append(text) or real(text))
+    db.execute("create temp table writes (article_id text)")
+    db.execute("""create temp trigger count_writes after update of story_id on articles
+                  begin insert into writes values (new.article_id); end""")
+    assert rebuild_stories(db) == 1
+    assert (hashed, db.execute("select count(*) from writes").fetchone()[0]) == ([], 0)
+    # Only new articles: the previous stories seed the run. A new reprint joins the story (its
+    # id, from the smallest article id, stays), a new other story stays alone.
+    store(db, "r3", REPRINTS[3], published="2026-03-09")
+    store(db, "o1", OTHER_STORIES[1])
+    assert rebuild_stories(db) == 1
+    assert sorted(hashed) == sorted([REPRINTS[3], OTHER_STORIES[1]])
+    assert sorted(r[0] for r in db.execute("select article_id from writes")) == ["o1", "r3"]
+    assert story_tables(db) == story_tables(fresh_copy(db, tmp_path / "fresh1.db"))
+    # A rewritten text is hashed again and leaves the story (every story is then regrouped).
+    hashed.clear()
+    db.execute("delete from writes")
+    rewritten = " ".join(reversed(OTHER_STORIES[0].split()))  # no 3-gram in common
+    store(db, "r2", rewritten, published="2026-03-12")
+    assert rebuild_stories(db) == 1
+    assert hashed == [rewritten]
+    assert sorted(r[0] for r in db.execute("select article_id from writes")) == ["r2"]
+    assert story_tables(db) == story_tables(fresh_copy(db, tmp_path / "fresh2.db"))
+    [big] = [s for s in db["stories"].rows if s["articles"] > 1]
+    assert (big["articles"], big["article_id"], big["first_published"],
+            big["last_published"]) == (3, "r3", "2026-03-09", "2026-03-11")
+
+
+def fresh_copy(db, path):
+    """The same articles, grouped by a first run in a new database."""
+    fresh = open_db(path)
+    for row in db.query("select article_id, text, published from articles"):
+        store(fresh, row["article_id"], row["text"], published=row["published"])
+    rebuild_stories(fresh)
+    return fresh

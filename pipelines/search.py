@@ -1,0 +1,234 @@
+"""The articles' full-text index: words plus their Indonesian stems, so search understands affixes.
+
+One FTS5 table, `articles_fts` (unicode61: one token, one posting list), holds for every article
+its title, its text and the Sastrawi stems of its words that carry an affix. A search for
+"deportasi" then matches "dideportasi" and "mendeportasi", and "paspor" matches "kepasporan",
+at the cost of one posting list per query word. It replaces a trigram index that understood
+affixes by matching parts of words: four times the size of the text, and a common word
+intersected a dozen posting lists of tens of thousands of rows each (benchmarks/README.md).
+
+The index stores no text (FTS5 contentless): the title and text are read from `articles` and
+the stems from `articles_fts_stems` by triggers, so a write to either table through any
+connection, not only Pantau's, keeps the index consistent. Stems need Python (Sastrawi), so
+pipelines.store.store_article writes them; an article inserted by other code is indexed
+without stems until the next open_db() adds them. This module keeps the index's SQL beside the
+code that maintains it (pipelines/db.py calls ensure_search_index()).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+
+logger = logging.getLogger(__name__)
+
+SEARCH_TABLE = "articles_fts"
+STEMS_TABLE = "articles_fts_stems"
+SEARCH_COLUMNS = ["title", "text", "stems"]
+# The words the FTS5 unicode61 tokenizer indexes (runs of letters and digits, case-folded);
+# digits and underscores are left out here because a number has no affix to strip.
+WORD = re.compile(r"[^\W\d_]+")
+# Sastrawi returns words of three letters or fewer unchanged.
+MIN_AFFIXED_LENGTH = 4
+# Distinct words in a large news archive; a cache miss costs ~0.15 ms, a hit well under 1 µs.
+STEM_CACHE_WORDS = 1 << 18
+# Articles read, stemmed and indexed per step of a (re)build.
+BUILD_BATCH = 2000
+# Above this many articles a build says what it is doing (about 1 s per 2,000 articles).
+ANNOUNCE_ABOVE = 20_000
+
+# Earlier search indexes, dropped on upgrade with their triggers on articles: the trigram
+# index, and sqlite-utils' word index (whose update trigger re-indexed an article's text on
+# every update of any column, e.g. each extracted_at stamp).
+LEGACY_TRIGGERS = ("articles_trigram_ai", "articles_trigram_ad", "articles_trigram_au",
+                   "articles_ai", "articles_ad", "articles_au")
+LEGACY_TABLES = ("articles_trigram",)
+
+_STEMS_OF = f"(select stems from {STEMS_TABLE} where article_id = {{row}}.article_id)"
+CREATE_SQL = f"""
+create virtual table {SEARCH_TABLE} using fts5(
+    title, text, stems, content='', tokenize='unicode61');
+create table {STEMS_TABLE} (article_id text primary key, stems text) without rowid;
+"""
+# A contentless FTS5 table forgets a row only when given the exact values it indexed, so each
+# trigger passes the old title, text and stems; an update of an article's title or text
+# keeps its stems until store_article writes new ones (the stems trigger re-indexes then).
+TRIGGERS_SQL = f"""
+create trigger {SEARCH_TABLE}_ai after insert on articles begin
+    insert into {SEARCH_TABLE}(rowid, title, text, stems)
+    values (new.rowid, new.title, new.text, {_STEMS_OF.format(row="new")});
+end;
+create trigger {SEARCH_TABLE}_ad after delete on articles begin
+    insert into {SEARCH_TABLE}({SEARCH_TABLE}, rowid, title, text, stems)
+    values ('delete', old.rowid, old.title, old.text, {_STEMS_OF.format(row="old")});
+    delete from {STEMS_TABLE} where article_id = old.article_id;
+end;
+create trigger {SEARCH_TABLE}_au after update of title, text on articles
+when old.title is not new.title or old.text is not new.text begin
+    insert into {SEARCH_TABLE}({SEARCH_TABLE}, rowid, title, text, stems)
+    values ('delete', old.rowid, old.title, old.text, {_STEMS_OF.format(row="old")});
+    insert into {SEARCH_TABLE}(rowid, title, text, stems)
+    values (new.rowid, new.title, new.text, {_STEMS_OF.format(row="new")});
+end;
+create trigger {STEMS_TABLE}_ai after insert on {STEMS_TABLE} begin
+    insert into {SEARCH_TABLE}({SEARCH_TABLE}, rowid, title, text, stems)
+    select 'delete', rowid, title, text, null from articles where article_id = new.article_id;
+    insert into {SEARCH_TABLE}(rowid, title, text, stems)
+    select rowid, title, text, new.stems from articles where article_id = new.article_id;
+end;
+create trigger {STEMS_TABLE}_au after update of stems on {STEMS_TABLE} begin
+    insert into {SEARCH_TABLE}({SEARCH_TABLE}, rowid, title, text, stems)
+    select 'delete', rowid, title, text, old.stems from articles
+    where article_id = old.article_id;
+    insert into {SEARCH_TABLE}(rowid, title, text, stems)
+    select rowid, title, text, new.stems from articles where article_id = new.article_id;
+end;
+create trigger {STEMS_TABLE}_ad after delete on {STEMS_TABLE} begin
+    insert into {SEARCH_TABLE}({SEARCH_TABLE}, rowid, title, text, stems)
+    select 'delete', rowid, title, text, old.stems from articles
+    where article_id = old.article_id;
+    insert into {SEARCH_TABLE}(rowid, title, text, stems)
+    select rowid, title, text, null from articles where article_id = old.article_id;
+end;
+"""
+OWN_TRIGGERS = (f"{SEARCH_TABLE}_ai", f"{SEARCH_TABLE}_ad", f"{SEARCH_TABLE}_au",
+                f"{STEMS_TABLE}_ai", f"{STEMS_TABLE}_au", f"{STEMS_TABLE}_ad")
+# Insert an article's stems, or replace them (an upsert fires the update trigger; INSERT OR
+# REPLACE would delete without firing the delete trigger and leave the index inconsistent).
+UPSERT_STEMS_SQL = (f"insert into {STEMS_TABLE}(article_id, stems) values (?, ?) "
+                    "on conflict(article_id) do update set stems = excluded.stems "
+                    "where stems is not excluded.stems")
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    """Sastrawi's stemmer over its root-word dictionary, loaded on first use.
+
+    Sastrawi 1.0.1 keeps the ~30,000 root words in a list and looks each candidate up with
+    `in`, ~75 ms per new word (har07/PySastrawi#7, fix never released); the same words in a
+    frozenset make it ~0.15 ms. The stemming rules are Sastrawi's, unchanged.
+    """
+    from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
+    from Sastrawi.Stemmer.Stemmer import Stemmer
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    class SetDictionary(ArrayDictionary):
+        """ArrayDictionary with set membership instead of a list scan."""
+
+        def __init__(self, words):
+            super().__init__()
+            self.words = frozenset(w for w in words if w.strip())
+
+    return Stemmer(SetDictionary(StemmerFactory().get_words()))
+
+
+@lru_cache(maxsize=STEM_CACHE_WORDS)
+def stem(word: str) -> str:
+    """The root of one lower-case Indonesian word: "dideportasi" -> "deportasi".
+
+    Cached per word: a vocabulary repeats from article to article, and Sastrawi tries every
+    prefix and suffix combination against its dictionary on each call.
+    """
+    return _stemmer().stem_word(word)
+
+
+def stems(*texts: str | None) -> str:
+    """The stems of the words of `texts` that differ from the words themselves.
+
+    Indexed in their own column beside the title and text, so the words themselves and
+    phrases stay searchable as written.
+
+    Args:
+        texts: title, text ... (None is skipped).
+
+    Returns:
+        The distinct stems, sorted, separated by spaces ("" when no word has an affix).
+    """
+    words = set(WORD.findall(" ".join(t for t in texts if t).lower()))
+    found = {s for w in words if len(w) >= MIN_AFFIXED_LENGTH and (s := stem(w)) and s != w}
+    return " ".join(sorted(found))
+
+
+def write_stems(db, article_id: str, title: str | None, text: str | None) -> None:
+    """Store an article's stems (inside the caller's transaction); the triggers re-index it.
+
+    Called before the article is inserted (the insert trigger then indexes all three columns
+    at once) or after its title or text changed.
+    """
+    db.execute(UPSERT_STEMS_SQL, [article_id, stems(title, text)])
+
+
+def ensure_search_index(db) -> None:
+    """Create the index when missing or of an older kind, and stem articles stored without.
+
+    Runs on every open: when nothing is missing it only compares two counts.
+    """
+    columns = [row[1] for row in db.execute(f"pragma table_info([{SEARCH_TABLE}])")]
+    if columns != SEARCH_COLUMNS:
+        build_search_index(db)
+        return
+    articles = db.execute("select count(*) from articles").fetchone()[0]
+    stemmed = db.execute(f"select count(*) from {STEMS_TABLE}").fetchone()[0]
+    if stemmed >= articles:
+        return
+    if articles - stemmed > articles // 2:
+        build_search_index(db)  # from scratch: each article tokenised once instead of twice
+        return
+    with db.conn:
+        _index(db, f"not exists (select 1 from {STEMS_TABLE} s where s.article_id = a.article_id)",
+               articles - stemmed, insert=False)
+
+
+def build_search_index(db) -> None:
+    """Drop every search index (older kinds too) and index all articles, in one transaction."""
+    with db.conn:
+        db.execute("begin immediate")  # no article may be stored between the count and the end
+        total = db.execute("select count(*) from articles").fetchone()[0]
+        for trigger in (*LEGACY_TRIGGERS, *OWN_TRIGGERS):
+            db.execute(f"drop trigger if exists [{trigger}]")
+        for table in (*LEGACY_TABLES, SEARCH_TABLE, STEMS_TABLE):
+            db.execute(f"drop table if exists [{table}]")
+        for statement in CREATE_SQL.split(";\n"):
+            if statement.strip():
+                db.execute(statement)
+        _index(db, "1", total, insert=True)
+        # One statement per trigger: each body holds semicolons, so split on "end;".
+        for body in TRIGGERS_SQL.split("end;")[:-1]:
+            db.execute(body + "end")
+
+
+def _index(db, where: str, total: int, insert: bool) -> None:
+    """Stem the articles matching `where` in rowid order, BUILD_BATCH at a time.
+
+    Args:
+        where: SQL condition on articles (alias a).
+        total: how many articles match, for the progress messages.
+        insert: also insert the articles into an index with no triggers yet (a build);
+            otherwise the stems triggers re-index them.
+    """
+    if total > ANNOUNCE_ABOVE:
+        logger.warning("indexing %d articles for search (words and their stems); this is "
+                       "done once, after an upgrade or a bulk load", total)
+    last, done, reported = -1, 0, 0
+    while True:
+        # Keyset pagination: each page is read whole before anything is written.
+        rows = db.execute(f"select a.rowid, a.article_id, a.title, a.text from articles a "
+                          f"where a.rowid > ? and {where} order by a.rowid limit {BUILD_BATCH}",
+                          [last]).fetchall()
+        if not rows:
+            break
+        found = [(article_id, stems(title, text)) for _, article_id, title, text in rows]
+        if insert:
+            db.conn.executemany(f"insert into {STEMS_TABLE}(article_id, stems) values (?, ?)",
+                                found)
+            db.conn.executemany(
+                f"insert into {SEARCH_TABLE}(rowid, title, text, stems) values (?, ?, ?, ?)",
+                [(rowid, title, text, s)
+                 for (rowid, _, title, text), (_, s) in zip(rows, found, strict=True)])
+        else:
+            db.conn.executemany(UPSERT_STEMS_SQL, found)
+        last, done = rows[-1][0], done + len(rows)
+        if total > ANNOUNCE_ABOVE and done * 10 // total > reported:
+            reported = done * 10 // total
+            logger.warning("indexed %d/%d articles for search", done, total)

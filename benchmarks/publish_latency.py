@@ -180,7 +180,7 @@ def cpu_ms(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
 
 
-def measure(db_path: Path, repeat: int) -> list[dict]:
+def measure(db_path: Path, repeat: int, pages=PAGES) -> list[dict]:
     """Serve the database with `pantau serve` and time every page `repeat` times."""
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "pantau", "serve", "--db", str(db_path),
@@ -195,7 +195,7 @@ def measure(db_path: Path, repeat: int) -> list[dict]:
             except OSError:
                 time.sleep(0.2)
         results = []
-        for name, path in PAGES:
+        for name, path in pages:
             path = path.replace("/pantau", f"/{db_path.stem}", 1)  # Datasette names it so
             first = get(base + path)  # the first hit warms SQLite's page cache
             cpu = cpu_ms(proc.pid)  # `pantau serve` execs Datasette: same process
@@ -264,6 +264,8 @@ def main(argv=None) -> None:
     parser.add_argument("--repeat", type=int, default=20, help="Timed requests per page.")
     parser.add_argument("--db", type=Path, help="Reuse or keep this database file.")
     parser.add_argument("--no-readme", action="store_true", help="Print only.")
+    parser.add_argument("--pages", help="Time only the pages whose name contains this text "
+                        "(e.g. 'facet' on a database too large to time every page).")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="pantau-bench-") as tmp:
         db_path = args.db or Path(tmp) / "pantau.db"
@@ -271,8 +273,9 @@ def main(argv=None) -> None:
         if not db_path.exists():
             generate(db_path, args.articles)
         build_s = time.perf_counter() - t0
-        results = measure(db_path, args.repeat)
-        if not args.no_readme:
+        pages = [p for p in PAGES if args.pages in p[0]] if args.pages else PAGES
+        results = measure(db_path, args.repeat, pages)
+        if not args.no_readme and pages is PAGES:
             write_readme(Path(__file__).parent / "README.md", results, args.articles, db_path,
                          build_s, args.repeat)
     slow = [r["name"] for r in results if r["p95"] >= TARGET_P95_MS]

@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import aiohttp
+from readme import replace_section  # benchmarks/readme.py, beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
 SECTION = "## Load (`load_test.py`)"
@@ -179,14 +180,7 @@ def write_readme(path: Path, result: dict, db: Path, articles: int) -> None:
         "- The short version runs in the suite (`tests/test_reliability_load.py`: 10 clients "
         "for 5 s against the demo database, asserting zero errors, no timing asserts).",
         ""])
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    if SECTION in text:
-        head, rest = text.split(SECTION, 1)
-        tail = rest.split("\n## ", 1)
-        text = head + section + ("\n## " + tail[1] if len(tail) > 1 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text, encoding="utf-8")
+    replace_section(path, SECTION, section)
 
 
 def main(argv=None) -> None:

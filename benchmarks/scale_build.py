@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from nlp_throughput import generate_article  # noqa: E402
+from readme import replace_section  # noqa: E402
 
 from crawler.sources import Source  # noqa: E402
 from pantau.extract import run_extract  # noqa: E402
@@ -251,15 +252,7 @@ def write_readme(runs: list[dict]) -> None:
         "capped at 256 MB by `pantau.extract.CACHE_KIB`) and the largest NLP worker.",
         "- The machine is shared (two cores, other engineers' work; load average at the start "
         "and end of each run in the table): wall times move by 20-50% between runs.", ""]
-    text = README.read_text(encoding="utf-8")
-    section = "\n".join(lines) + "\n"
-    if SECTION in text:
-        head, rest = text.split(SECTION, 1)
-        tail = rest.split("\n## ", 1)
-        text = head + section + ("\n## " + tail[1] if len(tail) > 1 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    README.write_text(text, encoding="utf-8")
+    replace_section(README, SECTION, "\n".join(lines) + "\n")
 
 
 def main() -> None:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 from nlp.schema import Extraction
 
@@ -82,8 +83,9 @@ def extract(text: str, title: str | None = None, published: str | None = None) -
 
 
 def extract_many(
-    articles: Iterable, n_process: int = 1, batch_size: int = 64
-) -> Iterator[Extraction]:
+    articles: Iterable, n_process: int = 1, batch_size: int = 64, ahead: int | None = None,
+    digest: Callable[[str], Any] | None = None,
+) -> Iterator[Extraction] | Iterator[tuple[Extraction, Any]]:
     """Extract from many articles, in order: the fast path for a whole archive.
 
     With n_process > 1, worker processes (forked after the pipeline is built, so they share
@@ -96,9 +98,16 @@ def extract_many(
         articles: texts, or dicts with "text" and optionally "title" and "published".
         n_process: worker processes; 1 runs in this process.
         batch_size: articles per batch.
+        ahead: batches given to the workers before the first result is awaited (default
+            2 * n_process). A caller that stops reading results for a while (to store a batch
+            of them) needs enough queued work to keep the workers busy meanwhile.
+        digest: a module-level function of the text (as extracted: clipped to MAX_CHARS) run
+            beside the extraction, in the workers: other per-article work that should share
+            the cores (the story signature, pipelines/stories.py).
 
     Returns:
-        An iterator of Extractions, one per article, in input order.
+        An iterator of Extractions, one per article, in input order; with `digest`, of
+        (Extraction, digest(text)) pairs.
     """
     items = (_item(a) for a in articles)
     pipeline = load_pipeline()  # built before any fork
@@ -106,22 +115,24 @@ def extract_many(
         # One Doc through all components at a time: the components share per-Doc views
         # (nlp.tokenview), which nlp.pipe's component-by-component batches would rebuild.
         for text, published, title in items:
-            yield from_doc(pipeline(text), published, title)
+            extraction = from_doc(pipeline(text), published, title)
+            yield (extraction, digest(text)) if digest else extraction
         return
     batches = _batches(items, batch_size)
     # Workers are replaced every WORKER_BATCHES batches: real text keeps adding new words to
     # spaCy's StringStore and to the components' caches, so a worker that ran for a whole
     # archive would grow without bound; a fresh fork starts from the parent's pipeline again.
     with _mp_context().Pool(n_process, maxtasksperchild=WORKER_BATCHES) as pool:
-        pending = deque(pool.apply_async(_extract_batch, (b,))
-                        for b in islice(batches, 2 * n_process))
+        pending = deque(pool.apply_async(_extract_batch, (b, digest))
+                        for b in islice(batches, ahead or 2 * n_process))
         while pending:
             rows = pending.popleft().get()
             following = next(batches, None)
             if following is not None:
-                pending.append(pool.apply_async(_extract_batch, (following,)))
-            for row in rows:
-                yield Extraction.from_dict(row)
+                pending.append(pool.apply_async(_extract_batch, (following, digest)))
+            for row, digested in rows:
+                extraction = Extraction.from_dict(row)
+                yield (extraction, digested) if digest else extraction
 
 
 # Batches a worker runs before it is replaced (about 16,000 articles at the default batch size);
@@ -141,10 +152,12 @@ def _batches(items: Iterator, size: int) -> Iterator[list]:
         yield batch
 
 
-def _extract_batch(batch: list[tuple[str, str | None, str | None]]) -> list[dict]:
-    """In a worker: the to_dict() rows of a batch (plain data, cheap to send back)."""
-    return [extract(text, title=title, published=published).to_dict()
-            for text, published, title in batch]
+def _extract_batch(batch: list[tuple[str, str | None, str | None]],
+                   digest: Callable[[str], Any] | None = None) -> list[tuple[dict, Any]]:
+    """In a worker: the to_dict() rows of a batch (plain data, cheap to send back), each with
+    digest(text) or None."""
+    return [(extract(text, title=title, published=published).to_dict(),
+             digest(text) if digest else None) for text, published, title in batch]
 
 
 def _mp_context():

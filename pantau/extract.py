@@ -14,7 +14,7 @@ from nlp.gazetteer import load_offices
 from pipelines.db import open_db, refresh_summaries
 from pipelines.events import rebuild_events
 from pipelines.facts import store_facts_batch, sync_offices
-from pipelines.stories import rebuild_stories
+from pipelines.stories import rebuild_stories, signature_blob, store_signatures
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ WORKER_BATCH_SIZE = 64
 # updated at random places, and at a million articles they outgrow the default 2 MB cache.
 CACHE_KIB = 256 * 1024
 
-ARTICLE_FIELDS = "article_id, title, published, text, on_topic"
+ARTICLE_FIELDS = "article_id, title, published, text, on_topic, content_hash"
 PENDING = "(extracted_at is null or nlp_version is not ?)"
 
 
@@ -73,8 +73,9 @@ def run_extract(db_path: Path, redo: bool = False,
         db_path: an existing Pantau database.
         redo: extract every article again, not only pending ones.
         progress: called as progress(done, total) after each stored batch.
-        workers: NLP processes; above 1, articles go through nlp.extract_many (worker
-            processes) while this process reads the next articles and stores the results.
+        workers: NLP processes; above 1, nlp.extract_many runs the NLP (and the story
+            signatures) in worker processes while this process reads the next articles and
+            stores the results.
         batch_size: articles per transaction.
 
     Returns:
@@ -91,9 +92,11 @@ def run_extract(db_path: Path, redo: bool = False,
     seconds: dict[str, float] = {}
     done = facts = 0
     started = time.perf_counter()
-    extractions = _extractions(pending_articles(db, redo, page=batch_size), workers)
+    extractions = _extractions(pending_articles(db, redo, page=batch_size), workers, batch_size)
     while batch := list(islice(extractions, max(1, batch_size))):
-        facts += store_facts_batch(db, batch, nlp.NLP_VERSION)
+        facts += store_facts_batch(db, [(a, e) for a, e, _ in batch], nlp.NLP_VERSION)
+        # The story signatures computed beside the facts: the stories phase then only groups.
+        store_signatures(db, [s for _, _, s in batch if s])
         done += len(batch)
         if progress:
             progress(done, max(total, done))
@@ -119,28 +122,33 @@ def _timed(seconds: dict, phase: str, function, *args):
         seconds[phase] = time.perf_counter() - started
 
 
-def _extractions(articles: Iterator[dict], workers: int) -> Iterator[tuple[str, nlp.Extraction]]:
-    """(article_id, Extraction) in input order; off-topic articles get an empty Extraction."""
-    if workers <= 1:
-        for row in articles:
-            # Off-topic (crawler.relevance): kept and marked, but the NLP stage skips it.
-            if row.get("on_topic") == 0:
-                yield row["article_id"], nlp.Extraction()
-            else:
-                yield row["article_id"], nlp.extract(row["text"] or "", title=row["title"],
-                                                     published=row["published"])
-        return
-    # extract_many reads its input a few worker batches ahead: the ids wait here, in order.
-    pending: deque = deque()
+def _extractions(articles: Iterator[dict], workers: int, batch_size: int = BATCH_SIZE
+                 ) -> Iterator[tuple[str, nlp.Extraction, tuple | None]]:
+    """(article_id, Extraction, signature row) in input order.
+
+    Off-topic articles get an empty Extraction. The signature row (article_id, content_hash,
+    pipelines.stories.signature_blob) is computed with the NLP, by the workers; None where the
+    text the NLP saw is not the stored text (off-topic: no text is sent; longer than
+    nlp.MAX_CHARS: clipped), and the stories phase then hashes the stored text itself.
+    """
+    pending: deque = deque()  # extract_many reads ahead: the rows wait here, in order
 
     def texts():
         for row in articles:
             off_topic = row.get("on_topic") == 0
-            pending.append((row["article_id"], off_topic))
+            signed = not off_topic and len(row["text"] or "") <= nlp.MAX_CHARS
+            pending.append((row["article_id"], off_topic,
+                            row.get("content_hash") if signed else False))
             yield {"text": "" if off_topic else row["text"] or "", "title": row["title"],
                    "published": row["published"]}
 
-    for extraction in nlp.extract_many(texts(), n_process=workers,
-                                       batch_size=WORKER_BATCH_SIZE):
-        article_id, off_topic = pending.popleft()
-        yield article_id, (nlp.Extraction() if off_topic else extraction)
+    # While this process stores a batch of `batch_size` results, the workers go on with the
+    # batches already queued: queue a stored batch's worth more than the workers hold.
+    ahead = 2 * workers + -(-batch_size // WORKER_BATCH_SIZE)
+    for extraction, blob in nlp.extract_many(texts(), n_process=workers,
+                                             batch_size=WORKER_BATCH_SIZE, ahead=ahead,
+                                             digest=signature_blob):
+        article_id, off_topic, content_hash = pending.popleft()
+        signature = None if content_hash is False else (article_id, content_hash, blob)
+        # Off-topic (crawler.relevance): kept and marked, but the NLP stage skips it.
+        yield article_id, (nlp.Extraction() if off_topic else extraction), signature

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from functools import lru_cache
 
 # --- Vocabulary ------------------------------------------------------------------------------
 MONTHS = {"januari": 1, "februari": 2, "maret": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7,
@@ -71,8 +72,12 @@ def _phrase_period(match_kind: str, m: re.Match, ref_year: int) -> tuple[str, st
     return _year_range(year)
 
 
-def find_periods(sentence: str, ref_year: int) -> list[tuple[int, int, tuple[str, str]]]:
-    """Every period phrase in a sentence as (start, end, (first day, last day)), in text order."""
+@lru_cache(maxsize=4096)
+def find_periods(sentence: str, ref_year: int) -> tuple[tuple[int, int, tuple[str, str]], ...]:
+    """Every period phrase in a sentence as (start, end, (first day, last day)), in text order.
+
+    Cached: an article's counts often share a sentence, and syndicated reprints share them all.
+    """
     found, taken = [], []
     for kind, pattern in PERIOD_PATTERNS:
         for m in pattern.finditer(sentence or ""):
@@ -90,7 +95,7 @@ def find_periods(sentence: str, ref_year: int) -> list[tuple[int, int, tuple[str
                 continue  # "31 Februari": not a date, so not a period
             found.append((m.start(), m.end(), period))
             taken.append((m.start(), m.end()))
-    return sorted(found)
+    return tuple(sorted(found))
 
 
 def _number_position(sentence: str, value: int, what: str | None) -> int:
@@ -120,11 +125,11 @@ def count_period(sentence: str, value: int, what: str | None, ref_year: int,
     """
     sentence = sentence or ""
     pos = _number_position(sentence, value, what)
-    before = [p for p in find_periods(sentence, ref_year) if p[0] <= pos]
+    periods = find_periods(sentence, ref_year)
+    before = [p for p in periods if p[0] <= pos]
     # A phrase after the number counts only within its clause: "mendeportasi 87 WNA sepanjang
     # 2025", not "33.818 paspor, naik 12 persen dibanding tahun sebelumnya".
-    after = [p for p in find_periods(sentence, ref_year)
-             if p[0] > pos and not re.search(r"[,;]", sentence[pos:p[0]])]
+    after = [p for p in periods if p[0] > pos and not re.search(r"[,;]", sentence[pos:p[0]])]
     chosen = (before[-1] if before else after[0] if after else None)
     if chosen:
         return "period_total", *chosen[2]

@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import time
 
+import pytest
 import sqlite_utils
 from conftest import PANTAU, ROOT, run_pantau
 
@@ -135,3 +136,47 @@ def test_batches_fill_the_derived_columns_per_fact(db_path):
             (f"a{n}-1", "kanim-serang", serang["province"], *where)]
     assert sorted(rows) == sorted(expected)
     assert db["articles"].count_where("extracted_at is not null and nlp_version = 'test'") == 2
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_extract_computes_the_story_signatures_so_stories_hash_nothing(tmp_path, monkeypatch,
+                                                                       workers):
+    import pantau.extract
+    import pipelines.stories as stories
+
+    path = tmp_path / "pantau.db"
+    build_db(path, 2)
+    db = open_db(path, create=False)
+    db.execute("update articles set on_topic = 0 where article_id = "
+               "(select min(article_id) from articles)")  # no text goes to the NLP: hashed later
+    db.close()
+    hashed = []
+    real = stories.signature
+
+    def counting_rebuild(db):
+        """rebuild_stories, noting each text the stories phase hashes itself."""
+        with monkeypatch.context() as m:
+            m.setattr(stories, "signature", lambda text: hashed.append(text) or real(text))
+            return stories.rebuild_stories(db)
+
+    monkeypatch.setattr(pantau.extract, "rebuild_stories", counting_rebuild)
+    pantau.extract.run_extract(path, workers=workers)
+    off_topic = sqlite3.connect(path).execute(
+        "select text from articles where on_topic = 0").fetchone()[0]
+    assert hashed == [off_topic]
+    hashed.clear()
+    db = open_db(path, create=False)
+    texts = dict(db.execute("select article_id, text from articles").fetchall())
+    signatures = dict(db.execute(
+        f"select article_id, signature from {stories.SIGNATURE_TABLE}").fetchall())
+    # Every article has the signature of its stored text; the demo's reprints share stories.
+    assert signatures == {a: stories.signature_blob(t) for a, t in texts.items()}
+    assert db.execute(f"select count(*) from {stories.PENDING_TABLE}").fetchone()[0] == 0
+    story_of = dict(db.execute("select article_id, story_id from articles").fetchall())
+    assert all(story_of[a] == story_of["0001" + a[4:]] for a in texts if a.startswith("0000"))
+    # A second grouping (nothing new) hashes nothing and changes no story.
+    before = db.execute("select article_id, story_id from articles order by 1").fetchall()
+    monkeypatch.setattr(stories, "signature", lambda text: hashed.append(text) or real(text))
+    stories.rebuild_stories(db)
+    assert hashed == []
+    assert db.execute("select article_id, story_id from articles order by 1").fetchall() == before

@@ -70,3 +70,10 @@ def test_pantau_extract_with_two_workers_stores_the_same_facts(tmp_path):
     expected = facts(one)
     assert sum(len(rows) for rows in expected.values()) > n  # the demo articles have facts
     assert facts(two) == expected
+
+
+@pytest.mark.parametrize("n_process", [1, 2])
+def test_extract_many_runs_a_digest_of_each_text_beside_the_extraction(n_process):
+    got = list(nlp.extract_many(ARTICLES, n_process=n_process, batch_size=1, digest=len))
+    assert [d for _, d in got] == [len(a) for a in ARTICLES]
+    assert [e.to_dict() for e, _ in got] == [nlp.extract(a).to_dict() for a in ARTICLES]

@@ -440,3 +440,19 @@ def test_shapes_merged_apart_give_the_events_of_one_global_grouping(events_db, m
                       "shared": sum(len(e[1]) > 1 for e in expected)}
     assert len(expected) == 6
     assert stored_events(events_db) == expected
+
+
+def test_citation_roles_equal_citation_role_for_every_member():
+    import random
+
+    from pipelines.events import citation_role, citation_roles
+
+    rng = random.Random(5)
+    seen = set()
+    for _ in range(300):
+        group = [{"article_id": f"a{rng.randrange(6)}", "story_id": rng.choice([None, "s1", "s2"]),
+                  "office_site": rng.random() < 0.2} for _ in range(rng.randint(1, 8))]
+        roles = citation_roles(group, group)
+        assert roles == [citation_role(c, group) for c in group]
+        seen.update(roles)
+    assert seen == {"press_release", "reprint", "independent"}

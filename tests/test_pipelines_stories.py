@@ -198,3 +198,21 @@ def fresh_copy(db, path):
         store(fresh, row["article_id"], row["text"], published=row["published"])
     rebuild_stories(fresh)
     return fresh
+
+
+def test_large_buckets_compare_neighbours_and_never_join_what_the_reference_keeps_apart(
+        monkeypatch):
+    import pipelines.stories as stories
+
+    texts = mixed_texts(7, 150)
+    expected = lsh_reference(texts, 0.3)
+    # Every bucket "large": with neighbours reaching across a whole bucket, the same stories.
+    monkeypatch.setattr(stories, "EXACT_BUCKET", 1)
+    monkeypatch.setattr(stories, "NEIGHBOURS", len(texts))
+    assert group_near_duplicates(texts, 0.3) == expected
+    # With one neighbour each, a story may split, but every group lies within a true story.
+    monkeypatch.setattr(stories, "NEIGHBOURS", 1)
+    got = group_near_duplicates(texts, 0.3)
+    story_of = {k: i for i, g in enumerate(expected) for k in g}
+    assert all(len({story_of[k] for k in g}) == 1 for g in got)
+    assert sum(len(g) > 1 for g in got) > 0

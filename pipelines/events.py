@@ -224,13 +224,25 @@ def group_candidates(candidates: list[dict]) -> list[list[dict]]:
     for members in stories.values():
         for i in members[1:]:
             parent[find(i)] = find(members[0])
+    day = [_ordinal(c["date"]) or 0 for c in candidates]
     for shape, members in buckets.items():
+        root = find(members[0])
+        if all(find(i) == root for i in members):
+            continue  # one story already: nothing left to join
+        if shape[2] != "event":
+            # A period total of one office, type and period (the shape) is one figure whoever
+            # reports it: same_happening holds for every two candidates of different articles.
+            # Joined directly, not pair by pair (a year's total is reprinted thousands of times).
+            if shape[0] and len({candidates[i]["article_id"] for i in members}) > 1:
+                for i in members[1:]:
+                    parent[find(i)] = find(members[0])
+            continue
         window = AWARD_WINDOW_DAYS if shape[1] == AWARD_TYPE else WINDOW_DAYS
-        dated = sorted(members, key=lambda i: _ordinal(candidates[i]["date"]) or 0)
+        dated = sorted(members, key=day.__getitem__)
         for n, i in enumerate(dated):
-            day = _ordinal(candidates[i]["date"]) or 0
-            for j in dated[n + 1:]:
-                if shape[2] == "event" and (_ordinal(candidates[j]["date"]) or 0) - day > window:
+            for k in range(n + 1, len(dated)):  # indexes, not dated[n + 1:]: no copy per i
+                j = dated[k]
+                if day[j] - day[i] > window:
                     break
                 if find(i) != find(j) and same_happening(candidates[i], candidates[j]):
                     parent[find(i)] = find(j)
@@ -280,7 +292,7 @@ def citation_roles(cands: list[dict], group: list[dict]) -> list[str]:
     giant story has thousands of citations, and asking citation_role for each is quadratic."""
     own_stories = {c["story_id"] for c in group if c["office_site"]}
     has_own = any(c["office_site"] for c in group)
-    articles_of = defaultdict(set)  # story -> its articles in the group
+    articles_of = defaultdict(set)  # story -> its articles in the group (c's own among them)
     for c in group:
         articles_of[c["story_id"]].add(c["article_id"])
     roles = []
@@ -288,8 +300,7 @@ def citation_roles(cands: list[dict], group: list[dict]) -> list[str]:
         sid = c["story_id"]
         if c["office_site"]:
             roles.append("press_release")
-        elif sid and (sid in own_stories if has_own else
-                      len(articles_of[sid] - {c["article_id"]}) > 0):
+        elif sid and (sid in own_stories if has_own else len(articles_of[sid]) > 1):
             roles.append("reprint")
         else:
             roles.append("independent")

@@ -29,6 +29,10 @@ PERIOD_PATTERNS = [
     ("year", re.compile(r"(?:sepanjang|selama|pada\s+tahun|tahun)\s+(?:tahun\s+)?"
                         r"((?:19|20)\d\d|ini|lalu|sebelumnya|kemarin)\b", re.I)),
 ]
+# What every period phrase above contains (a year, or "tahun ini" and its kin): a sentence
+# without it has no period, found with one search instead of one per pattern.
+MAY_HAVE_PERIOD = re.compile(r"(?:19|20)\d\d|(?:sepanjang|selama|tahun)\s+(?:tahun\s+)?"
+                             r"(?:ini|lalu|sebelumnya|kemarin)\b", re.I)
 PART_ORDINALS = {"pertama": 1, "kedua": 2, "ketiga": 3, "keempat": 4, "i": 1, "ii": 2, "iii": 3,
                  "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 # The "year" pattern matches "tahun 2011" in "UU Nomor 6 Tahun 2011": a law's year is no period.
@@ -78,6 +82,8 @@ def find_periods(sentence: str, ref_year: int) -> tuple[tuple[int, int, tuple[st
 
     Cached: an article's counts often share a sentence, and syndicated reprints share them all.
     """
+    if not sentence or not MAY_HAVE_PERIOD.search(sentence):
+        return ()
     found, taken = [], []
     for kind, pattern in PERIOD_PATTERNS:
         for m in pattern.finditer(sentence or ""):

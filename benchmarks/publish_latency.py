@@ -11,6 +11,7 @@ page with plain HTTP requests. Writes the results into benchmarks/README.md.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import random
@@ -26,6 +27,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from readme import replace_section  # noqa: E402
 
 from crawler.sources import Source  # noqa: E402
 from nlp import NLP_VERSION  # noqa: E402
@@ -37,6 +41,8 @@ from pipelines.store import store_article, upsert_sources  # noqa: E402
 
 TARGET_P95_MS = 300
 SECTION = "## Publishing latency (`publish_latency.py`)"
+# Pages of one kind (--pages) timed on a larger database, e.g. the 1,000,000-article build.
+SCALE_SECTION = "## Publishing latency at scale (`publish_latency.py --pages`)"
 # (name, path): every canned query, the pages each user group opens first, search and the map.
 PAGES = [
     ("home page", "/"),
@@ -170,6 +176,19 @@ def get(url: str) -> float:
     return (time.perf_counter() - t0) * 1000
 
 
+def timed_out_facets(url: str) -> list[str] | None:
+    """The facets Datasette gave up on for a table page (facet_time_limit_ms), or None for a
+    page that is not a table page. A timed-out facet is missing from the page: it would be
+    fast because it is incomplete, so such a page does not meet the target."""
+    base, _, query = url.partition("?")
+    if base.rsplit("/", 1)[-1].count(".") or base.count("/") < 4:
+        return None  # .json/.csv/.atom already, the home or the database page
+    with urllib.request.urlopen(f"{base}.json{'?' + query if query else ''}",
+                                timeout=120) as r:
+        data = json.load(r)
+    return list(data.get("facets_timed_out", [])) if "facet_results" in data else None
+
+
 def cpu_ms(pid: int) -> float:
     """CPU time (user + system) the process has used, in ms (Linux /proc).
 
@@ -202,23 +221,34 @@ def measure(db_path: Path, repeat: int, pages=PAGES) -> list[dict]:
             times = sorted(get(base + path) for _ in range(repeat))
             cpu = (cpu_ms(proc.pid) - cpu) / repeat
             p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+            timed_out = timed_out_facets(base + path)
             results.append({"name": name, "path": path, "first": first,
-                            "p50": statistics.median(times), "p95": p95, "cpu": cpu})
+                            "p50": statistics.median(times), "p95": p95, "cpu": cpu,
+                            "facets_timed_out": timed_out})
             print(f"{name:40} p50 {results[-1]['p50']:7.1f} ms  p95 {p95:7.1f} ms  "
-                  f"server CPU {cpu:6.1f} ms", file=sys.stderr, flush=True)
+                  f"server CPU {cpu:6.1f} ms"
+                  + (f"  facets timed out: {', '.join(timed_out)}" if timed_out else ""),
+                  file=sys.stderr, flush=True)
         return results
     finally:
         proc.terminate()
         proc.wait(timeout=30)
 
 
+def meets(result: dict, target_ms: float) -> bool:
+    """p95 under the target, with every facet of the page computed."""
+    return result["p95"] < target_ms and not result.get("facets_timed_out")
+
+
 def write_readme(path: Path, results: list[dict], n_articles: int, db_path: Path,
-                 build_s: float, repeat: int) -> None:
+                 build_s: float, repeat: int, target_ms: float = TARGET_P95_MS,
+                 section: str = SECTION, command: str = "") -> None:
     db = open_db(db_path, create=False)
+    n_articles = db["articles"].count
     facts = {t: db[t].count for t in ("office_mentions", "officials", "nationalities", "counts")}
     db.close()
     lines = [
-        SECTION,
+        section,
         "",
         f"{n_articles:,} generated articles with {sum(facts.values()):,} fact rows "
         f"({', '.join(f'{k} {v:,}' for k, v in facts.items())}), built through Pantau's own "
@@ -227,35 +257,31 @@ def write_readme(path: Path, results: list[dict], n_articles: int, db_path: Path
         + f" ({db_path.stat().st_size / 2**20:,.0f} MB), "
         f"served by `pantau serve` (Datasette, --immutable) and fetched {repeat} times per page "
         "after one warm-up request, one request at a time, over loopback. "
-        f"Target: p95 under {TARGET_P95_MS} ms.",
+        f"Target: p95 under {target_ms:,.0f} ms, and no facet given up on "
+        "(Datasette's facet_time_limit_ms; a page missing a facet does not count as fast).",
         "",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores shared with other work "
         f"(load average {os.getloadavg()[0]:.1f} when the run ended), "
         f"Python {platform.python_version()}, SQLite "
         f"{__import__('sqlite3').sqlite_version}; run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
         "",
-        "Command: `.venv/bin/python benchmarks/publish_latency.py` (or `make benchmark`).",
+        f"Command: `{command or '.venv/bin/python benchmarks/publish_latency.py'}`"
+        + ("" if command else " (or `make benchmark`)") + ".",
         "Each row is `curl http://127.0.0.1:8001<path>` against that database.",
         "",
-        "| page | path | first (ms) | p50 (ms) | p95 (ms) | p95 < target | server CPU (ms) |",
-        "|---|---|---:|---:|---:|:-:|---:|",
+        "| page | path | first (ms) | p50 (ms) | p95 (ms) | facets timed out | meets target "
+        "| server CPU (ms) |",
+        "|---|---|---:|---:|---:|---|:-:|---:|",
     ]
     for r in results:
-        ok = "yes" if r["p95"] < TARGET_P95_MS else "**no**"
+        ok = "yes" if meets(r, target_ms) else "**no**"
+        timed_out = r.get("facets_timed_out")
         lines.append(f"| {r['name']} | `{r['path']}` | {r['first']:.0f} | {r['p50']:.0f} "
-                     f"| {r['p95']:.0f} | {ok} | {r['cpu']:.0f} |")
+                     f"| {r['p95']:.0f} | {', '.join(timed_out) if timed_out else '-'} | {ok} "
+                     f"| {r['cpu']:.0f} |")
     lines += ["", *NOTES]
-    section = "\n".join(lines) + "\n"
     # Other benchmarks keep their own sections in the same README: replace only this one.
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
-    start = text.find(SECTION)
-    if start < 0:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        end = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + section + (text[end + 1:] if end >= 0 else "")
-        text = text.replace(section + "## ", section + "\n## ")
-    path.write_text(text, encoding="utf-8")
+    replace_section(path, section, "\n".join(lines) + "\n\n")
 
 
 def main(argv=None) -> None:
@@ -265,7 +291,10 @@ def main(argv=None) -> None:
     parser.add_argument("--db", type=Path, help="Reuse or keep this database file.")
     parser.add_argument("--no-readme", action="store_true", help="Print only.")
     parser.add_argument("--pages", help="Time only the pages whose name contains this text "
-                        "(e.g. 'facet' on a database too large to time every page).")
+                        "(e.g. 'facet' on a database too large to time every page); the "
+                        "README section is then SCALE_SECTION.")
+    parser.add_argument("--target-ms", type=float, default=TARGET_P95_MS,
+                        help="p95 target (issue 9 asks 500 ms for faceted pages at 1,000,000).")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="pantau-bench-") as tmp:
         db_path = args.db or Path(tmp) / "pantau.db"
@@ -275,12 +304,16 @@ def main(argv=None) -> None:
         build_s = time.perf_counter() - t0
         pages = [p for p in PAGES if args.pages in p[0]] if args.pages else PAGES
         results = measure(db_path, args.repeat, pages)
-        if not args.no_readme and pages is PAGES:
+        if not args.no_readme:
+            command = ("" if pages is PAGES else
+                       f".venv/bin/python benchmarks/publish_latency.py --db {db_path} "
+                       f"--pages {args.pages} --target-ms {args.target_ms:g}")
             write_readme(Path(__file__).parent / "README.md", results, args.articles, db_path,
-                         build_s, args.repeat)
-    slow = [r["name"] for r in results if r["p95"] >= TARGET_P95_MS]
-    print(f"{len(results) - len(slow)}/{len(results)} pages under {TARGET_P95_MS} ms at p95"
-          + (f"; over: {', '.join(slow)}" if slow else ""), file=sys.stderr)
+                         build_s, args.repeat, args.target_ms,
+                         SECTION if pages is PAGES else SCALE_SECTION, command)
+    slow = [r["name"] for r in results if not meets(r, args.target_ms)]
+    print(f"{len(results) - len(slow)}/{len(results)} pages under {args.target_ms:g} ms at p95"
+          " with every facet" + (f"; not: {', '.join(slow)}" if slow else ""), file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""AtomicFilesystemCacheStorage: Scrapy's file HTTP cache, whose entries appear whole or not at all."""
+"""AtomicFilesystemCacheStorage: Scrapy's file HTTP cache; entries appear whole or not at all."""
 
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ PANTAU_SOURCES = str(setting("sources"))
 PANTAU_CONTACT = os.environ.get("PANTAU_CONTACT", "https://github.com/pantau-id/pantau")
 # Folder of the gzipped WARC archive of every raw response; empty turns archiving off.
 PANTAU_ARCHIVE_DIR = str(setting("archive"))
-# Skip article URLs the database already holds (re-crawls and resumed crawls fetch only what is new).
+# Skip article URLs the database already holds (re-crawls and resumed crawls fetch only the new).
 PANTAU_SKIP_KNOWN = True
 # How many link hops from a start URL the spider follows through listing pages.
 PANTAU_LISTING_DEPTH = 3

@@ -1,4 +1,4 @@
-"""The `pantau` command line: parses options, calls the library, turns known errors into messages."""
+"""The `pantau` command line: parses options, calls the library, turns known errors into text."""
 
 from __future__ import annotations
 
@@ -49,6 +49,15 @@ def db_option(f):
 def _progress(done: int, total: int) -> None:
     if done == total or done % 100 == 0:
         click.echo(f"extracted {done}/{total} articles", err=True)
+
+
+PHASES = {"stories": "grouping reprinted articles into stories",
+          "events": "merging the facts into events",
+          "summaries": "refreshing the summary tables"}
+
+
+def _phase(name: str) -> None:
+    click.echo(f"{name}: {PHASES.get(name, name)}...", err=True)
 
 
 def report_crawl(summary: dict) -> list[dict]:
@@ -158,7 +167,7 @@ def extract(db_path, redo, reparse, workers, batch_size):
             click.echo("re-parsed the archive: " + ", ".join(
                 f"{k} {v}" for k, v in sorted(counts.items())), err=True)
         result = run_extract(db_path, redo=redo, progress=_progress, workers=workers,
-                             batch_size=batch_size)
+                             batch_size=batch_size, phase=_phase)
     report_extract(result)
     click.echo("seconds: " + ", ".join(f"{phase} {s:.1f}" for phase, s in
                                        result["seconds"].items()), err=True)
@@ -226,7 +235,7 @@ def demo(port, site_port, db_path, no_serve):
             summary = run_crawl(sources, db_path, {"DOWNLOAD_DELAY": 0,
                                                    "AUTOTHROTTLE_ENABLED": False})
         report_crawl(summary)
-        report_extract(run_extract(db_path, progress=_progress))
+        report_extract(run_extract(db_path, progress=_progress, phase=_phase))
     if no_serve:
         click.echo(f"database ready: {db_path}", err=True)
         return
@@ -255,7 +264,8 @@ def export(db_path, fmt, output, table):
 
 @cli.command()
 @click.option("--jsonl", is_flag=True,
-              help='Read JSON lines {"id", "text", "title"?, "published"?}; write one JSON line each.')
+              help='Read JSON lines {"id", "text", "title"?, "published"?}; '
+                   'write one JSON line each.')
 def nlp(jsonl):
     """Extract facts from article text on stdin and print JSON.
 

@@ -15,7 +15,8 @@ SETTINGS = {
     "sources": ("PANTAU_SOURCES", DATA_DIR / "sources.toml", "TOML file listing the sources."),
     "metadata": ("PANTAU_METADATA", DATA_DIR / "metadata.yml", "Datasette metadata file."),
     # The archive and the HTTP cache live beside the database they belong to (see beside_db).
-    "archive": ("PANTAU_ARCHIVE_DIR", DATA_DIR / "archive", "Folder of the WARC archive of raw pages."),
+    "archive": ("PANTAU_ARCHIVE_DIR", DATA_DIR / "archive",
+                "Folder of the WARC archive of raw pages."),
     "httpcache": ("PANTAU_HTTPCACHE_DIR", DATA_DIR / "httpcache",
                   "Scrapy HTTP cache, for conditional re-requests of feeds and listings."),
     "demo_site": ("PANTAU_DEMO_SITE", DATA_DIR / "demo_site", "Folder of the bundled demo site."),

@@ -17,7 +17,8 @@ from string import Template
 from pantau.config import setting
 
 OUTLETS = {"kabar-banten": "Kabar Banten", "warta-nusantara": "Warta Nusantara"}
-# Outlets whose theme emits schema.org JSON-LD; the other only has meta tags, like many WordPress sites.
+# Outlets whose theme emits schema.org JSON-LD; the other has only meta tags, as many WordPress
+# sites do.
 JSON_LD_OUTLETS = {"warta-nusantara"}
 PER_PAGE = 5
 BULAN = ("Januari Februari Maret April Mei Juni Juli Agustus September Oktober November "
@@ -229,7 +230,7 @@ class DemoSite:
                 status, ctype, body = site.renderer.route(self.path, site.base_url)
                 data = body.encode("utf-8")
                 # Validators, as real CMSs send them: a crawler may re-ask with If-None-Match.
-                etag = '"%s"' % hashlib.sha1(data).hexdigest()[:20]
+                etag = f'"{hashlib.sha1(data).hexdigest()[:20]}"'
                 if status == 200 and self.headers.get("If-None-Match") == etag:
                     status, data = 304, b""
                 site.responses.append((self.path, status))

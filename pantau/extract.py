@@ -1,4 +1,4 @@
-"""The extract stage: runs the NLP pipeline over stored articles not yet extracted at this version."""
+"""The extract stage: runs the NLP over stored articles not yet extracted at this NLP version."""
 
 from __future__ import annotations
 
@@ -63,7 +63,8 @@ def pending_articles(db, redo: bool = False, page: int = BATCH_SIZE) -> Iterator
 
 def run_extract(db_path: Path, redo: bool = False,
                 progress: Callable[[int, int], None] | None = None, workers: int = 1,
-                batch_size: int = BATCH_SIZE) -> dict:
+                batch_size: int = BATCH_SIZE, phase: Callable[[str], None] | None = None
+                ) -> dict:
     """Extract facts for pending articles and store them, one transaction per batch.
 
     A run killed at any point (even kill -9) loses at most the batch being stored; running
@@ -77,6 +78,8 @@ def run_extract(db_path: Path, redo: bool = False,
             signatures) in worker processes while this process reads the next articles and
             stores the results.
         batch_size: articles per transaction.
+        phase: called as phase(name) when each phase after the extraction starts ("stories",
+            "events", "summaries"): at a million articles they take minutes.
 
     Returns:
         {"articles": n extracted, "facts": n fact rows written, "offices": gazetteer size,
@@ -104,22 +107,25 @@ def run_extract(db_path: Path, redo: bool = False,
     stories = events = None
     if done or redo:
         # Syndicated reprints are grouped after every run, since a new article can join a story.
-        stories = _timed(seconds, "stories", rebuild_stories, db)
-        events = _timed(seconds, "events", rebuild_events, db)  # after stories: its first signal
-        _timed(seconds, "summaries", refresh_summaries, db)
+        stories = _timed(seconds, "stories", phase, rebuild_stories, db)
+        # After stories: they are the events' first signal.
+        events = _timed(seconds, "events", phase, rebuild_events, db)
+        _timed(seconds, "summaries", phase, refresh_summaries, db)
     db.close()
     return {"articles": done, "facts": facts, "offices": offices, "shared_stories": stories,
             "events": events["events"] if events else None,
             "seconds": {k: round(v, 3) for k, v in seconds.items()}}
 
 
-def _timed(seconds: dict, phase: str, function, *args):
-    """function(*args), its wall time recorded as seconds[phase]."""
+def _timed(seconds: dict, name: str, phase: Callable[[str], None] | None, function, *args):
+    """function(*args), announced to `phase` and its wall time recorded as seconds[name]."""
+    if phase:
+        phase(name)
     started = time.perf_counter()
     try:
         return function(*args)
     finally:
-        seconds[phase] = time.perf_counter() - started
+        seconds[name] = time.perf_counter() - started
 
 
 def _extractions(articles: Iterator[dict], workers: int, batch_size: int = BATCH_SIZE

@@ -115,7 +115,8 @@ def open_db(path: str | Path, create: bool = True) -> sqlite_utils.Database:
     """
     path = Path(path)
     if not create and not path.exists():
-        raise DatabaseError(f"database not found: {path} (run `pantau crawl` or `pantau demo` first)")
+        raise DatabaseError(f"database not found: {path} "
+                            "(run `pantau crawl` or `pantau demo` first)")
     if create and not path.parent.exists():
         raise DatabaseError(f"folder does not exist: {path.parent}")
     # SQLite's own message for these is "unable to open database file": say what is wrong.
@@ -207,7 +208,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             for columns in indexes:
                 db[table].create_index(columns, if_not_exists=True)
         _table(db, "meta", {"key": str, "value": str}, pk="key")
-        # One row per crawl and source: what it found and how well it extracted (pipelines/health.py).
+        # One row per crawl and source: what it found, how well it extracted (pipelines/health.py).
         _table(db, "source_health", {
             "crawl_id": str, "source": str, "pages": int, "errors": int, "articles_found": int,
             "new": int, "updated": int, "unchanged": int, "known": int, "bodies_checked": int,

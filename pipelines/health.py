@@ -1,4 +1,4 @@
-"""Source health: per crawl and source, what was found and how well it extracted, vs. its history."""
+"""Source health: per crawl and source, what was found and how well it extracted, vs its history."""
 
 from __future__ import annotations
 

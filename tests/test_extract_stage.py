@@ -51,6 +51,9 @@ def test_second_extract_does_nothing(db_path):
     build_db(db_path, 1)
     first = run_pantau("extract", "--db", db_path, check=True)
     assert "extracted 17 articles" in first.stderr
+    # The phases after the NLP are announced as they start (minutes each at a million).
+    assert [line.split(":")[0] for line in first.stderr.splitlines()
+            if line.endswith("...")] == ["stories", "events", "summaries"]
     before = facts(db_path)
     second = run_pantau("extract", "--db", db_path, check=True)
     assert "extracted 0 articles" in second.stderr

@@ -1,4 +1,4 @@
-"""Re-crawls cost only what is new; a crawl killed with kill -9 resumes with no loss or duplicate."""
+"""Re-crawls cost only what is new; a crawl killed by kill -9 resumes with no loss or duplicate."""
 
 from __future__ import annotations
 

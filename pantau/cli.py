@@ -151,7 +151,8 @@ def crawl(sources_path, db_path, overrides, resume, fail_on_unhealthy, since, fr
               help="First rebuild the articles from the WARC archive beside the database "
                    "(no network), then extract.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1),
-              help="NLP worker processes (spaCy nlp.pipe n_process); 2 on a 2-core machine.")
+              help="Worker processes for the NLP and the story signatures; 2 on a 2-core "
+                   "machine.")
 @click.option("--batch-size", default=500, show_default=True, type=click.IntRange(min=1),
               help="Articles stored per transaction; a killed run loses at most one batch.")
 def extract(db_path, redo, reparse, workers, batch_size):

@@ -1,0 +1,92 @@
+"""data/datasette/plugins/pantau_facets.py: a page's column facets run at once, same results."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import random
+
+import pytest
+import sqlite_utils
+from conftest import ROOT
+from datasette.app import Datasette
+from datasette.facets import ColumnFacet
+
+PLUGINS = ROOT / "data" / "datasette" / "plugins"
+FACETS = ("office_id", "province", "year", "month", "unit")
+
+
+def load_plugin():
+    spec = importlib.util.spec_from_file_location("pantau_facets_under_test",
+                                                  PLUGINS / "pantau_facets.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def facts_db(tmp_path):
+    rng = random.Random(3)
+    path = tmp_path / "facts.db"
+    sqlite_utils.Database(path)["counts"].insert_all(
+        {"fact_id": i, "category": rng.choice(["deportation", "arrest"]),
+         "office_id": rng.choice(["kanim-serang", "kanim-bekasi", "kanim-bogor", None]),
+         "province": rng.choice(["Banten", "Jawa Barat"]), "year": rng.choice([2024, 2025]),
+         "month": f"2025-{rng.randint(1, 12):02d}", "unit": rng.choice(["WNA", "orang"])}
+        for i in range(500))
+    return path
+
+
+def page(path, query: str) -> tuple[dict, int]:
+    """The JSON of a counts table page, and how many facet queries ran at one time at most."""
+    running = peak = 0
+    ds = Datasette([str(path)])
+    execute = ds.execute
+
+    async def counting(*args, **kwargs):
+        nonlocal running, peak
+        facet = " group by " in args[1]
+        running += facet
+        peak = max(peak, running)
+        try:
+            return await execute(*args, **kwargs)
+        finally:
+            running -= facet
+
+    ds.execute = counting
+
+    async def get():
+        await ds.invoke_startup()
+        return (await ds.client.get(f"/facts/counts.json?{query}")).json()
+
+    return asyncio.run(get()), peak
+
+
+def test_facets_run_at_once_and_give_what_datasette_gives(facts_db, monkeypatch):
+    query = "category=deportation&" + "&".join(f"_facet={f}" for f in FACETS)
+    expected, one_at_a_time = page(facts_db, query)
+    assert one_at_a_time == 1  # Datasette's own: one facet query after another
+    plugin = load_plugin()
+    monkeypatch.setattr(ColumnFacet, "facet_results", plugin.facet_results)
+    got, at_once = page(facts_db, query)
+    assert at_once > 1
+    assert [f["name"] for f in got["facet_results"].values()] == list(FACETS)
+    assert got["facet_results"] == expected["facet_results"]
+    assert got["rows"] == expected["rows"]
+    # The counts are the table's, for the filtered rows only.
+    db = sqlite_utils.Database(facts_db)
+    [office] = [f for f in got["facet_results"].values() if f["name"] == "office_id"]
+    assert {r["value"]: r["count"] for r in office["results"]} == dict(db.execute(
+        "select office_id, count(*) from counts where category = 'deportation' "
+        "and office_id is not null group by office_id").fetchall())
+
+
+def test_the_plugin_installs_itself_only_on_a_compatible_datasette(monkeypatch):
+    plugin = load_plugin()
+    monkeypatch.setattr(ColumnFacet, "facet_results", plugin._sequential)
+    monkeypatch.setattr(plugin, "COMPATIBLE", ("0.0.",))
+    plugin.startup(None)
+    assert ColumnFacet.facet_results is plugin._sequential
+    monkeypatch.setattr(plugin, "COMPATIBLE", (plugin.__version__[:5],))
+    plugin.startup(None)
+    assert ColumnFacet.facet_results is plugin.facet_results

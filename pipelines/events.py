@@ -434,15 +434,15 @@ def _candidates(db, first: str | None = None, last: str | None = None):
 
 
 def _spill(db, path: str, first: str | None = None, last: str | None = None,
-           seq: int = 0) -> None:
+           start: int = 0) -> None:
     """Write the candidates of articles first <= article_id < last to a new scratch file, each
-    with its shape and its place in article order (from `seq`), indexed by shape."""
+    with its shape and its place in article order (numbered from `start`), indexed by shape."""
     spill = sqlite3.connect(path)
     spill.execute("pragma journal_mode = off")
     spill.execute("pragma synchronous = off")
     spill.execute("create table candidates (shape text, seq integer, payload blob)")
     batch = []
-    for seq, cand in enumerate(_candidates(db, first, last), start=seq):
+    for seq, cand in enumerate(_candidates(db, first, last), start=start):
         batch.append((json.dumps(_shape(cand)), seq, pickle.dumps(cand, pickle.HIGHEST_PROTOCOL)))
         if len(batch) >= CANDIDATE_BATCH:
             spill.executemany("insert into candidates values (?, ?, ?)", batch)

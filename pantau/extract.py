@@ -109,7 +109,7 @@ def run_extract(db_path: Path, redo: bool = False,
         # Syndicated reprints are grouped after every run, since a new article can join a story.
         stories = _timed(seconds, "stories", phase, rebuild_stories, db)
         # After stories: they are the events' first signal.
-        events = _timed(seconds, "events", phase, rebuild_events, db)
+        events = _timed(seconds, "events", phase, rebuild_events, db, workers)
         _timed(seconds, "summaries", phase, refresh_summaries, db)
     db.close()
     return {"articles": done, "facts": facts, "offices": offices, "shared_stories": stories,

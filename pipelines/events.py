@@ -8,6 +8,7 @@ story, or of one office and type within WINDOW_DAYS whose figures agree, become 
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import os
 import pickle
@@ -361,13 +362,22 @@ def build_event(group: list[dict], provinces: dict[str, str]) -> tuple[dict, lis
 # --- The stage -------------------------------------------------------------------------------
 
 
-def _facts_by_article(db, table: str):
+def _id_range(first: str | None, last: str | None) -> tuple[str, list[str]]:
+    """SQL condition (and its parameters) for first <= article_id < last; None is open."""
+    where = " and ".join([*(["article_id >= ?"] if first is not None else []),
+                          *(["article_id < ?"] if last is not None else [])]) or "1"
+    return where, [b for b in (first, last) if b is not None]
+
+
+def _facts_by_article(db, table: str, first: str | None = None, last: str | None = None):
     """Yield (article_id, rows) for every article with rows in `table`, in article_id order.
 
     Rows keep their insertion order within an article (the nationalities' owner depends on it);
     the article_id index gives that order without a sort.
     """
-    cursor = db.conn.execute(f"select * from [{table}] order by article_id, rowid")
+    where, params = _id_range(first, last)
+    cursor = db.conn.execute(f"select * from [{table}] where {where} "
+                             "order by article_id, rowid", params)
     names = [d[0] for d in cursor.description]
     current, rows = None, []
     while chunk := cursor.fetchmany(CANDIDATE_BATCH):
@@ -385,8 +395,8 @@ def _facts_by_article(db, table: str):
 class _Aligned:
     """The rows of one fact table for the article being read, by a merge on article_id."""
 
-    def __init__(self, db, table: str):
-        self.rows = _facts_by_article(db, table)
+    def __init__(self, db, table: str, first: str | None = None, last: str | None = None):
+        self.rows = _facts_by_article(db, table, first, last)
         self.head = next(self.rows, None)
 
     def take(self, article_id: str) -> list[dict]:
@@ -397,18 +407,21 @@ class _Aligned:
         return []
 
 
-def _candidates(db):
-    """Every on-topic article's candidates, reading the articles and their facts in one pass."""
+def _candidates(db, first: str | None = None, last: str | None = None):
+    """Every on-topic article's candidates (of first <= article_id < last when given), reading
+    the articles and their facts in one pass."""
     source_kind = {r["slug"]: r["kind"] for r in db["sources"].rows}
-    facts = {t: _Aligned(db, t) for t in ("counts", "nationalities", "awards", "office_mentions")}
+    facts = {t: _Aligned(db, t, first, last)
+             for t in ("counts", "nationalities", "awards", "office_mentions")}
+    where, params = _id_range(first, last)
     # Only the lead of the text is read (summary markers); the NLP columns may not exist yet.
     nlp_columns = [c for c in ("event_type", "event_date") if c in db["articles"].columns_dict]
     select = ", ".join(["article_id", "url", "source", "title", "year", "published_date",
                         "story_id", f"substr(text, 1, {LEAD_CHARS}) as text", *nlp_columns])
     # Both sides ordered by article_id with SQLite's own collation, so the merge sees them
     # in one order (Python compares str the same way as BINARY for valid UTF-8).
-    for article in db["articles"].rows_where("on_topic is not 0", select=select,
-                                             order_by="article_id"):
+    for article in db["articles"].rows_where(f"on_topic is not 0 and {where}", params,
+                                             select=select, order_by="article_id"):
         aid = article["article_id"]
         counts, awards = facts["counts"].take(aid), facts["awards"].take(aid)
         nationalities = facts["nationalities"].take(aid)
@@ -420,29 +433,91 @@ def _candidates(db):
                                       sorted(mentions, key=lambda m: m.get("start") or 0))
 
 
-def _groups_by_shape(db, spill_dir: str):
-    """Yield group_candidates(...) of each shape's candidates, one shape in memory at a time.
-
-    Every merge rule joins candidates of one shape only (office, type, kind, period), so the
-    candidates are spilled to a scratch file with their shape and read back one shape at a time:
-    memory is bounded by the largest shape, not by the number of articles.
-    """
-    spill = sqlite3.connect(os.path.join(spill_dir, "candidates.db"))
+def _spill(db, path: str, first: str | None = None, last: str | None = None,
+           start: int = 0) -> None:
+    """Write the candidates of articles first <= article_id < last to a new scratch file, each
+    with its shape and its place in article order (numbered from `start`), indexed by shape."""
+    spill = sqlite3.connect(path)
     spill.execute("pragma journal_mode = off")
     spill.execute("pragma synchronous = off")
     spill.execute("create table candidates (shape text, seq integer, payload blob)")
     batch = []
-    for seq, cand in enumerate(_candidates(db)):
+    for seq, cand in enumerate(_candidates(db, first, last), start=start):
         batch.append((json.dumps(_shape(cand)), seq, pickle.dumps(cand, pickle.HIGHEST_PROTOCOL)))
         if len(batch) >= CANDIDATE_BATCH:
             spill.executemany("insert into candidates values (?, ?, ?)", batch)
             batch.clear()
     spill.executemany("insert into candidates values (?, ?, ?)", batch)
     spill.execute("create index candidates_shape on candidates (shape, seq)")
-    shape, members = None, []
+    spill.commit()
+    spill.close()
+
+
+def _spill_part(db_path: str, path: str, first: str | None, last: str | None, seq: int) -> None:
+    """In a worker process: _spill over its own read-only connection to the database."""
+    import sqlite_utils
+
+    db = sqlite_utils.Database(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True))
     try:
-        for key, payload in spill.execute(
-                "select shape, payload from candidates order by shape, seq"):
+        _spill(db, path, first, last, seq)
+    finally:
+        db.close()
+
+
+def _split_points(db, parts: int) -> list[str]:
+    """article_ids cutting the on-topic articles into `parts` ranges of about equal size."""
+    n = db.conn.execute("select count(*) from articles where on_topic is not 0").fetchone()[0]
+    points = []
+    for i in range(1, parts):
+        row = db.conn.execute("select article_id from articles where on_topic is not 0 "
+                              "order by article_id limit 1 offset ?", [n * i // parts]).fetchone()
+        if row and (not points or row[0] > points[-1]):
+            points.append(row[0])
+    return points
+
+
+def _database_file(db) -> str | None:
+    """The main database's file, or None in memory."""
+    for _, name, path in db.conn.execute("pragma database_list"):
+        if name == "main":
+            return path or None
+    return None
+
+
+# Each worker's candidates are numbered from its part's index times this: one order across parts.
+_SEQ_PART = 1 << 40
+
+
+def _groups_by_shape(db, spill_dir: str, workers: int = 1):
+    """Yield group_candidates(...) of each shape's candidates, one shape in memory at a time.
+
+    Every merge rule joins candidates of one shape only (office, type, kind, period), so the
+    candidates are spilled to scratch files with their shape and read back one shape at a time:
+    memory is bounded by the largest shape, not by the number of articles. With workers > 1 the
+    articles are cut into id ranges whose candidates (the costly Python part) are computed by
+    worker processes at once, each into its own file; the files are read back merged in order.
+    """
+    db_path = _database_file(db)
+    points = _split_points(db, workers) if workers > 1 and db_path else []
+    bounds = list(zip([None, *points], [*points, None], strict=True))
+    paths = [os.path.join(spill_dir, f"candidates-{i}.db") for i in range(len(bounds))]
+    if len(bounds) == 1:
+        _spill(db, paths[0])
+    else:
+        import multiprocessing
+
+        context = multiprocessing.get_context(
+            "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+        with context.Pool(len(bounds)) as pool:
+            pool.starmap(_spill_part, [(db_path, path, first, last, i * _SEQ_PART)
+                                       for i, (path, (first, last))
+                                       in enumerate(zip(paths, bounds, strict=True))])
+    spills = [sqlite3.connect(path) for path in paths]
+    try:
+        rows = heapq.merge(*(spill.execute("select shape, seq, payload from candidates "
+                                           "order by shape, seq") for spill in spills))
+        shape, members = None, []
+        for key, _, payload in rows:
             if key != shape and members:
                 yield from group_candidates(members)
                 members = []
@@ -451,7 +526,8 @@ def _groups_by_shape(db, spill_dir: str):
         if members:
             yield from group_candidates(members)
     finally:
-        spill.close()
+        for spill in spills:
+            spill.close()
 
 
 def _insert(conn, table: str, rows: list[dict]) -> None:
@@ -463,13 +539,18 @@ def _insert(conn, table: str, rows: list[dict]) -> None:
             [[r[c] for c in columns] for r in rows])
 
 
-def rebuild_events(db) -> dict:
+def rebuild_events(db, workers: int = 1) -> dict:
     """Rebuild `events`, `event_citations` and `event_nationalities` from every article's facts.
 
     Run after rebuild_stories (pantau/extract.py): the story groups are the first signal. The
     articles and facts are read in one ordered pass and merged one shape at a time (see
     _groups_by_shape); the tables are replaced in one transaction, so readers see the old
     events or the new ones, never a mix.
+
+    Args:
+        db: an open database.
+        workers: processes computing the candidates (`pantau extract --workers`); the same
+            events whatever the number.
 
     Returns:
         {"events": n events, "citations": n citations, "shared": events cited by more than one
@@ -485,7 +566,7 @@ def rebuild_events(db) -> dict:
         for table in ("event_nationalities", "event_citations", "events"):
             conn.execute(f"delete from [{table}]")
         events, citations, event_nats = [], [], []
-        for group in _groups_by_shape(db, spill_dir):
+        for group in _groups_by_shape(db, spill_dir, workers):
             event, cites, nats = build_event(group, provinces)
             events.append(event)
             citations += cites

@@ -9,15 +9,18 @@ from functools import cache
 import pycountry
 
 from nlp.schema import Extraction
-from pipelines.db import EVIDENCE, FACT_TABLES, facts_table_names, refresh_derived
+from pipelines.db import ATTRIBUTED, DERIVED_FACT_COLUMNS, EVIDENCE, FACT_TABLES, facts_table_names
 
 # Extraction attribute -> fact table
 FACT_FIELDS = {"offices": "office_mentions", "people": "officials",
                "nationalities": "nationalities", "counts": "counts", "awards": "awards"}
-# The columns store_facts_batch writes per fact table; the derived ones are left to
-# refresh_derived(). From the schema in pipelines/db.py, so the two cannot drift apart.
+# The columns of a fact as extracted, per fact table; the derived ones are filled from the
+# article and the gazetteer (store_facts_batch, refresh_derived). From the schema in
+# pipelines/db.py, so the two cannot drift apart.
 WRITTEN_COLUMNS = {table: ("fact_id", "article_id", *columns, *EVIDENCE)
                    for table, (columns, _) in FACT_TABLES.items()}
+INSERTED_COLUMNS = {table: (*columns, *(c for c in DERIVED_FACT_COLUMNS if c not in columns))
+                    for table, columns in WRITTEN_COLUMNS.items()}
 
 
 def sync_offices(db, offices: list[dict]) -> int:
@@ -118,14 +121,17 @@ def store_facts_batch(db, extractions: list[tuple[str, Extraction]], nlp_version
         return 0
     now = datetime.now(UTC).replace(microsecond=0).isoformat()
     ids = [article_id for article_id, _ in extractions]
+    conn = db.conn
+    articles, provinces = _derived_sources(conn, ids)
     rows_by_table: dict[str, list[tuple]] = {table: [] for table in facts_table_names()}
     stamps = []
     for article_id, extraction in extractions:
-        for table, rows in fact_rows(article_id, extraction).items():
+        tables = fact_rows(article_id, extraction)
+        _derive(tables, articles.get(article_id, {}), provinces)
+        for table, rows in tables.items():
             rows_by_table[table].extend(_values(table, row) for row in rows)
         event = article_event(extraction)
         stamps.append((now, nlp_version, event["event_type"], event["event_date"], article_id))
-    conn = db.conn
     # The raw connection, not `with conn:`: an exception rolls back, and nothing in between
     # may commit (no sqlite-utils write helpers).
     conn.execute("begin")
@@ -133,12 +139,11 @@ def store_facts_batch(db, extractions: list[tuple[str, Extraction]], nlp_version
         for table in facts_table_names():
             conn.executemany(f"delete from {table} where article_id = ?", [(i,) for i in ids])
             if rows_by_table[table]:
-                columns = WRITTEN_COLUMNS[table]
+                columns = INSERTED_COLUMNS[table]
                 names = ", ".join(f"[{c}]" for c in columns)
                 marks = ", ".join("?" for _ in columns)
                 conn.executemany(f"insert into {table} ({names}) values ({marks})",
                                  rows_by_table[table])
-        refresh_derived(db, ids)  # year, month, outlet, office and province per fact
         conn.executemany("update articles set extracted_at = ?, nlp_version = ?, "
                          "event_type = ?, event_date = ? where article_id = ?", stamps)
         conn.execute("commit")
@@ -149,11 +154,47 @@ def store_facts_batch(db, extractions: list[tuple[str, Extraction]], nlp_version
     return sum(len(rows) for rows in rows_by_table.values())
 
 
+def _derived_sources(conn, ids: list[str]) -> tuple[dict[str, dict], dict[str, str]]:
+    """The articles' source, date, year and month by id, and each office's province."""
+    import json  # only here: the ids travel as one JSON array (no limit of ? parameters)
+
+    cursor = conn.execute("select article_id, source, published_date, year, month from articles "
+                          "where article_id in (select value from json_each(?))",
+                          [json.dumps(ids)])
+    articles = {r[0]: {"source": r[1], "published_date": r[2], "year": r[3], "month": r[4]}
+                for r in cursor}
+    return articles, dict(conn.execute("select office_id, province from offices"))
+
+
+def _derive(tables: dict[str, list[dict]], article: dict, provinces: dict[str, str]) -> None:
+    """Fill the derived columns of one article's fact rows before they are inserted.
+
+    The same values as pipelines.db.refresh_derived (one UPDATE per table after the insert
+    would write every row and its indexes twice): the article's source and dates, and for
+    ATTRIBUTED tables a fact with no office takes the office named in its sentence, else the
+    first office the article names (mentions ordered by position).
+    """
+    mentions = sorted((m for m in tables.get("office_mentions", []) if m.get("office_id")),
+                      key=lambda m: m.get("start") if m.get("start") is not None else -1)
+    first_in = {}  # sentence -> its first office (SQL: NULL equals no sentence)
+    for m in mentions:
+        if m.get("sentence") is not None:
+            first_in.setdefault(m["sentence"], m["office_id"])
+    for table, rows in tables.items():
+        for row in rows:
+            row.update(article)
+            if table in ATTRIBUTED and row.get("office_id") is None and mentions:
+                row["office_id"] = first_in.get(row.get("sentence"), mentions[0]["office_id"])
+            province = provinces.get(row.get("office_id"))
+            if province is not None:
+                row["province"] = province
+
+
 def _values(table: str, row: dict) -> tuple:
-    """A fact row as a tuple in WRITTEN_COLUMNS order; a field the schema lacks is an error."""
-    unknown = set(row) - set(WRITTEN_COLUMNS[table])
+    """A fact row as a tuple in INSERTED_COLUMNS order; a field the schema lacks is an error."""
+    unknown = set(row) - set(INSERTED_COLUMNS[table])
     if unknown:
         # A new NLP field needs its column in pipelines/db.py FACT_TABLES first.
         raise ValueError(f"{table} has no column for {sorted(unknown)} (add it to "
                          "pipelines/db.py FACT_TABLES)")
-    return tuple(row.get(column) for column in WRITTEN_COLUMNS[table])
+    return tuple(row.get(column) for column in INSERTED_COLUMNS[table])

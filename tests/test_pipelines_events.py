@@ -440,6 +440,22 @@ def test_shapes_merged_apart_give_the_events_of_one_global_grouping(events_db, m
                       "shared": sum(len(e[1]) > 1 for e in expected)}
     assert len(expected) == 6
     assert stored_events(events_db) == expected
+    # Candidates computed by worker processes over id ranges: the same events.
+    for workers in (2, 3):
+        assert rebuild_events(events_db, workers=workers) == result
+        assert stored_events(events_db) == expected
+
+
+def test_split_points_cut_the_articles_into_ranges(events_db):
+    from pipelines.events import _split_points
+
+    ids = [r[0] for r in events_db.execute(
+        "select article_id from articles where on_topic is not 0 order by 1")]
+    points = _split_points(events_db, 3)
+    assert len(points) == 2 and points == sorted(points) and set(points) <= set(ids)
+    sizes = [sum(lo <= i < hi for i in ids)
+             for lo, hi in zip(["", *points], [*points, "\uffff"], strict=True)]
+    assert max(sizes) - min(sizes) <= 1
 
 
 def test_citation_roles_equal_citation_role_for_every_member():

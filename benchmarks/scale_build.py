@@ -194,12 +194,14 @@ def sampled_peak_mb(log: Path) -> dict:
     return peaks
 
 
-def write_readme(runs: list[dict], memory: dict[int, Path] | None = None) -> None:
+def write_readme(runs: list[dict], memory: dict[int, Path] | None = None,
+                 notes: list[str] = ()) -> None:
     """Replace (or add) the Scale build section of benchmarks/README.md.
 
     Args:
         runs: the logged runs (the latest of each size is shown).
         memory: articles -> a benchmarks/sample_memory.sh log of that run.
+        notes: more notes (what the log does not say, e.g. which commit each run measured).
     """
     runs = sorted({r["articles"]: r for r in runs}.values(), key=lambda r: r["articles"])
     sampled = {n: sampled_peak_mb(path) for n, path in (memory or {}).items()}
@@ -302,7 +304,8 @@ def write_readme(runs: list[dict], memory: dict[int, Path] | None = None) -> Non
         "capped at 256 MB by `pantau.extract.CACHE_KIB`, the story signature matrix) and the "
         "largest NLP worker (replaced every `nlp.WORKER_BATCHES` batches).",
         "- Load average at the start and end of each run is in the table: above 2 means other "
-        "work shared the two cores and the wall times are longer than this code needs.", ""]
+        "work shared the two cores and the wall times are longer than this code needs.",
+        *(f"- {note}" for note in notes), ""]
     replace_section(README, SECTION, "\n".join(lines) + "\n")
 
 
@@ -316,6 +319,8 @@ def main() -> None:
                         help="JSON lines file each run is appended to, read by --readme")
     parser.add_argument("--readme", action="store_true",
                         help="write the Scale build section of benchmarks/README.md")
+    parser.add_argument("--note", action="append", default=[],
+                        help="with --readme: one more note under the table (repeatable)")
     parser.add_argument("--memory", action="append", default=[], metavar="N=LOG",
                         help="with --readme: the benchmarks/sample_memory.sh log of the run of "
                              "N articles (repeatable)")
@@ -329,7 +334,7 @@ def main() -> None:
         runs = [json.loads(line) for line in args.log.read_text(encoding="utf-8").splitlines()
                 if line.strip()]
         memory = {int(n): Path(log) for n, log in (m.split("=", 1) for m in args.memory)}
-        write_readme(runs, memory)
+        write_readme(runs, memory, args.note)
     if not args.articles and not args.readme:
         parser.error("give --articles N, --readme or both")
 

@@ -122,20 +122,22 @@ def store_facts_batch(db, extractions: list[tuple[str, Extraction]], nlp_version
     now = datetime.now(UTC).replace(microsecond=0).isoformat()
     ids = [article_id for article_id, _ in extractions]
     conn = db.conn
-    articles, provinces = _derived_sources(conn, ids)
     rows_by_table: dict[str, list[tuple]] = {table: [] for table in facts_table_names()}
-    stamps = []
-    for article_id, extraction in extractions:
-        tables = fact_rows(article_id, extraction)
-        _derive(tables, articles.get(article_id, {}), provinces)
-        for table, rows in tables.items():
-            rows_by_table[table].extend(_values(table, row) for row in rows)
-        event = article_event(extraction)
-        stamps.append((now, nlp_version, event["event_type"], event["event_date"], article_id))
     # The raw connection, not `with conn:`: an exception rolls back, and nothing in between
-    # may commit (no sqlite-utils write helpers).
+    # may commit (no sqlite-utils write helpers). The articles' outlet and dates are read in
+    # the same transaction as the facts are written, so the derived columns match them.
     conn.execute("begin")
     try:
+        articles, provinces = _derived_sources(conn, ids)
+        stamps = []
+        for article_id, extraction in extractions:
+            tables = fact_rows(article_id, extraction)
+            _derive(tables, articles.get(article_id, {}), provinces)
+            for table, rows in tables.items():
+                rows_by_table[table].extend(_values(table, row) for row in rows)
+            event = article_event(extraction)
+            stamps.append((now, nlp_version, event["event_type"], event["event_date"],
+                           article_id))
         for table in facts_table_names():
             conn.executemany(f"delete from {table} where article_id = ?", [(i,) for i in ids])
             if rows_by_table[table]:

@@ -133,10 +133,21 @@ def _extractions(articles: Iterator[dict], workers: int, batch_size: int = BATCH
     """(article_id, Extraction, signature row) in input order.
 
     Off-topic articles get an empty Extraction. The signature row (article_id, content_hash,
-    pipelines.stories.signature_blob) is computed with the NLP, by the workers; None where the
-    text the NLP saw is not the stored text (off-topic: no text is sent; longer than
-    nlp.MAX_CHARS: clipped), and the stories phase then hashes the stored text itself.
+    pipelines.stories.signature_blob) is computed with the NLP (by the workers when there are
+    several); None where the workers did not see the stored text (off-topic: no text is sent;
+    longer than nlp.MAX_CHARS: clipped), and the stories phase then hashes it itself.
     """
+    if workers <= 1:
+        for row in articles:
+            # Off-topic (crawler.relevance): kept and marked, but the NLP stage skips it.
+            if row.get("on_topic") == 0:
+                yield row["article_id"], nlp.Extraction(), None
+                continue
+            text = row["text"] or ""
+            yield (row["article_id"],
+                   nlp.extract(text, title=row["title"], published=row["published"]),
+                   (row["article_id"], row.get("content_hash"), signature_blob(text)))
+        return
     pending: deque = deque()  # extract_many reads ahead: the rows wait here, in order
 
     def texts():

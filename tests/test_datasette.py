@@ -251,7 +251,7 @@ def test_no_write_or_download_endpoints(demo_server, demo_db):
     plugins = {p["name"] for p in get_json(demo_server + "/-/plugins.json")}
     assert plugins == {"datasette-atom", "datasette-cluster-map", "datasette-leaflet",
                        "datasette-vega", "datasette-basemap", "datasette-tiles",
-                       "pantau_codebook.py", "pantau_search.py"}
+                       "pantau_codebook.py", "pantau_facets.py", "pantau_search.py"}
 
 
 def test_sql_results_are_capped(demo_server):

@@ -9,7 +9,10 @@ the page ~800 ms (benchmarks/README.md, "Publishing latency at scale").
 
 This replaces ColumnFacet.facet_results by one that runs Datasette's own method once per facet,
 all at once, and joins the results in the order Datasette would give them: the same facets,
-values, counts, links and time-outs. Only for the Datasette series it was written against
+values, counts, links and time-outs. A facet on a column the page filters to one value
+(`?category=deportation`) has one answer known without counting again: that value, selected,
+with the page's row count; it is built here as Datasette builds it, not recomputed (~130 ms
+of CPU at a million rows). Only for the Datasette series it was written against
 (COMPATIBLE); any other version keeps its own behaviour.
 """
 
@@ -20,6 +23,7 @@ import copy
 
 from datasette import hookimpl
 from datasette.facets import ColumnFacet
+from datasette.utils import escape_sqlite, path_with_removed_args
 from datasette.version import __version__
 
 COMPATIBLE = ("0.65.",)
@@ -35,12 +39,54 @@ async def facet_results(self):
     for config in configs:
         one = copy.copy(self)  # the same request, SQL and parameters
         one.get_configs = lambda config=config: [config]
-        parts.append(_sequential(one))
+        parts.append(_filtered_to_one(one, config) if _one_value(self, config) is not None
+                     else _sequential(one))
     results, timed_out = [], []
     for part_results, part_timed_out in await asyncio.gather(*parts):
         results += part_results
         timed_out += part_timed_out
     return results, timed_out
+
+
+def _column(config: dict) -> str:
+    return config["config"].get("column") or config["config"]["simple"]
+
+
+def _one_value(facet, config: dict) -> str | None:
+    """The value the page filters the facet's column to (`?column=value`, once), if any, when
+    the page's row count is known."""
+    column = _column(config)
+    values = [v for k, v in facet.get_querystring_pairs() if k == column]
+    if len(values) != 1 or not facet.row_count or column.startswith("_"):
+        return None
+    return values[0]
+
+
+async def _filtered_to_one(facet, config: dict):
+    """Datasette's result for a facet on a column filtered to one value, without the GROUP BY:
+    every row of the page has that value, so its count is the page's row count."""
+    column = _column(config)
+    # The stored value, with its type (the query string has only text): from the first row.
+    first = await facet.ds.execute(
+        facet.database, f"select {escape_sqlite(column)} as value from ({facet.sql}) limit 1",
+        facet.params, truncate=False)
+    if not first.rows or first.rows[0]["value"] is None:
+        return await _sequential(facet)
+    value = first.rows[0]["value"]
+    expanded = await facet.ds.expand_foreign_keys(facet.database, facet.table, column, [value]) \
+        if facet.table else {}
+    toggle = path_with_removed_args(facet.request, {column: str(value)})
+    return [{
+        "name": column, "type": facet.type, "hideable": config["source"] != "metadata",
+        "toggle_url": facet.ds.urls.path(path_with_removed_args(facet.request,
+                                                                {"_facet": column})),
+        "results": [{"value": value, "label": expanded.get((column, value), value),
+                     "count": facet.row_count,
+                     "toggle_url": facet.ds.absolute_url(facet.request,
+                                                         facet.ds.urls.path(toggle)),
+                     "selected": True}],
+        "truncated": False,
+    }], []
 
 
 @hookimpl

@@ -77,9 +77,8 @@ def signature(text: str) -> MinHash:
 def signature_blob(text: str | None) -> bytes | None:
     """The signature as stored in SIGNATURE_TABLE: NUM_PERM little-endian uint32, or None for
     a text without a word. Run by the extract stage's NLP workers (pantau/extract.py)."""
-    if not shingles(text):
-        return None
-    return signature(text).hashvalues.astype("<u4").tobytes()
+    m = signature(text)  # shingled once: asking shingles() first would shingle the text twice
+    return None if m.is_empty() else m.hashvalues.astype("<u4").tobytes()
 
 
 def store_signatures(db, rows: list[tuple[str, str | None, bytes | None]]) -> None:

@@ -273,24 +273,14 @@ def event_id(group: list[dict]) -> str:
     return "e" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:15]
 
 
-def citation_role(cand: dict, group: list[dict]) -> str:
-    """press_release (the office's own site), reprint (near-verbatim) or independent.
+def citation_roles(cands: list[dict], group: list[dict]) -> list[str]:
+    """Each of `cands` (members of `group`): press_release (the office's own site), reprint
+    (near-verbatim) or independent.
 
     A reprint shares its story with the office's publication, or, when that page was not
-    crawled, with another citation of the event.
+    crawled, with another citation of the event. In linear time: an event of a giant story has
+    thousands of citations, and comparing each with every other one is quadratic.
     """
-    if cand["office_site"]:
-        return "press_release"
-    own = [c for c in group if c["office_site"]]
-    peers = own or [c for c in group if c["article_id"] != cand["article_id"]]
-    if cand["story_id"] and any(p["story_id"] == cand["story_id"] for p in peers):
-        return "reprint"
-    return "independent"
-
-
-def citation_roles(cands: list[dict], group: list[dict]) -> list[str]:
-    """citation_role of each of `cands` (members of `group`), in linear time: an event of a
-    giant story has thousands of citations, and asking citation_role for each is quadratic."""
     own_stories = {c["story_id"] for c in group if c["office_site"]}
     has_own = any(c["office_site"] for c in group)
     articles_of = defaultdict(set)  # story -> its articles in the group (c's own among them)

@@ -458,10 +458,21 @@ def test_split_points_cut_the_articles_into_ranges(events_db):
     assert max(sizes) - min(sizes) <= 1
 
 
+def citation_role(cand: dict, group: list[dict]) -> str:
+    """The citation rule as first written, one citation at a time (quadratic per event)."""
+    if cand["office_site"]:
+        return "press_release"
+    own = [c for c in group if c["office_site"]]
+    peers = own or [c for c in group if c["article_id"] != cand["article_id"]]
+    if cand["story_id"] and any(p["story_id"] == cand["story_id"] for p in peers):
+        return "reprint"
+    return "independent"
+
+
 def test_citation_roles_equal_citation_role_for_every_member():
     import random
 
-    from pipelines.events import citation_role, citation_roles
+    from pipelines.events import citation_roles
 
     rng = random.Random(5)
     seen = set()

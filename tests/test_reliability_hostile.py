@@ -140,7 +140,11 @@ def test_endless_slow_page_is_cut_by_the_timeout(crawled):
     site, _, rows, stderr = crawled
     url = site.url(hostile.HOSTILE["drip"])
     assert url not in rows
-    assert site.requested(hostile.HOSTILE["drip"]) == 2  # RETRY_TIMES=1
+    # Tried twice (RETRY_TIMES=1), each attempt cut by the timeout. Read from the crawler's log:
+    # on a loaded machine the retry can time out before the server's thread has read it, so the
+    # server may count one request or two.
+    assert f"Gave up retrying <GET {url}> (failed 2 times): Getting {url} took longer" in stderr
+    assert site.requested(hostile.HOSTILE["drip"]) >= 1
     assert f"cannot fetch {url} (DownloadTimeoutError)" in stderr
 
 

@@ -49,7 +49,11 @@ def test_5xx_that_persists_is_retried_then_counted(crawled):
 
 def test_timeout_is_retried_then_counted(crawled):
     site, _, stderr = crawled
-    assert site.requested(faults.BROKEN["slow"]) == 2
+    url = site.url(faults.BROKEN["slow"])
+    # Both attempts are read from the crawler's log: on a loaded machine the retry can time out
+    # before the server's thread has read it, so the server may count one request or two.
+    assert f"Gave up retrying <GET {url}> (failed 2 times): Getting {url} took longer" in stderr
+    assert site.requested(faults.BROKEN["slow"]) >= 1
     assert "fetch_error/DownloadTimeoutError=1" in _summary(stderr)
 
 

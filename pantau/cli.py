@@ -77,8 +77,16 @@ def report_extract(result: dict) -> None:
     click.echo(f"extracted {result['articles']} articles, {result['facts']} facts "
                f"({result['offices']} offices in the gazetteer)"
                + (f"; {shared} stories carried by more than one article" if shared else "")
-               + (f"; {result['events']} events" if result.get("events") else ""),
-               err=True)
+               + (f"; {result['events']} events" if result.get("events") else "")
+               + _events_how(result), err=True)
+
+
+def _events_how(result: dict) -> str:
+    if result.get("events_rebuilt") is None:
+        return ""
+    if result["events_rebuilt"]:
+        return " (all rebuilt)"
+    return f" (updated for {result['events_queued']} new or changed articles)"
 
 
 @click.group()

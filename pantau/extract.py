@@ -12,7 +12,7 @@ from pathlib import Path
 import nlp
 from nlp.gazetteer import load_offices
 from pipelines.db import open_db, refresh_summaries
-from pipelines.events import rebuild_events
+from pipelines.events import rebuild_events, update_events
 from pipelines.facts import store_facts_batch, sync_offices
 from pipelines.stories import rebuild_stories, signature_blob, store_signatures
 
@@ -84,7 +84,9 @@ def run_extract(db_path: Path, redo: bool = False,
     Returns:
         {"articles": n extracted, "facts": n fact rows written, "offices": gazetteer size,
          "shared_stories": stories with more than one article, or None when not regrouped,
-         "events": events after merging (pipelines/events.py), or None when not rebuilt,
+         "events": events after merging (pipelines/events.py), or None when not merged,
+         "events_rebuilt": True when every event was rebuilt, False when only the events of the
+         "events_queued" articles (new, extracted again or regrouped) were recomputed,
          "seconds": {"extract": s, "stories": s, "events": s, "summaries": s} wall time per
          phase (extract includes storing the facts; a phase not run is absent)}.
     """
@@ -108,12 +110,17 @@ def run_extract(db_path: Path, redo: bool = False,
     if done or redo:
         # Syndicated reprints are grouped after every run, since a new article can join a story.
         stories = _timed(seconds, "stories", phase, rebuild_stories, db)
-        # After stories: they are the events' first signal.
-        events = _timed(seconds, "events", phase, rebuild_events, db, workers)
+        # After stories: they are the events' first signal. Only the events the new, changed or
+        # regrouped articles touch are recomputed, unless everything was extracted again.
+        events = _timed(seconds, "events", phase, rebuild_events if redo else update_events,
+                        db, workers)
         _timed(seconds, "summaries", phase, refresh_summaries, db)
     db.close()
     return {"articles": done, "facts": facts, "offices": offices, "shared_stories": stories,
             "events": events["events"] if events else None,
+            # Whether every event was rebuilt, else how many queued articles' events were updated.
+            "events_rebuilt": events.get("rebuilt", True) if events else None,
+            "events_queued": events.get("queued") if events else None,
             "seconds": {k: round(v, 3) for k, v in seconds.items()}}
 
 

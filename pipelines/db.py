@@ -56,9 +56,10 @@ EVENT_COLUMNS = {"event_id": str, "article_id": str, "type": str, "date": str, "
                  "values_reported": str, "conflict": int, "name": str, "giver": str,
                  "citations": int, "outlets": int, **EVIDENCE}
 # One row per (event, article that reports it); role: press_release, reprint or independent.
+# date is the day the article gives the happening (its NLP event date, else its publication).
 EVENT_CITATION_COLUMNS = {"citation_id": str, "event_id": str, "article_id": str, "source": str,
                           "url": str, "published_date": str, "role": str, "value": int,
-                          "story_id": str, **EVIDENCE}
+                          "story_id": str, "date": str, **EVIDENCE}
 # Per-country numbers of an event, each person counted once however many articles report it.
 EVENT_NATIONALITY_COLUMNS = {"row_id": str, "event_id": str, "code": str, "country": str,
                              "count": int, "conflict": int, "year": int, "type": str, "kind": str,
@@ -74,7 +75,9 @@ INDEXES = {
                  ["year", "published"], ["year", "source"], ["source", "published"]],
     "offices": [["province"], ["kind"], ["class"]],
     "stories": [["article_id"], ["outlets"], ["last_published"]],
-    "event_citations": [["event_id"], ["article_id"], ["source"], ["role"]],
+    # date and story_id: the events a new article may join (pipelines/events.py update_events).
+    "event_citations": [["event_id"], ["article_id"], ["source"], ["role"], ["date"],
+                        ["story_id"]],
     "event_nationalities": [["event_id"], ["type", "kind", "year", "code"], ["office_id"]],
     "events": [["kind", "type", "office_id", "year"], ["conflict"],
                ["article_id"], ["type"], ["office_id"], ["province"], ["date"], ["year"],
@@ -198,6 +201,8 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         _table(db, "event_nationalities", EVENT_NATIONALITY_COLUMNS, pk="row_id",
                foreign_keys=[("event_id", "events", "event_id"),
                              ("office_id", "offices", "office_id")])
+        # Articles whose events the next update_events recomputes (pipelines/events.py).
+        _table(db, "event_pending", {"article_id": str}, pk="article_id")
         for table, (columns, fks) in FACT_TABLES.items():
             fks = [("article_id", "articles", "article_id"), *fks]
             if not any(fk[0] == "office_id" for fk in fks):

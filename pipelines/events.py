@@ -326,7 +326,7 @@ def build_event(group: list[dict], provinces: dict[str, str]) -> tuple[dict, lis
     citations = [{
         "citation_id": f"{eid}-{c['article_id']}", "event_id": eid, "article_id": c["article_id"],
         "source": c["source"], "url": c["url"], "published_date": c["published_date"],
-        "role": role, "value": c["value"], "story_id": c["story_id"],
+        "role": role, "value": c["value"], "story_id": c["story_id"], "date": c["date"],
         "sentence": c["sentence"], "start": c["start"], "end": c["end"],
     } for c, role in zip(cited, citation_roles(cited, group), strict=True)]
     event = {
@@ -359,13 +359,13 @@ def _id_range(first: str | None, last: str | None) -> tuple[str, list[str]]:
     return where, [b for b in (first, last) if b is not None]
 
 
-def _facts_by_article(db, table: str, first: str | None = None, last: str | None = None):
-    """Yield (article_id, rows) for every article with rows in `table`, in article_id order.
+def _facts_by_article(db, table: str, where: str = "1", params: list = ()):
+    """Yield (article_id, rows) for every article with rows in `table` (of those `where`
+    selects), in article_id order.
 
     Rows keep their insertion order within an article (the nationalities' owner depends on it);
     the article_id index gives that order without a sort.
     """
-    where, params = _id_range(first, last)
     cursor = db.conn.execute(f"select * from [{table}] where {where} "
                              "order by article_id, rowid", params)
     names = [d[0] for d in cursor.description]
@@ -385,8 +385,8 @@ def _facts_by_article(db, table: str, first: str | None = None, last: str | None
 class _Aligned:
     """The rows of one fact table for the article being read, by a merge on article_id."""
 
-    def __init__(self, db, table: str, first: str | None = None, last: str | None = None):
-        self.rows = _facts_by_article(db, table, first, last)
+    def __init__(self, db, table: str, where: str = "1", params: list = ()):
+        self.rows = _facts_by_article(db, table, where, params)
         self.head = next(self.rows, None)
 
     def take(self, article_id: str) -> list[dict]:
@@ -397,13 +397,12 @@ class _Aligned:
         return []
 
 
-def _candidates(db, first: str | None = None, last: str | None = None):
-    """Every on-topic article's candidates (of first <= article_id < last when given), reading
-    the articles and their facts in one pass."""
+def _candidates(db, where: str = "1", params: list = ()):
+    """Every on-topic article's candidates (of the articles `where` selects, a condition on
+    article_id), reading the articles and their facts in one pass."""
     source_kind = {r["slug"]: r["kind"] for r in db["sources"].rows}
-    facts = {t: _Aligned(db, t, first, last)
+    facts = {t: _Aligned(db, t, where, params)
              for t in ("counts", "nationalities", "awards", "office_mentions")}
-    where, params = _id_range(first, last)
     # Only the lead of the text is read (summary markers); the NLP columns may not exist yet.
     nlp_columns = [c for c in ("event_type", "event_date") if c in db["articles"].columns_dict]
     select = ", ".join(["article_id", "url", "source", "title", "year", "published_date",
@@ -432,7 +431,7 @@ def _spill(db, path: str, first: str | None = None, last: str | None = None,
     spill.execute("pragma synchronous = off")
     spill.execute("create table candidates (shape text, seq integer, payload blob)")
     batch = []
-    for seq, cand in enumerate(_candidates(db, first, last), start=start):
+    for seq, cand in enumerate(_candidates(db, *_id_range(first, last)), start=start):
         batch.append((json.dumps(_shape(cand)), seq, pickle.dumps(cand, pickle.HIGHEST_PROTOCOL)))
         if len(batch) >= CANDIDATE_BATCH:
             spill.executemany("insert into candidates values (?, ?, ?)", batch)
@@ -535,7 +534,7 @@ def rebuild_events(db, workers: int = 1) -> dict:
     Run after rebuild_stories (pantau/extract.py): the story groups are the first signal. The
     articles and facts are read in one ordered pass and merged one shape at a time (see
     _groups_by_shape); the tables are replaced in one transaction, so readers see the old
-    events or the new ones, never a mix.
+    events or the new ones, never a mix. update_events does the same work for what changed.
 
     Args:
         db: an open database.
@@ -546,29 +545,211 @@ def rebuild_events(db, workers: int = 1) -> dict:
         {"events": n events, "citations": n citations, "shared": events cited by more than one
          article}.
     """
-    from pipelines.facts import country_name  # the one place country names come from
-
     provinces = {r["office_id"]: r["province"] for r in db["offices"].rows}
-    totals = {"events": 0, "citations": 0, "shared": 0}
     conn = db.conn
+    queued = conn.execute(f"select max(rowid) from {PENDING_TABLE}").fetchone()[0]
+    inputs = _inputs(db)
     with tempfile.TemporaryDirectory(prefix="pantau-events-") as spill_dir, conn:
         # Raw executemany inside one `with conn`: sqlite-utils' insert_all commits on its own.
         for table in ("event_nationalities", "event_citations", "events"):
             conn.execute(f"delete from [{table}]")
-        events, citations, event_nats = [], [], []
-        for group in _groups_by_shape(db, spill_dir, workers):
-            event, cites, nats = build_event(group, provinces)
-            events.append(event)
-            citations += cites
-            event_nats += [{"row_id": f"{n['event_id']}-{n['code']}", **n,
-                            "country": country_name(n["code"])} for n in nats]
-            totals["events"] += 1
-            totals["citations"] += len(cites)
-            totals["shared"] += event["citations"] > 1
-            if len(citations) >= CANDIDATE_BATCH:
-                _flush(conn, events, citations, event_nats)
-        _flush(conn, events, citations, event_nats)
-    return totals
+        _store_groups(conn, _groups_by_shape(db, spill_dir, workers), provinces)
+        _done(conn, queued, inputs)
+    return _totals(conn)
+
+
+def _store_groups(conn, groups, provinces: dict[str, str]) -> None:
+    """Insert the event, citations and nationalities of each group, CANDIDATE_BATCH at a time."""
+    from pipelines.facts import country_name  # the one place country names come from
+
+    events, citations, event_nats = [], [], []
+    for group in groups:
+        event, cites, nats = build_event(group, provinces)
+        events.append(event)
+        citations += cites
+        event_nats += [{"row_id": f"{n['event_id']}-{n['code']}", **n,
+                        "country": country_name(n["code"])} for n in nats]
+        if len(citations) >= CANDIDATE_BATCH:
+            _flush(conn, events, citations, event_nats)
+    _flush(conn, events, citations, event_nats)
+
+
+def _totals(conn) -> dict:
+    events, shared = conn.execute("select count(*), count(*) filter (where citations > 1) "
+                                  "from events").fetchone()
+    citations = conn.execute("select count(*) from event_citations").fetchone()[0]
+    return {"events": events, "citations": citations, "shared": shared}
+
+
+# --- Keeping the events current --------------------------------------------------------------
+# Articles whose candidates may have changed since the events were built: their facts were
+# stored (pipelines/facts.py) or their story changed (pipelines/stories.py). The table is
+# created with the schema (pipelines/db.py), so the writers queue without DDL.
+PENDING_TABLE = "event_pending"
+# Bump when the candidates or the merge rules change: the next update rebuilds every event.
+EVENTS_VERSION = "2"  # 2: each citation keeps the date it gives the happening
+# Above this share of the on-topic articles queued, one rebuild is cheaper than an update.
+FULL_SHARE = 0.2
+_SHAPE_SQL = ("e.office_id is ? and e.type = ? and e.kind = ? and e.period_start is ? "
+              "and e.period_end is ?")
+
+
+def queue_for_events(conn, article_ids: list[str]) -> None:
+    """Queue articles for the next update_events, inside the caller's transaction.
+
+    insert or replace gives an article queued again a new rowid: an update running meanwhile
+    empties the queue only up to the rowid it started from, so it stays for the next one.
+    """
+    conn.executemany(f"insert or replace into {PENDING_TABLE} (article_id) values (?)",
+                     [(i,) for i in article_ids])
+
+
+def _inputs(db) -> str:
+    """A fingerprint of what events read besides the queued articles' rows: the rules' and
+    the schema's versions, the offices' provinces and the sources' kinds."""
+    from pipelines.db import SCHEMA_VERSION
+
+    digest = hashlib.sha1(f"{EVENTS_VERSION}|{SCHEMA_VERSION}".encode())
+    for sql in ("select office_id, province from offices order by office_id",
+                "select slug, kind from sources order by slug"):
+        digest.update(repr(db.conn.execute(sql).fetchall()).encode())
+    return digest.hexdigest()
+
+
+def _done(conn, queued: int | None, inputs: str) -> None:
+    """Record that the events reflect the queue up to rowid `queued` and these inputs."""
+    if queued is not None:
+        conn.execute(f"delete from {PENDING_TABLE} where rowid <= ?", [queued])
+    conn.execute("insert into meta (key, value) values ('event_inputs', ?) "
+                 "on conflict (key) do update set value = excluded.value", [inputs])
+
+
+def update_events(db, workers: int = 1) -> dict:
+    """Bring the events up to date with the articles queued since the last update.
+
+    Only the events that a queued article was cited by, or that one of its candidates may join,
+    are recomputed, with every candidate of theirs: a candidate joins an event of its shape only
+    through its story, a date within the window, or a period total of its office
+    (same_happening, group_candidates), so no other event can change. The result is the one
+    rebuild_events gives (tests/test_pipelines_events.py). Everything is rebuilt on the first
+    run, when what events read besides the articles changed (_inputs), or when more than
+    FULL_SHARE of the on-topic articles are queued.
+
+    Returns:
+        rebuild_events' totals for the whole table, and "rebuilt": whether it rebuilt all and
+        "queued": the articles it took from the queue.
+    """
+    conn = db.conn
+    queued, n_queued = conn.execute(f"select max(rowid), count(*) from {PENDING_TABLE}").fetchone()
+    recorded = conn.execute("select value from meta where key = 'event_inputs'").fetchone()
+    on_topic = conn.execute("select count(*) from articles where on_topic is not 0").fetchone()[0]
+    if not recorded or recorded[0] != _inputs(db) or n_queued > FULL_SHARE * on_topic:
+        return {**rebuild_events(db, workers), "rebuilt": True, "queued": n_queued}
+    if n_queued:
+        _update(db, queued)
+    return {**_totals(conn), "rebuilt": False, "queued": n_queued}
+
+
+def _ids_in(column: str, ids) -> tuple[str, list]:
+    """SQL condition `column` in ids, and its one parameter (a JSON array: no limit of ?s)."""
+    return f"{column} in (select value from json_each(?))", [json.dumps(sorted(ids))]
+
+
+def _update(db, queued: int) -> None:
+    """Recompute the events the queue up to rowid `queued` touches, in one transaction."""
+    provinces = {r["office_id"]: r["province"] for r in db["offices"].rows}
+    conn = db.conn
+    inputs = _inputs(db)
+    with conn:
+        changed = {r[0] for r in conn.execute(
+            f"select article_id from {PENDING_TABLE} where rowid <= ?", [queued])}
+        fresh = list(_candidates(db, *_ids_in("article_id", changed)))
+        where, params = _ids_in("article_id", changed)
+        affected = {r[0] for r in conn.execute(
+            f"select distinct event_id from event_citations where {where}", params)}
+        affected |= _joinable_events(conn, fresh)
+        pairs, affected = _closed(conn, affected)
+        # An article's candidates of one shape are recomputed together (_closed); a changed
+        # article's all.
+        scope = changed | {article_id for article_id, _ in pairs}
+        by_shape = defaultdict(list)
+        for cand in (fresh if scope == changed else _candidates(db, *_ids_in("article_id", scope))):
+            if cand["article_id"] in changed or (cand["article_id"], _shape(cand)) in pairs:
+                by_shape[_shape(cand)].append(cand)
+        where, params = _ids_in("event_id", affected)
+        for table in ("event_nationalities", "event_citations", "events"):
+            conn.execute(f"delete from [{table}] where {where}", params)
+        _store_groups(conn, (group for members in by_shape.values()
+                             for group in group_candidates(members)), provinces)
+        _done(conn, queued, inputs)
+
+
+def _joinable_events(conn, fresh: list[dict]) -> set[str]:
+    """The events the candidates `fresh` may join: of their shape and their story, or with a
+    citation dated within the window of theirs, or (a period total of an office) every one."""
+    found = set()
+
+    def events(sql: str, params: list) -> None:
+        found.update(r[0] for r in conn.execute(sql, params))
+
+    cited = "select distinct c.event_id from event_citations c join events e using (event_id)"
+    whole, stories, days = set(), set(), defaultdict(set)
+    for c in fresh:
+        shape = _shape(c)
+        if c["story_id"] and c["type"] != AWARD_TYPE:
+            stories.add((c["story_id"], shape))
+        if c["kind"] != "event":
+            if c["office_id"]:
+                whole.add(shape)
+        elif c["office_id"] and (day := _ordinal(c["date"])) is not None:
+            days[shape].add(day)
+    for story, shape in stories:
+        events(f"{cited} where c.story_id = ? and {_SHAPE_SQL}", [story, *shape])
+    for shape in whole:
+        events(f"select event_id from events e where {_SHAPE_SQL}", list(shape))
+    for shape, shape_days in days.items():
+        window = AWARD_WINDOW_DAYS if shape[1] == AWARD_TYPE else WINDOW_DAYS
+        for first, last in _intervals(sorted(shape_days), window):
+            # Dates compared as text: from the first day up to, not including, the day after
+            # the last (a date with a time of day on the last day is still in).
+            events(f"{cited} where c.date >= ? and c.date < ? and {_SHAPE_SQL}",
+                   [date.fromordinal(first).isoformat(),
+                    date.fromordinal(last + 1).isoformat(), *shape])
+    return found
+
+
+def _intervals(days: list[int], window: int) -> list[tuple[int, int]]:
+    """The sorted days' windows (day - window .. day + window), overlapping ones merged."""
+    merged: list[list[int]] = []
+    for day in days:
+        if merged and day - window <= merged[-1][1] + 1:
+            merged[-1][1] = day + window
+        else:
+            merged.append([day - window, day + window])
+    return [(first, last) for first, last in merged]
+
+
+def _closed(conn, affected: set[str]) -> tuple[set[tuple[str, tuple]], set[str]]:
+    """The (article, shape) pairs the affected events cite, and the affected events grown
+    until every event citing such a pair's article in its shape is one of them.
+
+    The candidates of one article and shape are recomputed together: which of them an event
+    holds is not stored (an article cites an event once, whatever number it holds).
+    """
+    select = ("select c.article_id, c.event_id, e.office_id, e.type, e.kind, e.period_start, "
+              "e.period_end from event_citations c join events e using (event_id) where ")
+    pairs: set[tuple[str, tuple]] = set()
+    affected, todo = set(affected), set(affected)
+    while todo:
+        where, params = _ids_in("c.event_id", todo)
+        new_pairs = {(article_id, tuple(shape)) for article_id, _, *shape
+                     in conn.execute(select + where, params)} - pairs
+        pairs |= new_pairs
+        where, params = _ids_in("c.article_id", {article_id for article_id, _ in new_pairs})
+        todo = {event_id for article_id, event_id, *shape in conn.execute(select + where, params)
+                if (article_id, tuple(shape)) in pairs} - affected
+        affected |= todo
+    return pairs, affected
 
 
 def _flush(conn, events: list, citations: list, event_nats: list) -> None:

@@ -10,6 +10,7 @@ import pycountry
 
 from nlp.schema import Extraction
 from pipelines.db import ATTRIBUTED, DERIVED_FACT_COLUMNS, EVIDENCE, FACT_TABLES, facts_table_names
+from pipelines.events import queue_for_events
 
 # Extraction attribute -> fact table
 FACT_FIELDS = {"offices": "office_mentions", "people": "officials",
@@ -148,6 +149,7 @@ def store_facts_batch(db, extractions: list[tuple[str, Extraction]], nlp_version
                                  rows_by_table[table])
         conn.executemany("update articles set extracted_at = ?, nlp_version = ?, "
                          "event_type = ?, event_date = ? where article_id = ?", stamps)
+        queue_for_events(conn, ids)  # with its facts: a crash loses neither without the other
         conn.execute("commit")
     except BaseException:
         # BaseException: a KeyboardInterrupt mid-batch must not leave the transaction open.

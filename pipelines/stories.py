@@ -18,6 +18,8 @@ from functools import cache
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
+from pipelines.events import queue_for_events
+
 # Word 3-grams with a low threshold: outlets reword every sentence of a press release
 # ("mendeportasi sebelas" -> "memulangkan 11", "RRT" -> "Tiongkok") and still share about half
 # of its 3-grams, while different stories about the same office share under a tenth (measured
@@ -397,6 +399,8 @@ def _write_story_ids(db, labels: np.ndarray, hashed: set[str]) -> set[str]:
         if batch:
             with conn:
                 conn.executemany("update articles set story_id = ? where article_id = ?", batch)
+                # The story is an event's first signal: the events of a moved article change.
+                queue_for_events(conn, [article_id for _, article_id in batch])
             batch.clear()
     touched.discard(None)
     return touched

@@ -23,12 +23,13 @@ from pipelines.store import store_article
 FACT_TABLES = ("office_mentions", "officials", "nationalities", "counts", "awards")
 
 
-def build_db(path, copies: int) -> int:
-    """A database of the demo articles, each stored `copies` times under different URLs."""
+def build_db(path, copies: int, first: int = 0) -> int:
+    """A database of the demo articles, each stored `copies` times under different URLs (copies
+    numbered from `first`: more copies can be added to an existing database)."""
     db = open_db(path)
     articles = load_articles(setting("demo_site") / "articles")
     n = 0
-    for c in range(copies):
+    for c in range(first, first + copies):
         for a in articles:
             store_article(db, {"article_id": f"{c:04d}-{a.slug}"[:40], "source": a.outlet,
                                "url": f"https://x.example/{c}/{a.slug}",
@@ -58,6 +59,31 @@ def test_second_extract_does_nothing(db_path):
     second = run_pantau("extract", "--db", db_path, check=True)
     assert "extracted 0 articles" in second.stderr
     assert facts(db_path) == before
+
+
+EVENT_TABLES = ("events", "event_citations", "event_nationalities")
+
+
+def event_rows(path) -> dict:
+    conn = sqlite3.connect(path)
+    out = {t: conn.execute(f"select * from {t} order by 1").fetchall() for t in EVENT_TABLES}
+    conn.close()
+    return out
+
+
+def test_a_later_extract_updates_the_events_to_those_of_one_run(tmp_path):
+    once, later = tmp_path / "once.db", tmp_path / "later.db"
+    build_db(once, 7)
+    run_pantau("extract", "--db", once, check=True)
+    build_db(later, 6)
+    first = run_pantau("extract", "--db", later, check=True)
+    assert "events (all rebuilt)" in first.stderr
+    build_db(later, 1, first=6)  # the next day's 17 articles (of 119: under FULL_SHARE)
+    second = run_pantau("extract", "--db", later, check=True)
+    assert "extracted 17 articles" in second.stderr
+    assert "events (updated for 17 new or changed articles)" in second.stderr
+    assert event_rows(later) == event_rows(once)
+    assert len(event_rows(later)["events"]) > 10
 
 
 def facts_of(path, article_ids: set[str]) -> dict:

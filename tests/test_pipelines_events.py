@@ -94,6 +94,11 @@ NATIONALITIES = [("NG", 4), ("CN", 3), ("VN", 2)]
 
 @pytest.fixture
 def events_db(db_path):
+    return serang_articles(db_path)
+
+
+def serang_articles(db_path):
+    """A database of the fixture articles above, stories grouped, events not yet built."""
     db = open_db(db_path)
     sync_offices(db, [OFFICE])
     add(db, "release", "imigrasi-serang", "serang.imigrasi.go.id", "2026-03-13T09:00:00+07:00",

@@ -66,8 +66,27 @@ def person(rng: random.Random) -> str:
     return f"{rng.choice(FIRST)} {rng.choice(LAST)}"
 
 
-def generate_article(rng: random.Random, words: int = 400) -> str:
-    """One invented article of about `words` words: events, a quote, and filler paragraphs."""
+# Made-up words for distinct articles (generate_article distinct=True): 24^3 of them.
+SYLLABLES = ("ba", "ki", "lu", "me", "no", "pa", "ri", "su", "ta", "wi", "ya", "ga", "de", "ho",
+             "ju", "ka", "lo", "ma", "ne", "pi", "ro", "se", "tu", "za")
+
+
+def _distinct(paragraph: str, rng: random.Random) -> str:
+    """The paragraph with a made-up word after every third word: two articles then share
+    hardly any 3-word shingle of it, as two different reports do (pipelines/stories.py)."""
+    words = paragraph.split()
+    for i in range(len(words) - len(words) % 3, 0, -3):
+        words.insert(i, "".join(rng.choice(SYLLABLES) for _ in range(3)))
+    return " ".join(words)
+
+
+def generate_article(rng: random.Random, words: int = 400, distinct: bool = False) -> str:
+    """One invented article of about `words` words: events, a quote, and filler paragraphs.
+
+    The filler comes from a short list, so articles share much of their wording and story
+    grouping joins most of them into a few giant stories (a worst case); with `distinct` each
+    filler paragraph is made the article's own (_distinct) and only reprints share a story.
+    """
     place = rng.choice(PLACES)
     paragraphs = []
     count = 0
@@ -84,6 +103,8 @@ def generate_article(rng: random.Random, words: int = 400) -> str:
                     f"{rng.randint(1, 12):02d}/{rng.randint(2019, 2025)}).")
         else:
             para = " ".join(rng.sample(FILLER, 3))
+            if distinct:
+                para = _distinct(para, rng)
         paragraphs.append(para)
         count += len(para.split())
     return "\n\n".join(paragraphs)

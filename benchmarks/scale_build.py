@@ -49,15 +49,33 @@ PHASES = ("load", "extract", "stories", "events", "summaries")
 TARGET_ARTICLES, TARGET_SECONDS, TARGET_RSS_MB = 1_000_000, 3600, 2048
 
 
-def article_rows(n: int, seed: int = 11):
-    """N invented articles as `articles` rows, with the columns store_article would write."""
+CORPUS_SINCE, CORPUS_UNTIL = datetime(2019, 1, 1, tzinfo=UTC), datetime(2026, 11, 1, tzinfo=UTC)
+
+
+def article_rows(n: int, seed: int = 11, first: int = 0, since: datetime = CORPUS_SINCE,
+                 until: datetime = CORPUS_UNTIL, reprints: float | None = None):
+    """N invented articles as `articles` rows, with the columns store_article would write,
+    numbered from `first` and published between `since` and `until`.
+
+    reprints: None for the giant-story corpus (generate_article); else the articles are
+    distinct and this share of them reprints a recent one (another outlet, a dateline added,
+    published up to two days later), as syndicated press releases are.
+    """
     rng = random.Random(seed)
-    start = datetime(2019, 1, 1, tzinfo=UTC).timestamp()
-    span = datetime(2026, 11, 1, tzinfo=UTC).timestamp() - start
-    for i in range(n):
-        text = generate_article(rng)
+    start = since.timestamp()
+    span = until.timestamp() - start
+    recent: list[tuple[str, float]] = []  # (text, timestamp) of the last originals
+    for i in range(first, first + n):
         outlet = rng.randrange(OUTLETS)
-        published = datetime.fromtimestamp(start + rng.random() * span, UTC).isoformat()
+        if reprints is not None and recent and rng.random() < reprints:
+            text, when = rng.choice(recent)
+            text = f"{rng.choice(('JAKARTA', 'SERANG', 'BATAM', 'MEDAN'))} - {text}"
+            when = min(when + rng.random() * 2 * 86400, until.timestamp())
+        else:
+            text = generate_article(rng, distinct=reprints is not None)
+            when = start + rng.random() * span
+            recent = [*recent[-99:], (text, when)]
+        published = datetime.fromtimestamp(when, UTC).isoformat()
         row = {"article_id": f"a{i:07d}", "url": f"https://outlet{outlet}.example/berita/{i}",
                "source": f"outlet-{outlet}", "title": f"{text.split('.')[0][:80]} ({i})",
                "published": published, "section": rng.choice(("Hukum", "Daerah", "Nasional")),
@@ -69,19 +87,20 @@ def article_rows(n: int, seed: int = 11):
         yield row
 
 
-def load_articles(db, n: int) -> None:
+def load_articles(db, n: int, **corpus) -> None:
     """Insert the corpus, LOAD_BATCH articles per transaction.
 
     Not through pipelines.store.store_article: it commits once per article (a WAL sync each),
     about 6 ms per article here against about 2 ms batched, which would make loading the
-    corpus the slowest phase; the rows carry the same columns and derived values.
+    corpus the slowest phase; the rows carry the same columns and derived values. `corpus`:
+    article_rows' seed, first and date span.
     """
     upsert_sources(db, [Source(name=f"Outlet {i}", start_urls=(f"https://outlet{i}.example/",),
                                slug=f"outlet-{i}",
                                url_prefixes=(f"https://outlet{i}.example/",))
                         for i in range(OUTLETS)])
     columns = None
-    rows = article_rows(n)
+    rows = article_rows(n, **corpus)
     while True:
         batch = list(islice(rows, LOAD_BATCH))
         if not batch:
@@ -118,7 +137,7 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def build(n: int, workers: int, db_path: Path) -> dict:
+def build(n: int, workers: int, db_path: Path, reprints: float | None = None) -> dict:
     """Build a database of n articles and their facts; the result row."""
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
@@ -127,7 +146,7 @@ def build(n: int, workers: int, db_path: Path) -> dict:
     seconds, cpu = {}, {}
     wall, own = time.perf_counter(), time.process_time()
     db = open_db(db_path)
-    load_articles(db, n)
+    load_articles(db, n, reprints=reprints)
     db.close()
     seconds["load"], cpu["load"] = time.perf_counter() - wall, time.process_time() - own
     size_articles = database_mb(db_path)
@@ -145,7 +164,9 @@ def build(n: int, workers: int, db_path: Path) -> dict:
     extract_seconds = sum(result["seconds"].values())
     return {
         "command": f".venv/bin/python benchmarks/scale_build.py --articles {n} "
-                   f"--workers {workers} --db {db_path}",
+                   f"--workers {workers} --db {db_path}"
+                   + (f" --reprints {reprints}" if reprints is not None else ""),
+        "corpus": corpus_name(reprints),
         "run": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "articles": n,
         "workers": workers, "facts": result["facts"], "events": result["events"],
         "shared_stories": result["shared_stories"],
@@ -159,6 +180,12 @@ def build(n: int, workers: int, db_path: Path) -> dict:
                               "article)",
         "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
     }
+
+
+def corpus_name(reprints: float | None) -> str:
+    if reprints is None:
+        return "giant stories"
+    return f"distinct articles, {reprints:.0%} reprints"
 
 
 def growth(a: dict, b: dict, value) -> float:
@@ -313,6 +340,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, help="articles to generate and extract")
     parser.add_argument("--workers", type=int, default=2, help="NLP worker processes")
+    parser.add_argument("--reprints", type=float, default=None, metavar="SHARE",
+                        help="distinct articles, SHARE of them reprints (default: the corpus "
+                             "of giant stories every row of the README section was built with)")
     parser.add_argument("--db", type=Path, default=Path("/tmp/scale_build/pantau.db"),
                         help="database to build (replaced)")
     parser.add_argument("--log", type=Path, default=LOG,
@@ -326,7 +356,7 @@ def main() -> None:
                              "N articles (repeatable)")
     args = parser.parse_args()
     if args.articles:
-        row = build(args.articles, args.workers, args.db)
+        row = build(args.articles, args.workers, args.db, args.reprints)
         print(json.dumps(row, ensure_ascii=False), flush=True)
         with args.log.open("a", encoding="utf-8") as log:
             log.write(json.dumps(row, ensure_ascii=False) + "\n")

@@ -12,8 +12,10 @@ from pathlib import Path
 import nlp
 from nlp.gazetteer import load_offices
 from pipelines.db import open_db, refresh_summaries
+from pipelines.events import PENDING_TABLE as EVENT_PENDING
 from pipelines.events import rebuild_events, update_events
 from pipelines.facts import store_facts_batch, sync_offices
+from pipelines.stories import PENDING_TABLE as STORY_PENDING
 from pipelines.stories import rebuild_stories, signature_blob, store_signatures
 
 logger = logging.getLogger(__name__)
@@ -107,7 +109,9 @@ def run_extract(db_path: Path, redo: bool = False,
             progress(done, max(total, done))
     seconds["extract"] = time.perf_counter() - started
     stories = events = None
-    if done or redo:
+    # Also when nothing was extracted but an earlier run stopped before its later phases (a
+    # kill after the last batch): its articles are still queued for stories or events.
+    if done or redo or _queued(db):
         # Syndicated reprints are grouped after every run, since a new article can join a story.
         stories = _timed(seconds, "stories", phase, rebuild_stories, db)
         # After stories: they are the events' first signal. Only the events the new, changed or
@@ -122,6 +126,12 @@ def run_extract(db_path: Path, redo: bool = False,
             "events_rebuilt": events.get("rebuilt", True) if events else None,
             "events_queued": events.get("queued") if events else None,
             "seconds": {k: round(v, 3) for k, v in seconds.items()}}
+
+
+def _queued(db) -> bool:
+    """Whether articles wait for the stories or events phase (pipelines/stories.py, events.py)."""
+    return any(db.execute(f"select 1 from [{table}] limit 1").fetchone()
+               for table in (STORY_PENDING, EVENT_PENDING) if table in db.table_names())
 
 
 def _timed(seconds: dict, name: str, phase: Callable[[str], None] | None, function, *args):

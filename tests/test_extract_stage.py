@@ -236,3 +236,25 @@ def test_extract_computes_the_story_signatures_so_stories_hash_nothing(tmp_path,
     stories.rebuild_stories(db)
     assert hashed == []
     assert db.execute("select article_id, story_id from articles order by 1").fetchall() == before
+
+
+def test_a_run_stopped_before_the_events_is_finished_by_the_next(tmp_path, monkeypatch):
+    import pantau.extract as extract
+
+    once, stopped = tmp_path / "once.db", tmp_path / "stopped.db"
+    build_db(once, 2)
+    run_pantau("extract", "--db", once, check=True)
+    build_db(stopped, 2)
+
+    def killed(*args):
+        raise KeyboardInterrupt  # as a kill after the last batch was stored
+
+    monkeypatch.setattr(extract, "update_events", killed)
+    with pytest.raises(KeyboardInterrupt):
+        extract.run_extract(stopped)
+    assert event_rows(stopped)["events"] == []
+    monkeypatch.undo()
+    result = extract.run_extract(stopped)
+    assert result["articles"] == 0  # every article was extracted by the stopped run
+    assert result["events"] > 0 and result["events_rebuilt"]
+    assert event_rows(stopped) == event_rows(once)

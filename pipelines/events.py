@@ -590,6 +590,11 @@ PENDING_TABLE = "event_pending"
 EVENTS_VERSION = "2"  # 2: each citation keeps the date it gives the happening
 # Above this share of the on-topic articles queued, one rebuild is cheaper than an update.
 FULL_SHARE = 0.2
+# An update holds the candidates it recomputes in memory (a rebuild spills them to disk): above
+# this many citations to recompute it rebuilds instead. Generated corpora whose offices report
+# the same figures every day chain their reports into events of 26,000 citations
+# (benchmarks/README.md); 100,000 candidates are about 300 MB.
+UPDATE_MAX_CITATIONS = 100_000
 _SHAPE_SQL = ("e.office_id is ? and e.type = ? and e.kind = ? and e.period_start is ? "
               "and e.period_end is ?")
 
@@ -631,9 +636,10 @@ def update_events(db, workers: int = 1) -> dict:
     are recomputed, with every candidate of theirs: a candidate joins an event of its shape only
     through its story, a date within the window, or a period total of its office
     (same_happening, group_candidates), so no other event can change. The result is the one
-    rebuild_events gives (tests/test_pipelines_events.py). Everything is rebuilt on the first
-    run, when what events read besides the articles changed (_inputs), or when more than
-    FULL_SHARE of the on-topic articles are queued.
+    rebuild_events gives (tests/test_pipelines_events_update.py). Everything is rebuilt on the
+    first run, when what events read besides the articles changed (_inputs), when more than
+    FULL_SHARE of the on-topic articles are queued, or when the events to recompute hold more
+    than UPDATE_MAX_CITATIONS citations (the rebuild's memory is bounded, the update's is not).
 
     Returns:
         rebuild_events' totals for the whole table, and "rebuilt": whether it rebuilt all and
@@ -645,8 +651,8 @@ def update_events(db, workers: int = 1) -> dict:
     on_topic = conn.execute("select count(*) from articles where on_topic is not 0").fetchone()[0]
     if not recorded or recorded[0] != _inputs(db) or n_queued > FULL_SHARE * on_topic:
         return {**rebuild_events(db, workers), "rebuilt": True, "queued": n_queued}
-    if n_queued:
-        _update(db, queued)
+    if n_queued and not _update(db, queued):
+        return {**rebuild_events(db, workers), "rebuilt": True, "queued": n_queued}
     return {**_totals(conn), "rebuilt": False, "queued": n_queued}
 
 
@@ -655,8 +661,13 @@ def _ids_in(column: str, ids) -> tuple[str, list]:
     return f"{column} in (select value from json_each(?))", [json.dumps(sorted(ids))]
 
 
-def _update(db, queued: int) -> None:
-    """Recompute the events the queue up to rowid `queued` touches, in one transaction."""
+def _update(db, queued: int) -> bool:
+    """Recompute the events the queue up to rowid `queued` touches, in one transaction.
+
+    Returns:
+        False, having changed nothing, when more than UPDATE_MAX_CITATIONS citations would be
+        recomputed: then a rebuild is the better way.
+    """
     provinces = {r["office_id"]: r["province"] for r in db["offices"].rows}
     conn = db.conn
     inputs = _inputs(db)
@@ -668,7 +679,11 @@ def _update(db, queued: int) -> None:
         affected = {r[0] for r in conn.execute(
             f"select distinct event_id from event_citations where {where}", params)}
         affected |= _joinable_events(conn, fresh)
+        if _citations(conn, affected) > UPDATE_MAX_CITATIONS:
+            return False
         pairs, affected = _closed(conn, affected)
+        if _citations(conn, affected) > UPDATE_MAX_CITATIONS:
+            return False
         # An article's candidates of one shape are recomputed together (_closed); a changed
         # article's all.
         scope = changed | {article_id for article_id, _ in pairs}
@@ -682,6 +697,13 @@ def _update(db, queued: int) -> None:
         _store_groups(conn, (group for members in by_shape.values()
                              for group in group_candidates(members)), provinces)
         _done(conn, queued, inputs)
+    return True
+
+
+def _citations(conn, event_ids: set[str]) -> int:
+    where, params = _ids_in("event_id", event_ids)
+    return conn.execute(f"select coalesce(sum(citations), 0) from events where {where}",
+                        params).fetchone()[0]
 
 
 def _joinable_events(conn, fresh: list[dict]) -> set[str]:

@@ -243,3 +243,18 @@ def test_many_queued_articles_rebuild_everything(events_db, monkeypatch):
     monkeypatch.setattr(events, "FULL_SHARE", 0.1)  # 2 of 9 articles is above a tenth
     assert update_events(events_db)["rebuilt"]
     assert stored_events(events_db) == grouped_at_once(events_db)
+
+
+def test_an_update_too_large_for_memory_rebuilds_instead(events_db, monkeypatch, counted):
+    rebuild_events(events_db)
+    release = events_db["articles"].get("release")
+    add(events_db, "reprint-late", "harian", "harian.example", "2026-04-20", release["text"],
+        deportation(release["text"], release["text"].split(". ")[0] + ".", 9, [("NG", 4)]))
+    rebuild_stories(events_db)
+    monkeypatch.setattr(events, "UPDATE_MAX_CITATIONS", 5)  # the story's event has 6 citations
+    counted.clear()
+    result = update_events(events_db)
+    assert result["rebuilt"] and result["queued"] == 1
+    assert len(counted) == result["events"]  # every event built again
+    assert stored_events(events_db) == grouped_at_once(events_db)
+    assert events_db.execute("select count(*) from event_pending").fetchone()[0] == 0

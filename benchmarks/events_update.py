@@ -96,7 +96,7 @@ def run(db_path: Path, new: int, workers: int, check: bool, reprints: float | No
     return row
 
 
-def write_readme(runs: list[dict]) -> None:
+def write_readme(runs: list[dict], notes: list[str]) -> None:
     lines = [SECTION, "",
              "A day's articles added to a database scale_build.py built, then `pantau extract` "
              "(the update path of every phase). Each row is the latest logged run of its size; "
@@ -126,7 +126,8 @@ def write_readme(runs: list[dict]) -> None:
               "catch-up is timed apart in the log (`catch_up`), not in the table.",
               "- The check digests `events`, `event_citations` and `event_nationalities` in "
               "primary-key order after the update, rebuilds every event from scratch "
-              "(`rebuild_events`) and digests them again.", ""]
+              "(`rebuild_events`) and digests them again.",
+              *(f"- {note}" for note in notes), ""]
     replace_section(README, SECTION, "\n".join(lines) + "\n")
 
 
@@ -142,6 +143,8 @@ def main() -> None:
     parser.add_argument("--log", type=Path, default=LOG, help="JSON lines file of the runs")
     parser.add_argument("--readme", action="store_true",
                         help="write this section of benchmarks/README.md from --log")
+    parser.add_argument("--note", action="append", default=[],
+                        help="with --readme: one more note under the table (repeatable)")
     args = parser.parse_args()
     if args.db:
         row = run(args.db, args.new, args.workers, args.check, args.reprints)
@@ -149,7 +152,8 @@ def main() -> None:
         with args.log.open("a", encoding="utf-8") as log:
             log.write(json.dumps(row, ensure_ascii=False) + "\n")
     if args.readme:
-        write_readme([json.loads(line) for line in args.log.read_text().splitlines() if line])
+        write_readme([json.loads(line) for line in args.log.read_text().splitlines() if line],
+                     args.note)
     if not args.db and not args.readme:
         parser.error("give --db, --readme or both")
 

@@ -674,8 +674,8 @@ def _update(db, queued: int) -> bool:
     with conn:
         changed = {r[0] for r in conn.execute(
             f"select article_id from {PENDING_TABLE} where rowid <= ?", [queued])}
-        fresh = list(_candidates(db, *_ids_in("article_id", changed)))
         where, params = _ids_in("article_id", changed)
+        fresh = list(_candidates(db, where, params))
         affected = {r[0] for r in conn.execute(
             f"select distinct event_id from event_citations where {where}", params)}
         affected |= _joinable_events(conn, fresh)
@@ -684,13 +684,16 @@ def _update(db, queued: int) -> bool:
         pairs, affected = _closed(conn, affected)
         if _citations(conn, affected) > UPDATE_MAX_CITATIONS:
             return False
-        # An article's candidates of one shape are recomputed together (_closed); a changed
-        # article's all.
-        scope = changed | {article_id for article_id, _ in pairs}
+        # A changed article's candidates all (fresh); another article's of the shapes it is
+        # cited in by an affected event, recomputed together (_closed).
         by_shape = defaultdict(list)
-        for cand in (fresh if scope == changed else _candidates(db, *_ids_in("article_id", scope))):
-            if cand["article_id"] in changed or (cand["article_id"], _shape(cand)) in pairs:
-                by_shape[_shape(cand)].append(cand)
+        for cand in fresh:
+            by_shape[_shape(cand)].append(cand)
+        others = {article_id for article_id, _ in pairs} - changed
+        if others:
+            for cand in _candidates(db, *_ids_in("article_id", others)):
+                if (cand["article_id"], _shape(cand)) in pairs:
+                    by_shape[_shape(cand)].append(cand)
         where, params = _ids_in("event_id", affected)
         for table in ("event_nationalities", "event_citations", "events"):
             conn.execute(f"delete from [{table}] where {where}", params)

@@ -41,11 +41,16 @@ def build_db(path, copies: int, first: int = 0) -> int:
     return n
 
 
-def facts(path) -> dict:
+def table_rows(path, tables: tuple[str, ...]) -> dict:
+    """Every row of each table, in primary-key order (the first column)."""
     conn = sqlite3.connect(path)
-    out = {t: conn.execute(f"select * from {t} order by fact_id").fetchall() for t in FACT_TABLES}
+    out = {t: conn.execute(f"select * from {t} order by 1").fetchall() for t in tables}
     conn.close()
     return out
+
+
+def facts(path) -> dict:
+    return table_rows(path, FACT_TABLES)
 
 
 def test_second_extract_does_nothing(db_path):
@@ -65,10 +70,7 @@ EVENT_TABLES = ("events", "event_citations", "event_nationalities")
 
 
 def event_rows(path) -> dict:
-    conn = sqlite3.connect(path)
-    out = {t: conn.execute(f"select * from {t} order by 1").fetchall() for t in EVENT_TABLES}
-    conn.close()
-    return out
+    return table_rows(path, EVENT_TABLES)
 
 
 def test_a_later_extract_updates_the_events_to_those_of_one_run(tmp_path):

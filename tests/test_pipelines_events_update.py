@@ -168,6 +168,13 @@ def test_updates_give_the_events_of_a_rebuild(db_path, monkeypatch, counted, see
     assert partial >= 4
 
 
+def add_tangerang(db, article_id: str, outlet: str, published: str, text: str, value: int):
+    """A one-sentence article: Kanim Tangerang deported `value` foreigners."""
+    add(db, article_id, outlet, f"{outlet}.example", published, text, Extraction(
+        offices=office_extraction("kanim-tangerang", text, text),
+        counts=[Count(value, "WNA", "warga negara asing", "deportation", evidence(text, text))]))
+
+
 def test_an_update_recomputes_only_the_events_it_touches(events_db, counted):
     rebuild_events(events_db)
     before = stored_events(events_db)
@@ -175,9 +182,7 @@ def test_an_update_recomputes_only_the_events_it_touches(events_db, counted):
     # A Tangerang deportation: no Serang event can change.
     sync_offices(events_db, [OFFICE, TANGERANG])
     text = "Kantor Imigrasi Kelas I TPI Tangerang mendeportasi tiga warga negara asing asal Mesir."
-    add(events_db, "tangerang", "kabar", "kabar.example", "2026-03-14", text, Extraction(
-        offices=office_extraction("kanim-tangerang", text, text),
-        counts=[Count(3, "WNA", "warga negara asing", "deportation", evidence(text, text))]))
+    add_tangerang(events_db, "tangerang", "kabar", "2026-03-14", text, 3)
     rebuild_stories(events_db)
     result = update_events(events_db)
     assert result == {"events": 4, "citations": 9, "shared": 1, "rebuilt": True, "queued": 1}
@@ -187,9 +192,7 @@ def test_an_update_recomputes_only_the_events_it_touches(events_db, counted):
     # Another happening: five weeks later, another story (no sentence in common).
     text2 = ("Dua warga Sudan dipulangkan Kantor Imigrasi Kelas I TPI Tangerang lewat Bandara "
              "Soekarno-Hatta setelah masa tinggal mereka habis.")
-    add(events_db, "tangerang-2", "radar", "radar.example", "2026-04-20", text2, Extraction(
-        offices=office_extraction("kanim-tangerang", text2, text2),
-        counts=[Count(2, "WNA", "warga negara asing", "deportation", evidence(text2, text2))]))
+    add_tangerang(events_db, "tangerang-2", "radar", "2026-04-20", text2, 2)
     rebuild_stories(events_db)
     result = update_events(events_db)
     assert result == {"events": 5, "citations": 10, "shared": 1, "rebuilt": False, "queued": 1}

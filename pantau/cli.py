@@ -256,6 +256,32 @@ def demo(port, site_port, db_path, no_serve):
 
 
 @cli.command()
+@click.argument("sources", nargs=-1, required=True,
+                type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--into", "target", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The database to merge into (created when missing).")
+@click.option("--dry-run", is_flag=True, help="Change nothing; report what would change.")
+def merge(sources, target, dry_run):
+    """Merge workers' databases, with their archives and HTTP caches, into one database.
+
+    Every article once (by its id), the newest fetch kept; added or replaced articles wait for
+    `pantau extract`. Merging the same databases again changes nothing.
+    """
+    from pipelines.merge import changes, describe, merge
+
+    with user_errors():
+        result = merge(list(sources), target, dry_run=dry_run)
+    would = "would merge" if dry_run else "merged"
+    for row in result["inputs"]:
+        click.echo(f"{would} {row['db']}: {describe(row)}", err=True)
+    if not changes(result["total"]):
+        click.echo(f"nothing to change in {target}", err=True)
+    elif result["to_extract"]:
+        click.echo(f"{result['to_extract']} articles {'would ' if dry_run else ''}wait for "
+                   f"`pantau extract --db {target}`", err=True)
+
+
+@cli.command()
 @db_option
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv",
               show_default=True, help="CSV with a header row, or one JSON object per line.")

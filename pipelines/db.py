@@ -20,6 +20,7 @@ ARTICLE_COLUMNS = {
     "section": str, "language": str, "description": str, "text": str, "discovered_by": str,
     "content_hash": str, "first_seen": str, "fetched_at": str, "extracted_at": str,
     "nlp_version": str, "immigration_relevance": float, "on_topic": int, "pages": int,
+    "body_hash": str,
 }
 EVIDENCE = {"sentence": str, "start": int, "end": int}
 # table -> (columns, foreign keys); every fact row keeps its article and its evidence sentence.
@@ -72,7 +73,9 @@ INDEXES = {
                  # A year's or an outlet's articles, newest first (the table's sort), and the
                  # outlet facet within a year: at 1,000,000 articles, without them the page
                  # sorts or groups every article of the year (benchmarks/README.md).
-                 ["year", "published"], ["year", "source"], ["source", "published"]],
+                 ["year", "published"], ["year", "source"], ["source", "published"],
+                 # an identical body already stored for the source (pipelines/store.py)
+                 ["source", "body_hash"]],
     "offices": [["province"], ["kind"], ["class"]],
     "stories": [["article_id"], ["outlets"], ["last_published"]],
     # date and story_id: the events a new article may join (pipelines/events.py update_events).
@@ -201,6 +204,11 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         _table(db, "event_nationalities", EVENT_NATIONALITY_COLUMNS, pk="row_id",
                foreign_keys=[("event_id", "events", "event_id"),
                              ("office_id", "offices", "office_id")])
+        # A second URL of an article its source published twice with the same body
+        # (WordPress "-2" slugs): stored once, the other URL kept here (pipelines/store.py).
+        _table(db, "article_aliases", {"url": str, "article_id": str, "source": str,
+                                       "fetched_at": str}, pk="url",
+               foreign_keys=[("article_id", "articles", "article_id")])
         # Articles whose events the next update_events recomputes (pipelines/events.py).
         _table(db, "event_pending", {"article_id": str}, pk="article_id")
         for table, (columns, fks) in FACT_TABLES.items():
@@ -455,6 +463,8 @@ def known_article_urls(db) -> list[str]:
     urls = []
     for row in db.query("select url, fetched_url from articles"):
         urls.extend(u for u in (row["url"], row["fetched_url"]) if u)
+    if "article_aliases" in db.table_names():
+        urls.extend(row["url"] for row in db.query("select url from article_aliases"))
     return urls
 
 

@@ -25,6 +25,12 @@ def content_hash(item: dict) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()
 
 
+def body_hash(text: str | None) -> str | None:
+    """The text alone, whitespace normalised: one source's identical bodies share it."""
+    words = " ".join((text or "").split())
+    return hashlib.sha1(words.encode("utf-8")).hexdigest() if words else None
+
+
 def source_row(source: Source) -> dict:
     return {"slug": source.slug, "name": source.name, "kind": source.kind,
             "region": source.region, "url_prefix": " ".join(source.url_prefixes),
@@ -47,11 +53,16 @@ def upsert_sources(db, sources: list[Source]) -> None:
 def store_article(db, item: dict) -> str:
     """Insert a new article or update a changed one, in one transaction.
 
+    A new URL whose text the same source already has under another article (a republished
+    post) is not stored again: its URL is recorded in article_aliases. Reprints by other
+    sources are separate articles (story grouping joins them).
+
     Returns:
-        'new', 'updated' or 'unchanged'.
+        'new', 'updated', 'unchanged' or 'duplicate' (recorded as an alias).
     """
     row = dict(item)
     row["content_hash"] = content_hash(row)
+    row["body_hash"] = body_hash(row.get("text"))
     published = row.get("published") or ""
     row["published_date"] = published[:10] or None
     row["year"] = int(published[:4]) if published[:4].isdigit() else None
@@ -62,6 +73,14 @@ def store_article(db, item: dict) -> str:
     except NotFoundError:
         existing = None
     with db.conn:
+        if existing is None and row["body_hash"]:
+            same = db.execute("select article_id from articles where source = ? and body_hash = ?"
+                              " limit 1", [row.get("source"), row["body_hash"]]).fetchone()
+            if same:
+                db["article_aliases"].upsert({"url": row["url"], "article_id": same[0],
+                                              "source": row.get("source"),
+                                              "fetched_at": row["fetched_at"]}, pk="url")
+                return "duplicate"
         if existing is None:
             row["first_seen"] = row["fetched_at"]
             # Stems first: the insert trigger then indexes title, text and stems in one go.

@@ -25,13 +25,15 @@ FACT_TABLES = ("office_mentions", "officials", "nationalities", "counts", "award
 
 def build_db(path, copies: int, first: int = 0) -> int:
     """A database of the demo articles, each stored `copies` times under different URLs (copies
-    numbered from `first`: more copies can be added to an existing database)."""
+    numbered from `first`: more copies can be added to an existing database). Copies after the
+    first come from other outlets, as reprints: one outlet's identical texts are stored once."""
     db = open_db(path)
     articles = load_articles(setting("demo_site") / "articles")
     n = 0
     for c in range(first, first + copies):
         for a in articles:
-            store_article(db, {"article_id": f"{c:04d}-{a.slug}"[:40], "source": a.outlet,
+            source = a.outlet if c == 0 else f"{a.outlet}-{c}"
+            store_article(db, {"article_id": f"{c:04d}-{a.slug}"[:40], "source": source,
                                "url": f"https://x.example/{c}/{a.slug}",
                                "fetched_url": f"https://x.example/{c}/{a.slug}", "title": a.title,
                                "published": a.published, "text": a.text,

@@ -87,3 +87,22 @@ def test_missing_database_is_not_created(tmp_path):
     with pytest.raises(DatabaseError, match="database not found"):
         open_db(tmp_path / "none.db", create=False)
     assert not (tmp_path / "none.db").exists()
+
+
+def test_same_body_twice_from_one_source_is_stored_once(db):
+    # A WordPress "-2" republication: its own URL and id, same title, date and text.
+    assert store_article(db, item()) == "new"
+    again = item(article_id="a2", url="https://k.example/berita/a-2",
+                 fetched_url="https://k.example/berita/a-2", text=" Isi  berita.\n")
+    assert store_article(db, again) == "duplicate"
+    assert [r["article_id"] for r in db["articles"].rows] == ["a1"]
+    assert list(db["article_aliases"].rows) == [
+        {"url": "https://k.example/berita/a-2", "article_id": "a1", "source": "kabar",
+         "fetched_at": "2026-11-01T00:00:00+00:00"}]
+    # The same text from another outlet is a reprint: a separate article.
+    reprint = item(article_id="b1", url="https://w.example/a", source="warta")
+    assert store_article(db, reprint) == "new"
+    # A different text from the same source is a different article.
+    assert store_article(db, item(article_id="a3", url="https://k.example/c",
+                                  text="Berita lain.")) == "new"
+    assert db["articles"].count == 3

@@ -20,8 +20,10 @@ from pipelines.merge import MergeError, changes, merge
 from pipelines.store import store_article, upsert_sources
 
 
-def item(article_id: str, fetched_at: str, text: str = "Petugas imigrasi mendeportasi WNA.",
+def item(article_id: str, fetched_at: str, text: str | None = None,
          source: str = "kabar") -> dict:
+    # Each article its own text: one source's identical texts are stored once (pipelines/store.py).
+    text = text or f"Petugas imigrasi mendeportasi WNA ({article_id})."
     return {"article_id": article_id, "url": f"https://k.example/berita/{article_id}",
             "fetched_url": f"https://k.example/berita/{article_id}", "source": source,
             "title": f"Judul {article_id}", "published": "2026-03-14T09:30:00+07:00",

@@ -43,9 +43,10 @@ def test_reparse_rebuilds_paged_and_mislabelled_articles(tmp_path):
 
 
 def article_page(i: int) -> bytes:
-    """An invented news page, long enough to be read as an article."""
+    """An invented news page, long enough to be read as an article (each its own text: one
+    source's identical texts are stored once)."""
     body = " ".join(["Kantor Imigrasi Kelas I TPI Serang mendeportasi tujuh WNA asal Nigeria "
-                     f"pada Senin ({i % 28 + 1}/03). Petugas memeriksa dokumen perjalanan dan "
+                     f"pada Senin ({i % 28 + 1}/03), laporan {i}. Petugas memeriksa dokumen perjalanan dan "
                      "izin tinggal mereka secara menyeluruh di wilayah kerja."] * 6)
     day = f"2026-03-{i % 28 + 1:02d}T09:00:00+07:00"
     return (f"<html><head><title>Deportasi WNA {i}</title>"

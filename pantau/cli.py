@@ -312,3 +312,13 @@ def nlp(jsonl):
         run_jsonl(sys.stdin, sys.stdout)
     else:
         click.echo(json.dumps(run_text(sys.stdin.read()), ensure_ascii=False))
+
+
+def _add_groups() -> None:
+    """Command groups that live in their own modules (`pantau sources ...`)."""
+    from pantau.sources_cmd import sources
+
+    cli.add_command(sources)
+
+
+_add_groups()

@@ -53,6 +53,21 @@ def test_url_prefix_lets_two_sources_share_a_host():
                  "an aggregator needs a 'query'", id="aggregator-without-query"),
     pytest.param('[[sources]]\nname = "A"\nstart_urls = ["https://a.example/"]\n'
                  'query = "imigrasi"\n', "only for kind", id="query-on-outlet"),
+    pytest.param('[[sources]]\nname = "A"\nstart_urls = ["https://a.example/"]\n'
+                 'province = "Papua Timur"\n', "province 'Papua Timur' is not one of the 38",
+                 id="unknown-province"),
+    pytest.param('[[sources]]\nname = "A"\nstart_urls = ["https://a.example/"]\n'
+                 'site_kind = "joomla"\n', "site_kind 'joomla' is not one of",
+                 id="unknown-site-kind"),
+    pytest.param('[[sources]]\nname = "A"\nstart_urls = ["https://a.example/"]\n'
+                 'office_id = "kanim-merauke"\n', "'office_id' is only for kind",
+                 id="office-id-on-outlet"),
+    pytest.param('[[sources]]\nname = "A"\nstart_urls = ["https://a.example/"]\n'
+                 'topic_urls = ["https://b.example/tag/imigrasi"]\n', "outside url_prefix",
+                 id="topic-url-off-host"),
+    pytest.param('includes = ["x.toml"]\n[[sources]]\nname = "A"\n'
+                 'start_urls = ["https://a.example/"]\n', "unknown top-level key(s) includes",
+                 id="unknown-top-level-key"),
 ])
 def test_bad_sources_raise_with_reason(text, message):
     with pytest.raises(SourcesError) as excinfo:
@@ -64,6 +79,35 @@ def test_bad_sources_raise_with_reason(text, message):
 def test_missing_file_is_named(tmp_path):
     with pytest.raises(SourcesError, match="sources file not found: .*nope.toml"):
         load_sources(tmp_path / "nope.toml")
+
+
+def test_new_keys_are_read():
+    (src,) = parse_sources(
+        '[[sources]]\nname = "Kantor Imigrasi Merauke"\nkind = "office"\n'
+        'office_id = "kanim-merauke"\nprovince = "Papua Selatan"\nregion = "Merauke"\n'
+        'site_kind = "imigrasi-office"\n'
+        'start_urls = ["https://merauke.imigrasi.go.id/berita-utama"]\n'
+        'topic_urls = ["https://merauke.imigrasi.go.id/berita-utama?page=2"]\n')
+    assert (src.office_id, src.province, src.region, src.site_kind, src.topic_urls) == (
+        "kanim-merauke", "Papua Selatan", "Merauke", "imigrasi-office",
+        ("https://merauke.imigrasi.go.id/berita-utama?page=2",))
+
+
+def test_include_reads_other_files_and_slugs_stay_unique(tmp_path):
+    (tmp_path / "more").mkdir()
+    (tmp_path / "more" / "b.toml").write_text(
+        '[[sources]]\nname = "B"\nstart_urls = ["https://b.example/"]\n', encoding="utf-8")
+    main = tmp_path / "main.toml"
+    main.write_text('include = ["more/b.toml"]\n[[sources]]\nname = "A"\n'
+                    'start_urls = ["https://a.example/"]\n', encoding="utf-8")
+    assert [s.slug for s in load_sources(main)] == ["a", "b"]
+    (tmp_path / "more" / "b.toml").write_text(
+        '[[sources]]\nname = "a"\nstart_urls = ["https://c.example/"]\n', encoding="utf-8")
+    with pytest.raises(SourcesError, match=r"b.toml, line 1 .*duplicate slug 'a'"):
+        load_sources(main)
+    main.write_text('include = ["gone.toml"]\n', encoding="utf-8")
+    with pytest.raises(SourcesError, match="sources file not found: .*gone.toml"):
+        load_sources(main)
 
 
 def test_shipped_sources_file_is_valid():

@@ -69,18 +69,41 @@ class FixtureServer:
     longest registered prefix (for computed answers such as an API).
     """
 
-    def __init__(self, name: str):
+    def __init__(self, name: str, host: str = "127.0.0.1"):
+        """`host`: any 127.0.0.x address, so tests can give sites distinct hosts (Scrapy keeps
+        its per-host limits by host name, not by port)."""
         self.name = name
         self.pages: dict[str, Reply] = {}
         self.handlers: dict[str, Handler] = {}
         self.hits: list[Hit] = []
         self.articles: list[FixtureArticle] = []
+        # Requests being answered right now, and the most there ever were at once.
+        self.active = 0
+        self.max_active = 0
+        self._lock = threading.Lock()
         server = self
 
         class RequestHandler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.0"
 
             def do_GET(self):
+                with server._lock:
+                    server.active += 1
+                    server.max_active = max(server.max_active, server.active)
+                self.counted = True
+                try:
+                    self.reply()
+                finally:
+                    self.done()
+
+            def done(self):
+                """This request stops counting as in flight (once)."""
+                if self.counted:
+                    self.counted = False
+                    with server._lock:
+                        server.active -= 1
+
+            def reply(self):
                 hit = Hit(self.path, {k.lower(): v for k, v in self.headers.items()})
                 server.hits.append(hit)
                 reply = server.answer(hit)
@@ -95,8 +118,14 @@ class FixtureServer:
                     for k, v in reply.headers.items():
                         self.send_header(k, v)
                     self.send_header("Content-Length", str(len(data)))
+                    if not data:
+                        self.done()
                     self.end_headers()
-                    self.wfile.write(data)
+                    self.wfile.write(data[:-1])
+                    # Done before the last byte: the client cannot hold the whole answer yet,
+                    # so a request it sends next is never counted as overlapping this one.
+                    self.done()
+                    self.wfile.write(data[-1:])
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the crawler gave up (timeout or size cap): that is the test
 
@@ -119,7 +148,7 @@ class FixtureServer:
             def log_message(self, *args):
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), RequestHandler)
+        self.httpd = ThreadingHTTPServer((host, 0), RequestHandler)
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 

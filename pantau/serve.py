@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 import tempfile
 from pathlib import Path
 
 import yaml
+from datasette.utils import tilde_encode
 
-from pipelines.db import checkpoint, open_db, refresh_summaries_if_stale
+from pantau.config import beside_db
+from pipelines.db import DatabaseError, checkpoint, open_db, refresh_summaries_if_stale
 
 # Datasette settings Pantau always applies, each with the reason.
 DATASETTE_SETTINGS = {
@@ -40,6 +43,63 @@ class MetadataError(ValueError):
     """The Datasette metadata file is missing or not valid YAML."""
 
 
+class ForeignDatabase(DatabaseError):
+    """The file is SQLite but not a Pantau database: serving it would write Pantau's schema
+    into someone else's file, so `pantau serve` refuses (it never writes to a file it did not
+    create)."""
+
+
+# The key Pantau writes into its own `meta` table when it creates a database (pipelines.db):
+# a file carrying it may be upgraded in place; any other file is left byte for byte as it is.
+SCHEMA_MARKER = "schema_version"
+
+
+def require_pantau_database(db_path: Path) -> None:
+    """Refuse, before anything is written, a file that is not a Pantau database.
+
+    Opened read-only (`mode=ro`): no journal mode change, no table created, whatever the file.
+
+    Raises:
+        pipelines.db.DatabaseError: the file is missing or not SQLite.
+        ForeignDatabase: SQLite without Pantau's schema marker in a `meta` table.
+    """
+    db_path = Path(db_path)
+    if not db_path.exists():
+        raise DatabaseError(f"database not found: {db_path} "
+                            "(run `pantau crawl` or `pantau demo` first)")
+    try:
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in conn.execute("select name from sqlite_master")}
+            marked = "meta" in tables and conn.execute(
+                "select 1 from meta where key = ?", [SCHEMA_MARKER]).fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as e:
+        raise DatabaseError(f"cannot use database {db_path}: {e}") from None
+    if not marked:
+        raise ForeignDatabase(
+            f"{db_path} is not a Pantau database (no {SCHEMA_MARKER} in a meta table); "
+            "pantau serve never writes to a file it did not create: publish it with "
+            "`datasette` itself, or build a Pantau database with `pantau crawl` or `pantau demo`")
+
+
+def database_name(db_path: Path) -> str:
+    """The name Datasette serves a file under (its stem), as it appears in URLs."""
+    return tilde_encode(Path(db_path).stem)
+
+
+def _follow_name(value, name: str):
+    """`value` with every `/pantau/` link pointing at `/<name>/` instead (recursively)."""
+    if isinstance(value, str):
+        return value.replace("/pantau/", f"/{name}/").replace("/pantau.", f"/{name}.")
+    if isinstance(value, dict):
+        return {k: _follow_name(v, name) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_follow_name(v, name) for v in value]
+    return value
+
+
 def metadata_for(db_path: Path, metadata_path: Path) -> dict:
     """Load metadata.yml and key its database section by the database's file stem."""
     try:
@@ -51,6 +111,10 @@ def metadata_for(db_path: Path, metadata_path: Path) -> dict:
     databases = meta.get("databases") or {}
     if "pantau" in databases and db_path.stem != "pantau":
         databases[db_path.stem] = databases.pop("pantau")
+    # Links in descriptions are written for a database called `pantau`; `--db /x/demo.db` is
+    # served as /demo/, so they follow the name (the plugins and templates ask Datasette).
+    if db_path.stem != "pantau":
+        meta = _follow_name(meta, database_name(db_path))
     return meta
 
 
@@ -79,14 +143,20 @@ def datasette_command(db_path: Path, metadata_path: Path, host: str = "127.0.0.1
 
     Raises:
         pipelines.db.DatabaseError: the database is missing or unreadable.
+        ForeignDatabase: the file is not a Pantau database (it is left unchanged).
         MetadataError: the metadata file is missing or malformed.
     """
+    require_pantau_database(db_path)
     db = open_db(db_path, create=False)  # a clear error beats Datasette creating an empty file
     refresh_summaries_if_stale(db)  # a no-op after `pantau extract`, which refreshes them
     if not live:
         checkpoint(db)  # immutable readers ignore the WAL: fold it into the file first
     db.close()
     meta = metadata_for(db_path, metadata_path)
+    # The plugins' settings that depend on this database: where its WARC archive is (the
+    # archived copy of each article, data/datasette/plugins/pantau_archive.py).
+    plugins = meta.setdefault("plugins", {})
+    plugins.setdefault("pantau", {})["archive_dir"] = str(beside_db("archive", Path(db_path)))
     handle = tempfile.NamedTemporaryFile("w", suffix=".yml", prefix="pantau-metadata-",
                                          delete=False, encoding="utf-8")
     with handle:

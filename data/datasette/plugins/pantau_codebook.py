@@ -34,6 +34,9 @@ def extra_template_vars(template, datasette):
         return {}
 
     async def inner():
-        return {"codebook": await codebook(datasette)}
+        entries = await codebook(datasette)
+        return {"codebook": entries,
+                "codebook_database": next((e["database"] for e in entries
+                                           if e["table"] == "articles"), "pantau")}
 
     return inner

@@ -18,18 +18,29 @@ Configured per table in metadata.yml (the FTS table then stays out of Datasette'
         plugins:
           pantau-search: {fts_table: articles_fts}
 
-Supports what Datasette's filter does: `_search`, `_search_COLUMN`, `_searchmode=raw|escaped`
-and the table's `searchmode` metadata.
+Supports what Datasette's filter does: `_search`, `_search_COLUMN`, `_searchmode=raw` and the
+table's `searchmode` metadata. A search that is not raw is read as people type it
+(pipelines.search.fts_query): each word by its Sastrawi stem, as the index is stemmed, "quoted
+phrases" as written, and OR between alternatives.
+
+`/<database>/-/search?q=...` shows the same search as cards: title, outlet, date and a
+snippet with the matching words highlighted, newest first.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
+from urllib.parse import quote
 
+from babel.dates import format_date
 from datasette import hookimpl
 from datasette.filters import FilterArguments
 from datasette.utils import escape_sqlite
-from datasette.utils.asgi import BadRequest
+from datasette.utils.asgi import BadRequest, Response
+from markupsafe import Markup, escape
+
+from pipelines.search import MIN_AFFIXED_LENGTH, WORD, fts_query, query_words, stem
 
 PLUGIN = "pantau-search"
 # Above this share of the table's rows, reading an index and testing each entry is cheaper
@@ -55,18 +66,20 @@ def filters_from_request(request, database, table, datasette):
             return FilterArguments([], extra_context=context)
         mode = request.args.get("_searchmode") or datasette.table_metadata(
             database, table).get("searchmode")
-        match = "{}" if mode == "raw" else "escape_fts({})"
         fts_columns = await db.table_columns(fts_table)
         clauses, params, descriptions = [], {}, []
         for i, (key, text) in enumerate(args.items()):
             column = fts_table if key == "_search" else key.split("_search_", 1)[1]
             if column != fts_table and column not in fts_columns:
                 raise BadRequest("Cannot search by that column")
+            query = text if mode == "raw" else fts_query(text, stemmed=column == fts_table)
+            if not query:
+                continue  # punctuation only: no word to look for
             subquery = (f"select rowid from {escape_sqlite(fts_table)} "
-                        f"where {escape_sqlite(column)} match {match.format(f':search_{i}')}")
-            rowid = "+rowid" if await _common(db, table, subquery, text, i) else "rowid"
+                        f"where {escape_sqlite(column)} match :search_{i}")
+            rowid = "+rowid" if await _common(db, table, subquery, query, i) else "rowid"
             clauses.append(f"{rowid} in ({subquery})")
-            params[f"search_{i}"] = text
+            params[f"search_{i}"] = query
             descriptions.append(f'search matches "{text}"' if key == "_search"
                                 else f'search column "{column}" matches "{text}"')
             context["search"] = text
@@ -88,3 +101,116 @@ async def _common(db, table: str, subquery: str, text: str, i: int) -> bool:
     except sqlite3.Error:
         return False  # a malformed raw query: the page's own query reports it
     return bool(matches) and matches > SCAN_ABOVE_SHARE * (rows or 0)
+
+
+# The search page: results as cards rather than a table of 25 columns.
+CARDS_PER_PAGE = 20
+SNIPPET_CHARS = 320
+
+
+async def search_page(request, datasette):
+    """`/<database>/-/search?q=...`: matching articles as cards, newest first."""
+    database = request.url_vars["database"]
+    db = datasette.get_database(database)
+    fts_table = (datasette.plugin_config(PLUGIN, database=database, table="articles")
+                 or {}).get("fts_table", "articles_fts")
+    text = (request.args.get("q") or "").strip()
+    try:
+        offset = max(0, int(request.args.get("offset") or 0))
+    except ValueError:
+        raise BadRequest("offset must be a whole number") from None
+    query = fts_query(text)
+    cards, total = [], 0
+    if query:
+        fts = escape_sqlite(fts_table)
+        subquery = f"select rowid from {fts} where {fts} match :search_0"
+        rowid = "+a.rowid" if await _common(db, "articles", subquery, query, 0) else "a.rowid"
+        try:
+            total = (await db.execute(f"select count(*) from ({subquery})",
+                                      {"search_0": query})).first()[0]
+            rows = (await db.execute(
+                f"""select a.article_id, a.url, a.title, a.published_date, a.source,
+                      coalesce(s.name, a.source) as outlet, a.description, a.text
+                    from articles a left join sources s on s.slug = a.source
+                    where {rowid} in ({subquery})
+                    order by a.published desc limit :limit offset :offset""",
+                {"search_0": query, "limit": CARDS_PER_PAGE, "offset": offset})).rows
+        except sqlite3.Error as e:
+            raise BadRequest(f"search failed: {e}") from None
+        words, phrases = query_words(text)
+        for row in rows:
+            cards.append({
+                "title": row["title"], "url": row["url"], "outlet": row["outlet"],
+                "source": row["source"], "date": indonesian_date(row["published_date"]),
+                "iso_date": row["published_date"],
+                "row_url": datasette.urls.row(database, "articles", row["article_id"]),
+                "archive_url": datasette.urls.database(database) + "/-/archive?url="
+                + quote(row["url"] or "", safe=""),
+                "title_html": highlight(row["title"] or "", words, phrases),
+                "snippet_html": snippet(row["text"] or row["description"] or "", words, phrases),
+            })
+    base = datasette.urls.database(database) + "/-/search?q=" + quote(text)
+    return Response.html(await datasette.render_template(
+        "pantau_search.html",
+        {"database": database, "q": text, "cards": cards, "total": total, "offset": offset,
+         "shown_from": offset + 1, "shown_to": offset + len(cards),
+         "next_url": base + f"&offset={offset + CARDS_PER_PAGE}"
+         if offset + CARDS_PER_PAGE < total else None,
+         "prev_url": base + f"&offset={max(0, offset - CARDS_PER_PAGE)}" if offset else None,
+         "table_url": datasette.urls.table(database, "articles") + "?_search=" + quote(text)},
+        request=request))
+
+
+def _matcher(words: list[str], phrases: list[list[str]]):
+    """A test of one word of a text: is it a search word, or does it share a search word's stem?"""
+    wanted = set(words) | {w for p in phrases for w in p}
+    stems = {stem(w) for w in words if len(w) >= MIN_AFFIXED_LENGTH}
+
+    def matches(word: str) -> bool:
+        lower = word.lower()
+        return lower in wanted or (len(lower) >= MIN_AFFIXED_LENGTH and stem(lower) in stems)
+
+    return matches
+
+
+def highlight(text: str, words: list[str], phrases: list[list[str]]) -> Markup:
+    """`text`, escaped, with each matching word in <mark>."""
+    matches = _matcher(words, phrases)
+    out, last = [], 0
+    for m in WORD.finditer(text):
+        if matches(m.group()):
+            out += [escape(text[last:m.start()]), Markup("<mark>"), escape(m.group()),
+                    Markup("</mark>")]
+            last = m.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
+def snippet(text: str, words: list[str], phrases: list[list[str]],
+            chars: int = SNIPPET_CHARS) -> Markup:
+    """About `chars` characters of `text` around its first match, cut at words, highlighted."""
+    text = " ".join(text.split())
+    matches = _matcher(words, phrases)
+    first = next((m.start() for m in WORD.finditer(text) if matches(m.group())), 0)
+    start = max(0, first - chars // 3)
+    if start:
+        start = text.find(" ", start) + 1 or start
+    end = min(len(text), start + chars)
+    if end < len(text):
+        end = text.rfind(" ", start, end) if text.rfind(" ", start, end) > start else end
+    piece = highlight(text[start:end], words, phrases)
+    return (Markup("… ") if start else Markup("")) + piece + \
+        (Markup(" …") if end < len(text) else Markup(""))
+
+
+def indonesian_date(iso: str | None) -> str:
+    """'2026-03-15' as Indonesian readers write it: '15 Maret 2026' (Babel's CLDR names)."""
+    try:
+        return format_date(date.fromisoformat(iso or ""), "d MMMM y", locale="id")
+    except ValueError:
+        return iso or ""
+
+
+@hookimpl
+def register_routes():
+    return [(r"^/(?P<database>[^/]+)/-/search$", search_page)]

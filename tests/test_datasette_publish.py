@@ -1,0 +1,212 @@
+"""What users get from the published archive (issue 18): links under any database name, a
+foreign file left alone, the office feed, search as typed, Indonesian dates, archived copies."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sqlite3
+import urllib.error
+import urllib.request
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from urllib.parse import quote, urljoin, urlsplit
+
+import pytest
+import sqlite_utils
+from conftest import PANTAU, RENAMED, ROOT, get_json
+
+from pipelines.search import WORD, stem
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def fetch(url: str):
+    """Status, body and headers of a GET, 4xx and 5xx included."""
+    try:
+        with urllib.request.urlopen(url, timeout=60) as r:
+            return r.status, r.read().decode("utf-8", "replace"), r.headers
+    except urllib.error.HTTPError as e:
+        with e:
+            return e.code, e.read().decode("utf-8", "replace"), e.headers
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs = []
+
+    def handle_starttag(self, tag, attrs):
+        href = dict(attrs).get("href")
+        if tag == "a" and href:
+            self.hrefs.append(href)
+
+
+def local_links(base: str, page: str) -> list[str]:
+    """The page's links that stay on the server, without their #fragment."""
+    status, body, _ = fetch(base + page)
+    assert status == 200, page
+    parser = Links()
+    parser.feed(body)
+    links = set()
+    for href in parser.hrefs:
+        url = urljoin(base + page, href).split("#")[0]
+        if url.startswith(base):
+            links.add(url)
+    return sorted(links)
+
+
+def test_foreign_sqlite_file_is_refused_and_left_byte_for_byte(tmp_path):
+    import subprocess
+
+    foreign = tmp_path / "inventory.db"
+    conn = sqlite3.connect(foreign)
+    conn.execute("create table parts (id integer primary key, name text)")
+    conn.execute("insert into parts (name) values ('bolt'), ('nut')")
+    conn.commit()
+    conn.close()
+    before = hashlib.sha256(foreign.read_bytes()).hexdigest()
+    result = subprocess.run([*PANTAU, "serve", "--db", str(foreign), "--port", "1"],
+                            capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert result.returncode != 0
+    assert "not a Pantau database" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert hashlib.sha256(foreign.read_bytes()).hexdigest() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["inventory.db"]
+
+
+@pytest.mark.parametrize("page", ["/", "/codebook", f"/{RENAMED}"])
+def test_every_link_follows_the_served_database_name(renamed_server, page):
+    links = local_links(renamed_server, page)
+    paths = [urlsplit(u).path for u in links]
+    assert any(p.startswith(f"/{RENAMED}/") for p in paths)
+    assert not [p for p in paths if p.startswith("/pantau/") or p == "/pantau"]
+    broken = [(u, status) for u in links if (status := fetch(u)[0]) != 200]
+    assert broken == []
+
+
+def test_office_feed_names_the_office_and_each_outlet(renamed_server, demo_db):
+    status, body, headers = fetch(f"{renamed_server}/{RENAMED}/office_feed.atom"
+                                  "?office_id=kanim-serang")
+    assert status == 200 and "atom" in headers["content-type"]
+    feed = ET.fromstring(body)
+    db = sqlite_utils.Database(demo_db)
+    office = db["offices"].get("kanim-serang")["name"]
+    assert feed.find(ATOM + "title").text == f"Pantau: {office}"
+    outlets = {r["slug"]: r["name"] for r in db["sources"].rows}
+    ids = {m["article_id"] for m in db["office_mentions"].rows_where("office_id = 'kanim-serang'")}
+    articles = {db["articles"].get(i)["url"]: db["articles"].get(i) for i in ids}
+    entries = feed.findall(ATOM + "entry")
+    assert len(entries) == len(articles) >= 2
+    for entry in entries:
+        article = articles[entry.find(ATOM + "id").text]
+        outlet = outlets[article["source"]]
+        assert entry.find(ATOM + "title").text == f"{article['title']} ({outlet})"
+        assert entry.find(ATOM + "author/" + ATOM + "name").text == outlet
+        content = entry.find(ATOM + "content").text
+        whole = " ".join((article["description"] or article["text"]).split())
+        if len(whole) > 500:
+            assert content.endswith("…") and whole.startswith(content[:-1])
+        else:
+            assert content == whole
+
+
+def test_office_feed_of_a_quiet_office_is_empty_and_an_unknown_one_says_so(renamed_server,
+                                                                         demo_db):
+    db = sqlite_utils.Database(demo_db)
+    quiet = next(o["office_id"] for o in db["offices"].rows if not db["office_mentions"]
+                 .count_where("office_id = ?", [o["office_id"]]))
+    status, body, _ = fetch(f"{renamed_server}/{RENAMED}/office_feed.atom?office_id={quiet}")
+    assert status == 200
+    assert ET.fromstring(body).findall(ATOM + "entry") == []
+    status, body, _ = fetch(f"{renamed_server}/{RENAMED}/office_feed.atom?office_id=kanim-x")
+    assert status == 404
+    assert "unknown office id 'kanim-x'" in body and f"/{RENAMED}/offices" in body
+
+
+def _words(article) -> list[str]:
+    return WORD.findall(f"{article['title']} {article['text']}".lower())
+
+
+def _search(base: str, q: str) -> set[str]:
+    rows = get_json(f"{base}/{RENAMED}/articles.json?_search={quote(q)}&_shape=array"
+                    "&_col=title&_size=max")
+    return {r["article_id"] for r in rows}
+
+
+def test_search_stems_the_query_as_the_index_is_stemmed(renamed_server, demo_db):
+    articles = list(sqlite_utils.Database(demo_db)["articles"].rows)
+    expected = {a["article_id"] for a in articles
+                if any(stem(w) == "deportasi" for w in _words(a))}
+    assert len(expected) >= 3
+    assert _search(renamed_server, "dideportasi") == expected
+    assert _search(renamed_server, "deportasi") == expected
+
+
+def test_search_understands_quoted_phrases_and_or(renamed_server, demo_db):
+    articles = list(sqlite_utils.Database(demo_db)["articles"].rows)
+    phrase = {a["article_id"] for a in articles
+              if re.search(r"\bkantor imigrasi kelas i tpi serang\b", " ".join(
+                  re.findall(r"\w+", f"{a['title']} {a['text']}".lower())))}
+    assert phrase
+    assert _search(renamed_server, '"Kantor Imigrasi Kelas I TPI Serang"') == phrase
+    nigeria = {a["article_id"] for a in articles if "nigeria" in _words(a)}
+    china = {a["article_id"] for a in articles if "tiongkok" in _words(a)}
+    assert nigeria and china and nigeria != china
+    assert _search(renamed_server, "nigeria OR tiongkok") == nigeria | china
+    assert _search(renamed_server, "nigeria tiongkok") == nigeria & china
+
+
+def test_search_page_shows_cards_with_the_match_highlighted(renamed_server, demo_db):
+    status, body, _ = fetch(f"{renamed_server}/{RENAMED}/-/search?q=dideportasi")
+    assert status == 200
+    cards = re.findall(r'<article class="pantau-card">(.*?)</article>', body, flags=re.S)
+    assert len(cards) == len(_search(renamed_server, "deportasi"))
+    outlets = {r["name"] for r in sqlite_utils.Database(demo_db)["sources"].rows}
+    for card in cards:
+        assert re.search(r"<mark>\w*deportasi\w*</mark>", card, flags=re.I), card
+        assert any(o in card for o in outlets)
+        assert re.search(r"\d{1,2} (Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|"
+                         r"September|Oktober|November|Desember) \d{4}", card)
+        assert f"/{RENAMED}/-/archive?url=" in card
+
+
+@pytest.mark.parametrize("typed", ["15/03/2026", "15 Maret 2026", "15-3-2026"])
+def test_canned_query_reads_indonesian_dates(renamed_server, typed):
+    iso = get_json(f"{renamed_server}/{RENAMED}/articles_since.json?since=2026-03-15"
+                   "&_shape=array")
+    assert iso and len(iso) < len(get_json(f"{renamed_server}/{RENAMED}/articles_since.json"
+                                           "?since=2019-01-01&_shape=array"))
+    rows = get_json(f"{renamed_server}/{RENAMED}/articles_since.json?since={quote(typed)}"
+                    "&_shape=array")
+    assert rows == iso
+
+
+def test_canned_query_refuses_a_date_it_cannot_read(renamed_server):
+    status, body, _ = fetch(f"{renamed_server}/{RENAMED}/top_stories?since=pertengahan")
+    assert status == 400
+    assert "Tanggal tidak dikenali" in body and "15/03/2026" in body
+
+
+def test_every_article_has_its_archived_copy(renamed_server, demo_db):
+    articles = list(sqlite_utils.Database(demo_db)["articles"].rows)
+    assert len(articles) >= 10
+    for article in articles:
+        status, body, headers = fetch(f"{renamed_server}/{RENAMED}/-/archive?url="
+                                      + quote(article["url"], safe=""))
+        assert status == 200, article["url"]
+        assert "default-src 'none'" in headers["content-security-policy"]
+        assert article["title"].split()[0] in body
+        assert "Salinan arsip Pantau" in body
+    status, body, _ = fetch(f"{renamed_server}/{RENAMED}/-/archive?url=http%3A%2F%2Fx.example%2F")
+    assert status == 404 and "no archived copy" in body
+
+
+def test_article_rows_link_the_archived_copy_beside_the_original(renamed_server):
+    status, body, _ = fetch(f"{renamed_server}/{RENAMED}/articles?_col=url")
+    assert status == 200
+    originals = re.findall(r'<a href="(http[^"]+)">\1</a> · <a class="pantau-archived" '
+                           r'href="([^"]+)">', body)
+    assert len(originals) >= 10
+    for original, archived in originals[:3]:
+        assert archived == f"/{RENAMED}/-/archive?url=" + quote(original, safe="")

@@ -88,11 +88,11 @@ NOTES = [
     "  *deportasi* is in 58% of them, *kepasporan* in 34%) is searched through an index scan",
     "  (`+rowid in`, the `pantau_search` plugin) instead of a fetch of every matching row;",
     "  Datasette still reads every match once for the count and once per facet (source, year).",
-    "- The analysts' aggregates (`pipelines.db.SUMMARIES`) are tables recomputed from their SQL",
-    "  at the end of every `pantau extract` run (and by `pantau serve` when out of date), read",
+    "- The analysts' aggregates (`pipelines.schema.SUMMARIES`) are tables recomputed from their",
+    "  SQL at the end of every `pantau extract` run (and by `pantau serve` when out of date), read",
     "  by the canned queries and opened as table pages.",
     "- Articles per office and per outlet and fact tables are faceted through covering indexes",
-    "  (`pipelines.db.INDEXES`, `FACT_OWN_INDEXES`).",
+    "  (`pipelines.schema.INDEXES`, `FACT_OWN_INDEXES`).",
 ]
 
 # Under the scale table (the database of benchmarks/scale_build.py --articles 1000000).

@@ -36,7 +36,8 @@ from readme import replace_section  # noqa: E402
 
 from crawler.sources import Source  # noqa: E402
 from pantau.extract import run_extract  # noqa: E402
-from pipelines.db import ARTICLE_COLUMNS, open_db  # noqa: E402
+from pipelines.db import open_db  # noqa: E402
+from pipelines.schema import ARTICLE_COLUMNS  # noqa: E402
 from pipelines.search import UPSERT_STEMS_SQL, stems  # noqa: E402
 from pipelines.store import content_hash, upsert_sources  # noqa: E402
 

@@ -130,7 +130,7 @@ def datasette_command(db_path: Path, metadata_path: Path, host: str = "127.0.0.1
         port: TCP port.
         live: open the database mutable (read-only connections that see a running crawl's
             writes) instead of --immutable, which is faster but assumes the file never changes.
-            The aggregate tables (pipelines.db.SUMMARIES) are brought up to date here and
+            The aggregate tables (pipelines.schema.SUMMARIES) are brought up to date here and
             then at the end of each `pantau extract` run, which --live readers see.
         public: a deployment for anonymous users: arbitrary SQL is off (tables, facets,
             search, exports and the canned queries stay), unless `allow_sql`. The interface

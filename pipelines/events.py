@@ -20,6 +20,8 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from pipelines.periods import LEAD_CHARS, article_period, count_period
+from pipelines.schema import EVENT_PENDING_TABLE as PENDING_TABLE
+from pipelines.schema import SCHEMA_VERSION, create_spill, index_spill
 
 # --- Vocabulary and thresholds -------------------------------------------------------------
 # Count categories that are events; "other" never is (nlp/counts.py).
@@ -429,7 +431,7 @@ def _spill(db, path: str, first: str | None = None, last: str | None = None,
     spill = sqlite3.connect(path)
     spill.execute("pragma journal_mode = off")
     spill.execute("pragma synchronous = off")
-    spill.execute("create table candidates (shape text, seq integer, payload blob)")
+    create_spill(spill)
     batch = []
     for seq, cand in enumerate(_candidates(db, *_id_range(first, last)), start=start):
         batch.append((json.dumps(_shape(cand)), seq, pickle.dumps(cand, pickle.HIGHEST_PROTOCOL)))
@@ -437,7 +439,7 @@ def _spill(db, path: str, first: str | None = None, last: str | None = None,
             spill.executemany("insert into candidates values (?, ?, ?)", batch)
             batch.clear()
     spill.executemany("insert into candidates values (?, ?, ?)", batch)
-    spill.execute("create index candidates_shape on candidates (shape, seq)")
+    index_spill(spill)
     spill.commit()
     spill.close()
 
@@ -583,9 +585,9 @@ def _totals(conn) -> dict:
 
 # --- Keeping the events current --------------------------------------------------------------
 # Articles whose candidates may have changed since the events were built: their facts were
-# stored (pipelines/facts.py) or their story changed (pipelines/stories.py). The table is
-# created with the schema (pipelines/db.py), so the writers queue without DDL.
-PENDING_TABLE = "event_pending"
+# stored (pipelines/facts.py) or their story changed (pipelines/stories.py). The table
+# (PENDING_TABLE) is created with the schema (pipelines/schema.py), so the writers queue
+# without DDL.
 # Bump when the candidates or the merge rules change: the next update rebuilds every event.
 EVENTS_VERSION = "2"  # 2: each citation keeps the date it gives the happening
 # Above this share of the on-topic articles queued, one rebuild is cheaper than an update.
@@ -612,8 +614,6 @@ def queue_for_events(conn, article_ids: list[str]) -> None:
 def _inputs(db) -> str:
     """A fingerprint of what events read besides the queued articles' rows: the rules' and
     the schema's versions, the offices' provinces and the sources' kinds."""
-    from pipelines.db import SCHEMA_VERSION
-
     digest = hashlib.sha1(f"{EVENTS_VERSION}|{SCHEMA_VERSION}".encode())
     for sql in ("select office_id, province from offices order by office_id",
                 "select slug, kind from sources order by slug"):

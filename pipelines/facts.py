@@ -9,15 +9,21 @@ from functools import cache
 import pycountry
 
 from nlp.schema import Extraction
-from pipelines.db import ATTRIBUTED, DERIVED_FACT_COLUMNS, EVIDENCE, FACT_TABLES, facts_table_names
 from pipelines.events import queue_for_events
+from pipelines.schema import (
+    ATTRIBUTED,
+    DERIVED_FACT_COLUMNS,
+    EVIDENCE,
+    FACT_TABLES,
+    facts_table_names,
+)
 
 # Extraction attribute -> fact table
 FACT_FIELDS = {"offices": "office_mentions", "people": "officials",
                "nationalities": "nationalities", "counts": "counts", "awards": "awards"}
 # The columns of a fact as extracted, per fact table; the derived ones are filled from the
 # article and the gazetteer (store_facts_batch, refresh_derived). From the schema in
-# pipelines/db.py, so the two cannot drift apart.
+# pipelines/schema.py, so the two cannot drift apart.
 WRITTEN_COLUMNS = {table: ("fact_id", "article_id", *columns, *EVIDENCE)
                    for table, (columns, _) in FACT_TABLES.items()}
 INSERTED_COLUMNS = {table: (*columns, *(c for c in DERIVED_FACT_COLUMNS if c not in columns))
@@ -198,7 +204,7 @@ def _values(table: str, row: dict) -> tuple:
     """A fact row as a tuple in INSERTED_COLUMNS order; a field the schema lacks is an error."""
     unknown = set(row) - set(INSERTED_COLUMNS[table])
     if unknown:
-        # A new NLP field needs its column in pipelines/db.py FACT_TABLES first.
+        # A new NLP field needs its column in pipelines/schema.py FACT_TABLES first.
         raise ValueError(f"{table} has no column for {sorted(unknown)} (add it to "
-                         "pipelines/db.py FACT_TABLES)")
+                         "pipelines/schema.py FACT_TABLES)")
     return tuple(row.get(column) for column in INSERTED_COLUMNS[table])

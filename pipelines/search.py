@@ -11,8 +11,8 @@ The index stores no text (FTS5 contentless): the title and text are read from `a
 the stems from `articles_fts_stems` by triggers, so a write to either table through any
 connection, not only Pantau's, keeps the index consistent. Stems need Python (Sastrawi), so
 pipelines.store.store_article writes them; an article inserted by other code is indexed
-without stems until the next open_db() adds them. This module keeps the index's SQL beside the
-code that maintains it (pipelines/db.py calls ensure_search_index()).
+without stems until the next open_db() adds them. The index's tables and triggers are defined
+in pipelines/schema.py; pipelines/db.py calls ensure_search_index() on every open.
 """
 
 from __future__ import annotations
@@ -21,11 +21,17 @@ import logging
 import re
 from functools import lru_cache
 
+from pipelines.schema import (
+    SEARCH_COLUMNS,
+    SEARCH_TABLE,
+    STEMS_TABLE,
+    create_search_tables,
+    create_search_triggers,
+    drop_search_index,
+)
+
 logger = logging.getLogger(__name__)
 
-SEARCH_TABLE = "articles_fts"
-STEMS_TABLE = "articles_fts_stems"
-SEARCH_COLUMNS = ["title", "text", "stems"]
 # The words the FTS5 unicode61 tokenizer indexes (runs of letters and digits, case-folded);
 # digits and underscores are left out here because a number has no affix to strip.
 WORD = re.compile(r"[^\W\d_]+")
@@ -38,62 +44,6 @@ BUILD_BATCH = 2000
 # Above this many articles a build says what it is doing (about 1 s per 2,000 articles).
 ANNOUNCE_ABOVE = 20_000
 
-# Earlier search indexes, dropped on upgrade with their triggers on articles: the trigram
-# index, and sqlite-utils' word index (whose update trigger re-indexed an article's text on
-# every update of any column, e.g. each extracted_at stamp).
-LEGACY_TRIGGERS = ("articles_trigram_ai", "articles_trigram_ad", "articles_trigram_au",
-                   "articles_ai", "articles_ad", "articles_au")
-LEGACY_TABLES = ("articles_trigram",)
-
-_STEMS_OF = f"(select stems from {STEMS_TABLE} where article_id = {{row}}.article_id)"
-CREATE_SQL = f"""
-create virtual table {SEARCH_TABLE} using fts5(
-    title, text, stems, content='', tokenize='unicode61');
-create table {STEMS_TABLE} (article_id text primary key, stems text) without rowid;
-"""
-# A contentless FTS5 table forgets a row only when given the exact values it indexed, so each
-# trigger passes the old title, text and stems; an update of an article's title or text
-# keeps its stems until store_article writes new ones (the stems trigger re-indexes then).
-TRIGGERS_SQL = f"""
-create trigger {SEARCH_TABLE}_ai after insert on articles begin
-    insert into {SEARCH_TABLE}(rowid, title, text, stems)
-    values (new.rowid, new.title, new.text, {_STEMS_OF.format(row="new")});
-end;
-create trigger {SEARCH_TABLE}_ad after delete on articles begin
-    insert into {SEARCH_TABLE}({SEARCH_TABLE}, rowid, title, text, stems)
-    values ('delete', old.rowid, old.title, old.text, {_STEMS_OF.format(row="old")});
-    delete from {STEMS_TABLE} where article_id = old.article_id;
-end;
-create trigger {SEARCH_TABLE}_au after update of title, text on articles
-when old.title is not new.title or old.text is not new.text begin
-    insert into {SEARCH_TABLE}({SEARCH_TABLE}, rowid, title, text, stems)
-    values ('delete', old.rowid, old.title, old.text, {_STEMS_OF.format(row="old")});
-    insert into {SEARCH_TABLE}(rowid, title, text, stems)
-    values (new.rowid, new.title, new.text, {_STEMS_OF.format(row="new")});
-end;
-create trigger {STEMS_TABLE}_ai after insert on {STEMS_TABLE} begin
-    insert into {SEARCH_TABLE}({SEARCH_TABLE}, rowid, title, text, stems)
-    select 'delete', rowid, title, text, null from articles where article_id = new.article_id;
-    insert into {SEARCH_TABLE}(rowid, title, text, stems)
-    select rowid, title, text, new.stems from articles where article_id = new.article_id;
-end;
-create trigger {STEMS_TABLE}_au after update of stems on {STEMS_TABLE} begin
-    insert into {SEARCH_TABLE}({SEARCH_TABLE}, rowid, title, text, stems)
-    select 'delete', rowid, title, text, old.stems from articles
-    where article_id = old.article_id;
-    insert into {SEARCH_TABLE}(rowid, title, text, stems)
-    select rowid, title, text, new.stems from articles where article_id = new.article_id;
-end;
-create trigger {STEMS_TABLE}_ad after delete on {STEMS_TABLE} begin
-    insert into {SEARCH_TABLE}({SEARCH_TABLE}, rowid, title, text, stems)
-    select 'delete', rowid, title, text, old.stems from articles
-    where article_id = old.article_id;
-    insert into {SEARCH_TABLE}(rowid, title, text, stems)
-    select rowid, title, text, null from articles where article_id = old.article_id;
-end;
-"""
-OWN_TRIGGERS = (f"{SEARCH_TABLE}_ai", f"{SEARCH_TABLE}_ad", f"{SEARCH_TABLE}_au",
-                f"{STEMS_TABLE}_ai", f"{STEMS_TABLE}_au", f"{STEMS_TABLE}_ad")
 # Insert an article's stems, or replace them (an upsert fires the update trigger; INSERT OR
 # REPLACE would delete without firing the delete trigger and leave the index inconsistent).
 UPSERT_STEMS_SQL = (f"insert into {STEMS_TABLE}(article_id, stems) values (?, ?) "
@@ -185,17 +135,10 @@ def build_search_index(db) -> None:
     with db.conn:
         db.execute("begin immediate")  # no article may be stored between the count and the end
         total = db.execute("select count(*) from articles").fetchone()[0]
-        for trigger in (*LEGACY_TRIGGERS, *OWN_TRIGGERS):
-            db.execute(f"drop trigger if exists [{trigger}]")
-        for table in (*LEGACY_TABLES, SEARCH_TABLE, STEMS_TABLE):
-            db.execute(f"drop table if exists [{table}]")
-        for statement in CREATE_SQL.split(";\n"):
-            if statement.strip():
-                db.execute(statement)
+        drop_search_index(db)
+        create_search_tables(db)
         _index(db, "1", total, insert=True)
-        # One statement per trigger: each body holds semicolons, so split on "end;".
-        for body in TRIGGERS_SQL.split("end;")[:-1]:
-            db.execute(body + "end")
+        create_search_triggers(db)
 
 
 def _index(db, where: str, total: int, insert: bool) -> None:

@@ -19,6 +19,12 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from pipelines.events import queue_for_events
+from pipelines.schema import (
+    SIGNATURE_TABLE,
+    create_story_tables,
+    create_touched_stories,
+)
+from pipelines.schema import STORY_PENDING_TABLE as PENDING_TABLE
 
 # Word 3-grams with a low threshold: outlets reword every sentence of a press release
 # ("mendeportasi sebelas" -> "memulangkan 11", "RRT" -> "Tiongkok") and still share about half
@@ -29,19 +35,6 @@ NUM_PERM = 128
 # Estimated Jaccard similarity from which two articles are one story.
 THRESHOLD = 0.3
 WORD = re.compile(r"\w+", re.UNICODE)
-# One row per article: its signature (NUM_PERM uint32 values; NULL when the text has no word)
-# and the articles.content_hash it was computed from, so a changed text is hashed again. The
-# name carries the signature scheme: a new scheme starts a new table (LEGACY_TABLES are dropped).
-# Created here until pipelines/db.py takes it over (the schema module is another owner's).
-SIGNATURE_TABLE = "story_signatures_crc32"
-LEGACY_TABLES = ("story_signatures",)  # sha1-hashed shingles (2026-11-22)
-SIGNATURE_SQL = f"""create table if not exists {SIGNATURE_TABLE} (
-    article_id text primary key, content_hash text, signature blob)"""
-# Articles whose signature was written by the extract stage (store_signatures) and not grouped
-# yet, and whether their text changed since the signature before (then stories regroup all).
-PENDING_TABLE = "story_pending"
-PENDING_SQL = f"""create table if not exists {PENDING_TABLE} (
-    article_id text primary key, changed integer)"""
 # Rows per transaction when writing signatures and story ids: bounded memory, and a killed run
 # keeps what it wrote (the next run continues from there).
 BATCH_ROWS = 5000
@@ -92,7 +85,7 @@ def store_signatures(db, rows: list[tuple[str, str | None, bytes | None]]) -> No
     if not rows:
         return
     conn = db.conn
-    _create_tables(conn)
+    create_story_tables(conn)
     ids = json.dumps([r[0] for r in rows])
     with conn:
         before = dict(conn.execute(
@@ -105,11 +98,6 @@ def store_signatures(db, rows: list[tuple[str, str | None, bytes | None]]) -> No
             "set changed = max(changed, excluded.changed)",
             [(r[0], int(r[0] in before and (before[r[0]] is None or before[r[0]] != r[1])))
              for r in rows])
-
-
-def _create_tables(conn) -> None:
-    conn.execute(SIGNATURE_SQL)
-    conn.execute(PENDING_SQL)
 
 
 @cache
@@ -286,8 +274,6 @@ def _sync_signatures(db) -> tuple[set[str], bool]:
         the previous stories cannot seed this run).
     """
     conn = db.conn
-    for legacy in LEGACY_TABLES:
-        conn.execute(f"drop table if exists {legacy}")
     # Signatures the extract stage computed since the last run (store_signatures).
     hashed = {r[0] for r in conn.execute(f"select article_id from {PENDING_TABLE}")}
     changed = bool(conn.execute(f"select 1 from {PENDING_TABLE} where changed limit 1").fetchone())
@@ -432,8 +418,7 @@ def _write_stories(db, touched: set[str] | None) -> None:
             conn.execute("delete from stories")
             conn.execute(STORY_ROWS_SQL.format(where="story_id is not null"))
             return
-        conn.execute("create temp table if not exists touched_stories (story_id text primary key)")
-        conn.execute("delete from temp.touched_stories")
+        create_touched_stories(conn)
         conn.executemany("insert or ignore into temp.touched_stories values (?)",
                          [(s,) for s in touched])
         conn.execute("delete from stories where story_id in temp.touched_stories")
@@ -453,7 +438,7 @@ def rebuild_stories(db) -> int:
     """
     # Queued signatures up to here are grouped by this run (an extract running meanwhile may
     # queue more: they stay for the next run).
-    _create_tables(db.conn)
+    create_story_tables(db.conn)  # also drops the signatures of earlier schemes
     queued = db.conn.execute(f"select max(rowid) from {PENDING_TABLE}").fetchone()[0]
     hashed, changed = _sync_signatures(db)
     empty = not db.conn.execute("select 1 from stories limit 1").fetchone()

@@ -18,7 +18,7 @@ from conftest import get_json
 from pantau.config import setting
 from pantau.demo_site import load_articles
 from pantau.serve import DATASETTE_SETTINGS, datasette_command
-from pipelines.db import SUMMARIES
+from pipelines.schema import SUMMARIES
 
 ARTICLES = load_articles(setting("demo_site") / "articles")
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -1,4 +1,4 @@
-"""The analysts' aggregates (pipelines.db.SUMMARIES): tables kept equal to their SQL definition."""
+"""The analysts' aggregates (pipelines.schema.SUMMARIES): tables equal to their SQL definition."""
 
 from __future__ import annotations
 
@@ -11,14 +11,9 @@ import sqlite_utils
 from conftest import PANTAU, ROOT, free_port, get_json, wait_until_responds
 
 from nlp.schema import Extraction
-from pipelines.db import (
-    LEGACY_SUMMARY_TABLES,
-    SUMMARIES,
-    open_db,
-    refresh_summaries,
-    refresh_summaries_if_stale,
-)
+from pipelines.db import open_db, refresh_summaries, refresh_summaries_if_stale
 from pipelines.facts import store_facts
+from pipelines.schema import LEGACY_SUMMARY_TABLES, SUMMARIES
 
 
 @pytest.fixture

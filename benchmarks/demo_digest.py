@@ -9,6 +9,7 @@ digest, so a change of DDL shows apart from a change of rows.
 
     .venv/bin/python benchmarks/demo_digest.py              # build a fresh demo database
     .venv/bin/python benchmarks/demo_digest.py --db FILE    # digest an existing database
+    .venv/bin/python benchmarks/demo_digest.py --checkout ../main   # build with main's code
 
 Run it before and after a change and compare the outputs (diff). Not a speed measurement:
 it lives here beside the other scripts that build databases to look at.
@@ -31,7 +32,8 @@ SITE_PORT = 18765
 # Written from the clock or a run id, so different on every build; source_health.pages counts
 # the pages fetched, which varies with the order concurrent requests finish in (a page found by
 # two routes is fetched once or twice), while the articles found do not.
-VOLATILE_COLUMNS = {"fetched_at", "first_seen", "extracted_at", "crawl_id", "pages"}
+VOLATILE_COLUMNS = {"fetched_at", "first_seen", "extracted_at", "crawl_id"}
+VOLATILE_TABLE_COLUMNS = {("source_health", "pages")}
 VOLATILE_META_KEYS = {"summary_inputs"}
 # The search index's own tables hold rowids, which follow the order the crawl stored the
 # articles in: their digest is taken over the index's vocabulary instead (search_vocabulary).
@@ -39,10 +41,11 @@ FTS_TABLES = ("articles_fts", "articles_fts_data", "articles_fts_idx", "articles
               "articles_fts_config")
 
 
-def build(db: Path) -> None:
-    """`pantau demo --no-serve` into `db`."""
+def build(db: Path, checkout: Path = ROOT) -> None:
+    """`pantau demo --no-serve` into `db`, with the code of `checkout` (a git worktree)."""
+    # `python -m` puts the working directory first on sys.path: the checkout's code is run.
     subprocess.run([sys.executable, "-m", "pantau", "demo", "--no-serve", "--site-port",
-                    str(SITE_PORT), "--db", str(db)], check=True, cwd=ROOT,
+                    str(SITE_PORT), "--db", str(db)], check=True, cwd=checkout,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -73,7 +76,8 @@ def digest(db: Path) -> list[str]:
             continue
         cursor = conn.execute(f"select * from [{name}]")
         columns = [d[0] for d in cursor.description]
-        keep = [i for i, c in enumerate(columns) if c not in VOLATILE_COLUMNS]
+        keep = [i for i, c in enumerate(columns)
+                if c not in VOLATILE_COLUMNS and (name, c) not in VOLATILE_TABLE_COLUMNS]
         rows = [tuple(r[i] for i in keep) for r in cursor
                 if not (name == "meta" and r[0] in VOLATILE_META_KEYS)]
         lines.append(f"{kind} {name} {len(rows)} {len(columns)} {_digest(rows)}")
@@ -90,13 +94,16 @@ def digest(db: Path) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, help="digest this database instead of building one")
+    parser.add_argument("--checkout", type=Path, default=ROOT,
+                        help="build with the code of this checkout (e.g. another git worktree, "
+                             "to compare a branch with main)")
     args = parser.parse_args()
     if args.db:
         print("\n".join(digest(args.db)))
         return
     with tempfile.TemporaryDirectory(prefix="pantau-digest-") as tmp:
         db = Path(tmp) / "pantau.db"
-        build(db)
+        build(db, args.checkout.resolve())
         print("\n".join(digest(db)))
 
 

@@ -9,7 +9,7 @@ from functools import cache
 import pycountry
 
 from nlp.schema import Extraction
-from pipelines.events import queue_for_events
+from pipelines.event_queue import queue_for_events
 from pipelines.schema import (
     ATTRIBUTED,
     DERIVED_FACT_COLUMNS,

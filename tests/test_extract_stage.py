@@ -203,6 +203,7 @@ def test_extract_computes_the_story_signatures_so_stories_hash_nothing(tmp_path,
                                                                        workers):
     import pantau.extract
     import pipelines.stories as stories
+    import pipelines.story_signatures as story_signatures
 
     path = tmp_path / "pantau.db"
     build_db(path, 2)
@@ -211,12 +212,12 @@ def test_extract_computes_the_story_signatures_so_stories_hash_nothing(tmp_path,
                "(select min(article_id) from articles)")  # no text goes to the NLP: hashed later
     db.close()
     hashed = []
-    real = stories.signature
+    real = story_signatures.signature
 
     def counting_rebuild(db):
         """rebuild_stories, noting each text the stories phase hashes itself."""
         with monkeypatch.context() as m:
-            m.setattr(stories, "signature", lambda text: hashed.append(text) or real(text))
+            m.setattr(story_signatures, "signature", lambda text: hashed.append(text) or real(text))
             return stories.rebuild_stories(db)
 
     monkeypatch.setattr(pantau.extract, "rebuild_stories", counting_rebuild)

@@ -416,7 +416,7 @@ def by_event_id(event: tuple) -> str:
 
 
 def test_shapes_merged_apart_give_the_events_of_one_global_grouping(events_db, monkeypatch):
-    import pipelines.events as events
+    import pipelines.event_rebuild as event_rebuild
 
     sync_offices(events_db, [OFFICE, TANGERANG])
     # Another office and more types: one article reports two offices, another an award.
@@ -438,7 +438,7 @@ def test_shapes_merged_apart_give_the_events_of_one_global_grouping(events_db, m
         awards=[Award("predikat Zona Integritas WBK", giver="Kemenpan RB",
                       evidence=evidence(award, award))]))
     rebuild_stories(events_db)
-    monkeypatch.setattr(events, "CANDIDATE_BATCH", 2)  # every read and write crosses a batch
+    monkeypatch.setattr(event_rebuild, "CANDIDATE_BATCH", 2)  # each read and write: 2 batches
     result = rebuild_events(events_db)
     expected = grouped_at_once(events_db)
     assert result == {"events": len(expected), "citations": sum(len(e[1]) for e in expected),
@@ -452,7 +452,7 @@ def test_shapes_merged_apart_give_the_events_of_one_global_grouping(events_db, m
 
 
 def test_split_points_cut_the_articles_into_ranges(events_db):
-    from pipelines.events import _split_points
+    from pipelines.event_rebuild import _split_points
 
     ids = [r[0] for r in events_db.execute(
         "select article_id from articles where on_topic is not 0 order by 1")]

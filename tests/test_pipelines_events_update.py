@@ -1,4 +1,4 @@
-"""pipelines/events.py update_events: after new, re-extracted or regrouped articles, only the
+"""pipelines/event_update.py update_events: after new, re-extracted or regrouped articles, only the
 events they touch are recomputed, and the events are those a rebuild from scratch gives.
 
 The reference is grouped_at_once (every candidate of the database grouped together), as for
@@ -24,7 +24,8 @@ from test_pipelines_events import (
     stored_events,
 )
 
-import pipelines.events as events
+import pipelines.event_rebuild as event_rebuild
+import pipelines.event_update as event_update
 from nlp.schema import Award, Count, Extraction, Nationality, Office
 from pipelines.db import open_db
 from pipelines.events import rebuild_events, update_events
@@ -102,19 +103,19 @@ def events_db(db_path):
 def counted(monkeypatch) -> list:
     """The events each update builds: build_event's calls, recorded."""
     built = []
-    build = events.build_event
+    build = event_rebuild.build_event
 
     def recording(group, provinces):
         built.append({c["article_id"] for c in group})
         return build(group, provinces)
 
-    monkeypatch.setattr(events, "build_event", recording)
+    monkeypatch.setattr(event_rebuild, "build_event", recording)
     return built
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_updates_give_the_events_of_a_rebuild(db_path, monkeypatch, counted, seed):
-    monkeypatch.setattr(events, "FULL_SHARE", 1.0)  # never fall back to a rebuild here
+    monkeypatch.setattr(event_update, "FULL_SHARE", 1.0)  # never fall back to a rebuild here
     rng = random.Random(seed)
     db = open_db(db_path)
     sync_offices(db, list(OFFICES.values()))
@@ -243,7 +244,7 @@ def test_many_queued_articles_rebuild_everything(events_db, monkeypatch):
     rebuild_events(events_db)
     for article_id in ("release", "summary"):
         store_facts(events_db, article_id, Extraction(), "test")
-    monkeypatch.setattr(events, "FULL_SHARE", 0.1)  # 2 of 9 articles is above a tenth
+    monkeypatch.setattr(event_update, "FULL_SHARE", 0.1)  # 2 of 9 articles is above a tenth
     assert update_events(events_db)["rebuilt"]
     assert stored_events(events_db) == grouped_at_once(events_db)
 
@@ -254,7 +255,7 @@ def test_an_update_too_large_for_memory_rebuilds_instead(events_db, monkeypatch,
     add(events_db, "reprint-late", "harian", "harian.example", "2026-04-20", release["text"],
         deportation(release["text"], release["text"].split(". ")[0] + ".", 9, [("NG", 4)]))
     rebuild_stories(events_db)
-    monkeypatch.setattr(events, "UPDATE_MAX_CITATIONS", 5)  # the story's event has 6 citations
+    monkeypatch.setattr(event_update, "UPDATE_MAX_CITATIONS", 5)  # its event: 6 citations
     counted.clear()
     result = update_events(events_db)
     assert result["rebuilt"] and result["queued"] == 1

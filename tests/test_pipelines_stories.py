@@ -154,7 +154,7 @@ def story_tables(db):
 
 def test_rerun_hashes_only_new_or_changed_articles_and_writes_only_changes(db_path, tmp_path,
                                                                            monkeypatch):
-    import pipelines.stories as stories
+    import pipelines.story_signatures as signatures
 
     db = open_db(db_path)
     for i, text in enumerate(REPRINTS[:3]):
@@ -162,8 +162,8 @@ def test_rerun_hashes_only_new_or_changed_articles_and_writes_only_changes(db_pa
     store(db, "o0", OTHER_STORIES[0])
     assert rebuild_stories(db) == 1
     hashed = []
-    monkeypatch.setattr(stories, "signature",
-                        lambda text, real=stories.signature: hashed.append(text) or real(text))
+    monkeypatch.setattr(signatures, "signature",
+                        lambda text, real=signatures.signature: hashed.append(text) or real(text))
     db.execute("create temp table writes (article_id text)")
     db.execute("""create temp trigger count_writes after update of story_id on articles
                   begin insert into writes values (new.article_id); end""")
@@ -202,16 +202,16 @@ def fresh_copy(db, path):
 
 def test_large_buckets_compare_neighbours_and_never_join_what_the_reference_keeps_apart(
         monkeypatch):
-    import pipelines.stories as stories
+    import pipelines.story_groups as story_groups
 
     texts = mixed_texts(7, 150)
     expected = lsh_reference(texts, 0.3)
     # Every bucket "large": with neighbours reaching across a whole bucket, the same stories.
-    monkeypatch.setattr(stories, "EXACT_BUCKET", 1)
-    monkeypatch.setattr(stories, "NEIGHBOURS", len(texts))
+    monkeypatch.setattr(story_groups, "EXACT_BUCKET", 1)
+    monkeypatch.setattr(story_groups, "NEIGHBOURS", len(texts))
     assert group_near_duplicates(texts, 0.3) == expected
     # With one neighbour each, a story may split, but every group lies within a true story.
-    monkeypatch.setattr(stories, "NEIGHBOURS", 1)
+    monkeypatch.setattr(story_groups, "NEIGHBOURS", 1)
     got = group_near_duplicates(texts, 0.3)
     story_of = {k: i for i, g in enumerate(expected) for k in g}
     assert all(len({story_of[k] for k in g}) == 1 for g in got)

@@ -9,7 +9,12 @@ What scrapy-redis gives: a priority queue and a duplicate filter in Redis. What 
   in-flight requests put back in the queue by the others, so a dead worker loses nothing;
 - a worker exits when the frontier (queue and every worker's in-flight requests) has stayed
   empty for PANTAU_IDLE_EXIT seconds; the last worker out clears the duplicate filter, so the
-  next batch crawl starts afresh.
+  next batch crawl starts afresh;
+- Redis going away (a restart, a network cut) pauses the worker: every Redis command is retried
+  until Redis answers again, for at most PANTAU_FRONTIER_RECONNECT seconds (BoundedRetry). Past
+  that the worker stops cleanly (reason "frontier_lost"): what it stored is kept, and the
+  requests it held are still listed in Redis for the next run. A Redis restart loses nothing
+  only when Redis keeps its data (appendonly yes, or an RDB save on shutdown).
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ import time
 import uuid
 
 import redis
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
 from scrapy import Request, signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.utils.misc import load_object
@@ -70,17 +77,73 @@ class FrontierError(RuntimeError):
     """The Redis frontier cannot be reached or the URL is not a Redis URL."""
 
 
-def frontier_settings(url: str, idle_exit: float) -> dict:
+class BoundedRetry(Retry):
+    """redis-py's Retry, bounded by time instead of by a count of attempts.
+
+    A command that fails to reach Redis is tried again (backoff up to 2 s) until Redis answers
+    or `seconds` have passed since Redis stopped answering; then the error is raised. redis-py
+    copies a client's Retry into each of its connections and nests the connect retry inside the
+    command retry: one shared instance (__deepcopy__ returns it) keeps one clock and logs one
+    line per outage for all of them. Written here because redis-py only bounds retries by count,
+    and a count does not say how long a worker waits for a Redis restart.
+    """
+
+    def __init__(self, seconds: float, quiet: bool = False):
+        super().__init__(ExponentialBackoff(cap=2.0, base=0.05), retries=-1,
+                         supported_errors=(redis.ConnectionError, redis.TimeoutError,
+                                           socket.timeout))
+        self.seconds = seconds
+        self.quiet = quiet  # the heartbeat thread's copy: the reactor's copy does the talking
+        self.down_since: float | None = None
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def call_with_retry(self, do, fail, is_retryable=None, with_failure_count=False):
+        failures = 0
+        while True:
+            try:
+                result = do()
+            except self._supported_errors as error:
+                if is_retryable and not is_retryable(error):
+                    raise
+                failures += 1
+                fail(error, failures) if with_failure_count else fail(error)
+                now = time.monotonic()
+                if self.down_since is None:
+                    self.down_since = now
+                    if not self.quiet:
+                        logger.warning("the crawl frontier does not answer (%s): waiting up to "
+                                       "%.0f s for it", error, self.seconds)
+                left = self.down_since + self.seconds - now
+                if left <= 0:
+                    raise
+                time.sleep(min(self._backoff.compute(failures), left))
+            else:
+                if self.down_since is not None:
+                    if not self.quiet:
+                        logger.warning("the crawl frontier answers again after %.1f s",
+                                       time.monotonic() - self.down_since)
+                    self.down_since = None
+                return result
+
+
+def frontier_settings(url: str, idle_exit: float, reconnect: float = 60.0) -> dict:
     """The Scrapy settings that put a crawl on the shared frontier at `url`.
 
     Args:
         url: redis://HOST:PORT/DB (or rediss://, unix://).
         idle_exit: seconds the frontier must stay empty before a worker exits; 0 never.
+        reconnect: seconds a worker waits for Redis to answer again before it stops.
 
     Returns:
         Settings for crawler.settings overrides (scheduler, duplicate filter, Redis URL).
     """
     return {
+        # Every Redis client of the worker (scrapy-redis' and ours) shares one BoundedRetry.
+        "REDIS_PARAMS": {"socket_timeout": 30, "socket_connect_timeout": 10,
+                         "retry": BoundedRetry(reconnect)},
+        "PANTAU_FRONTIER_RECONNECT": reconnect,
         "PANTAU_FRONTIER": url,
         "PANTAU_IDLE_EXIT": idle_exit,
         "REDIS_URL": url,
@@ -111,8 +174,18 @@ def check_frontier(url: str) -> None:
                             "redis-server there, or fix the --frontier URL)") from None
 
 
-def connect(settings) -> redis.Redis:
-    return redis.Redis.from_url(settings.get("PANTAU_FRONTIER"), socket_timeout=30)
+def connect(settings, thread: bool = False) -> redis.Redis:
+    """A client of the frontier with the worker's reconnect bound (BoundedRetry).
+
+    Args:
+        thread: for a thread other than the reactor's: its own retry clock, and quiet.
+    """
+    params = settings.getdict("REDIS_PARAMS")
+    retry = params.get("retry")
+    if thread or not isinstance(retry, BoundedRetry):
+        retry = BoundedRetry(settings.getfloat("PANTAU_FRONTIER_RECONNECT", 60), quiet=thread)
+    return redis.Redis.from_url(settings.get("PANTAU_FRONTIER"), socket_timeout=30,
+                                socket_connect_timeout=10, retry=retry)
 
 
 def claim_seeding(crawler, spider_name: str) -> bool:
@@ -176,6 +249,7 @@ class FrontierScheduler(Scheduler):
         scheduler.crawler = crawler
         scheduler.idle_exit = settings.getfloat("PANTAU_IDLE_EXIT", 30)
         scheduler.heartbeat = settings.getfloat("PANTAU_FRONTIER_HEARTBEAT", 10)
+        scheduler.lost = None  # the Redis error that stopped this worker, once it did
         crawler.signals.connect(scheduler.spider_idle, signal=signals.spider_idle)
         return scheduler
 
@@ -208,6 +282,15 @@ class FrontierScheduler(Scheduler):
     # enqueue_request and next_request as in scrapy-redis 0.9.1, without the `spider` argument
     # to StatsCollector.inc_value() that Scrapy 2.19 deprecates.
     def enqueue_request(self, request):
+        if self.lost:
+            return False
+        try:
+            return self._enqueue(request)
+        except redis.RedisError as e:
+            self.lose(e)
+            return False
+
+    def _enqueue(self, request):
         if not request.dont_filter and self.df.request_seen(request):
             self.df.log(request, self.spider)
             if INFLIGHT in request.meta:  # e.g. a redirect to a page fetched already
@@ -218,17 +301,54 @@ class FrontierScheduler(Scheduler):
         return True
 
     def next_request(self):
-        request = self.queue.pop()
+        if self.lost:
+            return None
+        try:
+            request = self.queue.pop()
+        except redis.RedisError as e:
+            self.lose(e)
+            return None
         if request:
             self.stats.inc_value("scheduler/dequeued/redis")
         return request
+
+    def has_pending_requests(self) -> bool:
+        if self.lost:
+            return False
+        try:
+            return len(self.queue) > 0
+        except redis.RedisError as e:
+            self.lose(e)
+            return False
+
+    def lose(self, error: Exception, close: bool = True) -> None:
+        """Redis stayed away past PANTAU_FRONTIER_RECONNECT: stop this worker cleanly.
+
+        Args:
+            close: ask the engine to close the spider (not from spider_idle: Scrapy closes an
+                idle spider itself once the handler lets it).
+        """
+        if self.lost:
+            return
+        self.lost = error
+        seconds = self.crawler.settings.getfloat("PANTAU_FRONTIER_RECONNECT", 60)
+        logger.error("the crawl frontier at %s did not answer for %.0f s (%s): this worker "
+                     "stops; what it stored is kept", shown(
+                         self.crawler.settings.get("PANTAU_FRONTIER")), seconds, error)
+        self.stats.set_value("pantau/frontier_lost", f"{error} (for {seconds:.0f} s)")
+        if not close:
+            return
+        from scrapy.utils.defer import deferred_from_coro
+
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason="frontier_lost"))
 
     def alive(self, server=None):
         """Tell the other workers this one is alive, for the next PANTAU_FRONTIER_HEARTBEAT s."""
         (server or self.server).set(self.alive_key, 1, px=int(self.heartbeat * 1000))
 
     def keep_alive(self):
-        server = connect(self.crawler.settings)  # redis-py clients are not shared by threads
+        # redis-py clients are not shared by threads; nor is a retry's clock.
+        server = connect(self.crawler.settings, thread=True)
         while not self.stopped.wait(self.heartbeat / 4):
             try:
                 self.alive(server)
@@ -237,6 +357,14 @@ class FrontierScheduler(Scheduler):
 
     def reap(self):
         """Put the in-flight requests of workers that stopped beating back in the queue."""
+        if self.lost:
+            return
+        try:
+            self._reap()
+        except redis.RedisError as e:  # a LoopingCall that raises would stop for good
+            self.lose(e)
+
+    def _reap(self):
         for worker in self.server.smembers(self.workers_key):
             worker = worker.decode()
             names = {"spider": self.spider.name, "worker": worker}
@@ -256,6 +384,14 @@ class FrontierScheduler(Scheduler):
 
     def spider_idle(self, spider):
         """Keep the worker open while the frontier has work, then PANTAU_IDLE_EXIT seconds."""
+        if self.lost:
+            return  # closing already
+        try:
+            self._idle()
+        except redis.RedisError as e:
+            self.lose(e, close=False)
+
+    def _idle(self):
         # Nothing is in progress here, so entries still listed under this worker were ended
         # by a path that does not pass the ack middleware (a response dropped by a downloader
         # middleware): they are done, and must not keep the frontier busy.
@@ -265,7 +401,7 @@ class FrontierScheduler(Scheduler):
             self.stats.inc_value("pantau/frontier/ended_unacknowledged", stale)
         if self.idle_exit <= 0:
             raise DontCloseSpider
-        self.reap()
+        self._reap()
         if len(self.queue) or self.in_flight():
             self.idle_since = time.monotonic()
             raise DontCloseSpider
@@ -277,7 +413,15 @@ class FrontierScheduler(Scheduler):
         if self.loop.running:
             self.loop.stop()
         self.stopped.set()
-        self.beating.join(timeout=30)
+        self.beating.join(timeout=1 if self.lost else 30)
+        try:
+            self._leave()
+        except redis.RedisError as e:
+            # Redis is still away: the requests this worker held stay listed under it, and the
+            # workers (or the next crawl) that see it gone put them back in the queue.
+            logger.warning("cannot leave the crawl frontier cleanly: %s", e)
+
+    def _leave(self):
         # Whatever this worker popped and did not finish (e.g. stopped with Ctrl-C) goes back.
         left = self.requeue(keys=[self.queue.inflight_key, self.queue.key])
         if left:
@@ -310,7 +454,12 @@ class FrontierAckMiddleware:
         return mw
 
     def ack(self, entry) -> None:
-        self.server.hdel(*entry)
+        try:
+            self.server.hdel(*entry)
+        except redis.RedisError as e:
+            # The frontier is gone for longer than the reconnect bound (the scheduler stops the
+            # worker): the entry stays listed, so the page may be fetched again, never lost.
+            logger.debug("cannot mark %s done on the frontier: %s", entry, e)
 
     def _counted(self, entry, output):
         if entry and not isinstance(output, Request) and output is not None:

@@ -36,6 +36,9 @@ PANTAU_FRONTIER = ""
 PANTAU_IDLE_EXIT = 30.0
 # With a frontier: a worker silent this many seconds is taken for dead; its requests are requeued.
 PANTAU_FRONTIER_HEARTBEAT = 10.0
+# With a frontier: seconds a worker waits for Redis to answer again (a restart, a network cut)
+# before it stops cleanly, keeping what it stored.
+PANTAU_FRONTIER_RECONNECT = 60.0
 
 # --- Politeness --------------------------------------------------------------------------------
 USER_AGENT = f"Pantau/0.1 (+{PANTAU_CONTACT}; Indonesian immigration news archive)"

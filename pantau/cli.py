@@ -148,7 +148,12 @@ def crawl(sources_path, db_path, overrides, resume, fail_on_unhealthy, since, fr
     with user_errors():
         summary = run_crawl(sources_path, db_path, settings, frontier=frontier,
                             idle_exit=idle_exit)
-    if report_crawl(summary) and fail_on_unhealthy:
+    unhealthy = report_crawl(summary)
+    if summary.get("frontier_lost"):
+        raise click.ClickException(
+            f"the crawl frontier stopped answering: {summary['frontier_lost']}; this worker "
+            "stopped, its articles are stored (start Redis and run the crawl again)")
+    if unhealthy and fail_on_unhealthy:
         sys.exit(EXIT_UNHEALTHY)
 
 

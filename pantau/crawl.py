@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from crawler.sources import load_sources
+from crawler.summary import summarise
 from pantau.config import beside_db
-from pipelines.db import DatabaseError, open_db
+from pipelines.db import DatabaseError, open_db, retry_locked
 from pipelines.health import assess_sources, record_health
 
 
@@ -42,7 +43,8 @@ def run_crawl(sources: Path, db: Path, overrides: dict | None = None,
 
     Returns:
         The summary dict of crawler.summary.summarise(), plus "health": this crawl's
-        source_health rows (pipelines/health.py).
+        source_health rows (pipelines/health.py), and "frontier_lost": the Redis error when
+        the frontier stayed away past PANTAU_FRONTIER_RECONNECT and the worker stopped.
 
     Raises:
         crawler.sources.SourcesError, pipelines.db.DatabaseError,
@@ -67,14 +69,21 @@ def run_crawl(sources: Path, db: Path, overrides: dict | None = None,
     process.start()
     db_error = crawler.stats.get_value("pantau/database_error")
     if db_error:
-        raise DatabaseError(f"the crawl stopped: cannot write to {db}: {db_error} "
-                            "(free disk space or pass --db on a writable disk; fetched pages "
-                            "are in the archive and a rerun continues)")
-    summary = dict(crawler.stats.get_value("pantau/summary") or {})
+        fix = ("another process held it too long: run fewer workers on one database, or one "
+               "database per worker and `pantau merge`" if "locked" in db_error
+               else "free disk space or pass --db on a writable disk")
+        raise DatabaseError(f"the crawl stopped: cannot write to {db}: {db_error} ({fix}; "
+                            "fetched pages are in the archive and a rerun continues)")
+    # From whatever was counted, even when the crawl ended before its summary was made.
+    summary = dict(crawler.stats.get_value("pantau/summary")
+                   or summarise(crawler.stats.get_stats()))
+    lost = crawler.stats.get_value("pantau/frontier_lost")
+    if lost:
+        summary["frontier_lost"] = lost
     database = open_db(db)
     health = assess_sources(database, crawler.stats.get_stats(), [s.slug for s in crawled],
                             started)
-    record_health(database, health)
+    retry_locked(record_health, database, health)
     database.close()
     summary["health"] = health
     return summary

@@ -6,9 +6,13 @@ the search index's stems are pipelines/search.py's.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlite_utils
@@ -26,6 +30,69 @@ from pipelines.search import ensure_search_index
 
 class DatabaseError(Exception):
     """The database file cannot be opened, read or written."""
+
+
+# Seconds a process waits for another one's hold on the database (creating or upgrading its
+# schema, a write transaction) before it gives up with a clear error: several crawl workers
+# share one database file.
+LOCK_WAIT = 60.0
+
+
+@contextmanager
+def _schema_lock(path: Path) -> Iterator[None]:
+    """Let one process at a time create or upgrade the database at `path`; the others wait.
+
+    An flock on `<db>-lock` beside the database, not a SQLite transaction: ensure_schema writes
+    through sqlite-utils, whose every helper commits on its own, so no single transaction can
+    hold the upgrade. A process that waited then finds the schema current and writes nothing.
+    Writes outside the upgrade take SQLite's own locks (busy_timeout = LOCK_WAIT).
+    """
+    fd = os.open(path.with_name(f"{path.name}-lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + LOCK_WAIT
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise DatabaseError(f"cannot use database {path}: another process has been "
+                                        f"creating or upgrading it for {LOCK_WAIT:.0f} s") from None
+                time.sleep(0.02)
+        yield
+    finally:
+        os.close(fd)  # releases the flock
+
+
+def is_locked(error: BaseException) -> bool:
+    """True for SQLite's "database is locked" / "busy": another process holds the database."""
+    return isinstance(error, sqlite3.OperationalError) and (
+        "locked" in str(error) or "busy" in str(error))
+
+
+def retry_locked(write: Callable, *args, seconds: float = LOCK_WAIT):
+    """Call write(*args), again while SQLite says the database is locked, for up to `seconds`.
+
+    busy_timeout already waits for most locks; SQLite answers at once, without waiting, when
+    waiting could deadlock (a transaction that read before it writes, while another process
+    wrote). Such a transaction must be rolled back and run again, which only the caller can do.
+
+    Raises:
+        DatabaseError: still locked after `seconds` (one line, naming the cause).
+    """
+    deadline = time.monotonic() + seconds
+    pause = 0.01
+    while True:
+        try:
+            return write(*args)
+        except sqlite3.OperationalError as e:
+            if not is_locked(e):
+                raise
+            if time.monotonic() > deadline:
+                raise DatabaseError(f"the database stayed locked by another process for "
+                                    f"{seconds:.0f} s ({e})") from None
+            time.sleep(pause)
+            pause = min(pause * 2, 0.5)
 
 
 def open_db(path: str | Path, create: bool = True) -> sqlite_utils.Database:
@@ -50,9 +117,11 @@ def open_db(path: str | Path, create: bool = True) -> sqlite_utils.Database:
         raise DatabaseError(f"{target} is read-only (a read-only disk or file permissions); "
                             "Pantau writes the database: choose a writable --db")
     try:
-        db = sqlite_utils.Database(path)
-        db.enable_wal()
-        ensure_schema(db)
+        with _schema_lock(path):
+            db = sqlite_utils.Database(path)
+            db.execute(f"PRAGMA busy_timeout = {int(LOCK_WAIT * 1000)}")
+            db.enable_wal()
+            ensure_schema(db)
     except sqlite3.DatabaseError as e:
         raise DatabaseError(f"cannot use database {path}: {e}") from None
     return db

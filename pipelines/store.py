@@ -13,7 +13,7 @@ from scrapy.utils.defer import deferred_from_coro
 from sqlite_utils.db import NotFoundError
 
 from crawler.sources import Source
-from pipelines.db import open_db
+from pipelines.db import DatabaseError, open_db, retry_locked
 from pipelines.search import write_stems
 
 logger = logging.getLogger(__name__)
@@ -116,7 +116,7 @@ class StoreArticlePipeline:
 
     def open_spider(self):
         self.db = open_db(self.db_path)
-        upsert_sources(self.db, getattr(self.crawler.spider, "sources", []))
+        retry_locked(upsert_sources, self.db, getattr(self.crawler.spider, "sources", []))
 
     def close_spider(self):
         if self.db is not None:
@@ -125,8 +125,9 @@ class StoreArticlePipeline:
     def process_item(self, item):
         row = ItemAdapter(item).asdict()
         try:
-            outcome = store_article(self.db, row)
-        except sqlite3.Error as e:
+            # Other workers may write the same database: a lock is waited for, within bounds.
+            outcome = retry_locked(store_article, self.db, row)
+        except (sqlite3.Error, DatabaseError) as e:
             # Disk full, read-only file, a lock held too long: every later article would fail
             # the same way, so stop the crawl cleanly; the article is still in the WARC archive.
             logger.error("cannot write %s to %s: %s; stopping the crawl", row["url"],

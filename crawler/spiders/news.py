@@ -48,8 +48,9 @@ class NewsSpider(BaseNewsSpider):
         if settings.get("PANTAU_FRONTIER"):
             from crawler.frontier import frontier_settings
 
-            for name, value in frontier_settings(settings.get("PANTAU_FRONTIER"),
-                                                 settings.getfloat("PANTAU_IDLE_EXIT")).items():
+            for name, value in frontier_settings(
+                    settings.get("PANTAU_FRONTIER"), settings.getfloat("PANTAU_IDLE_EXIT"),
+                    settings.getfloat("PANTAU_FRONTIER_RECONNECT", 60)).items():
                 settings.set(name, value, priority="spider")
 
     async def start(self):

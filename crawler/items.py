@@ -24,7 +24,7 @@ class ArticleItem:
     language: str | None
     description: str | None
     text: str
-    discovered_by: str  # wordpress, feed, sitemap, listing, search, google_news or gdelt
+    discovered_by: str  # topic, wordpress, feed, sitemap, listing, search, google_news, gdelt
     fetched_at: str  # ISO 8601 UTC
     immigration_relevance: float = 0.0  # 0..1, see crawler.relevance
     on_topic: bool = True  # False: kept and marked, but skipped by the NLP stage

@@ -16,7 +16,8 @@ from crawler.discovery import is_before, parse_when
 from crawler.extract import ArticleFields, decode_page, extract_article
 from crawler.items import ArticleItem, build_article_item
 from crawler.relevance import DEFAULT_THRESHOLD
-from crawler.sources import Source, load_sources
+from crawler.site_kinds import SiteKind
+from crawler.sources import Source, default_site_kinds, load_sources
 from crawler.urls import clean_url, is_amp_copy, url_key
 
 logger = logging.getLogger(__name__)
@@ -25,7 +26,8 @@ logger = logging.getLogger(__name__)
 ARTICLE_CANDIDATE = "pantau_candidate"
 
 # Scheduler priority of each strategy's requests; articles go slightly ahead of their lists.
-PRIORITY = {"home": 60, "wordpress": 50, "google_news": 50, "gdelt": 50, "feed": 40,
+# A source's topic pages (its immigration tag or search page, issue 20) go first of all.
+PRIORITY = {"topic": 70, "home": 60, "wordpress": 50, "google_news": 50, "gdelt": 50, "feed": 40,
             "sitemap": 30, "listing": 20, "search": 10}
 ARTICLE_BOOST = 5
 SKIP_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".pdf", ".zip", ".mp4", ".mp3",
@@ -67,7 +69,9 @@ class BaseNewsSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         path = spider.sources_path or settings.get("PANTAU_SOURCES")
-        spider.sources = [s for s in load_sources(path) if s.enabled]
+        kinds = default_site_kinds()
+        spider.sources = [s for s in load_sources(path, kinds) if s.enabled]
+        spider.kinds: dict[str, SiteKind] = kinds
         spider.states = {s.slug: SourceState(s) for s in spider.sources}
         spider.max_depth = settings.getint("PANTAU_LISTING_DEPTH", 3)
         spider.terms = tuple(settings.getlist("PANTAU_SEARCH_TERMS", ["imigrasi"]))
@@ -80,6 +84,10 @@ class BaseNewsSpider(scrapy.Spider):
         # With a shared frontier (crawler/frontier.py) Redis filters duplicates across workers.
         spider.shared_frontier = bool(settings.get("PANTAU_FRONTIER"))
         return spider
+
+    def kind_of(self, source: Source) -> SiteKind | None:
+        """The site kind a source names (data/site_kinds.toml), or None for the defaults."""
+        return self.kinds.get(source.site_kind) if source.site_kind else None
 
     # --- requests -------------------------------------------------------------------------------
     def owner_of(self, url: str) -> Source | None:

@@ -2,8 +2,10 @@
 
 Per source, discovery runs in stages, in this order, each stage only after the one before has
 finished (so `discovered_by` names the first strategy that found an article):
-home page (and robots.txt) -> wordpress -> feed -> sitemap -> listing -> search.
-Aggregator sources (Google News, GDELT) run their query instead.
+topic pages -> home page (and robots.txt) -> wordpress -> feed -> sitemap -> listing -> search.
+A source's topic pages (its immigration tag or search page) are read first. Its site kind
+(data/site_kinds.toml) picks which stages run, which feed and sitemap paths are tried, and which
+listed links are followed. Aggregator sources (Google News, GDELT) run their query instead.
 """
 
 
@@ -71,7 +73,10 @@ class NewsSpider(BaseNewsSpider):
             url = aggregators.query_url(source.api, source.start_urls[0], source.query, self.since)
             req = self.request(state, url, "parse_aggregator", source.api)
             return [req] if req else []
-        reqs = [self.request(state, u, "parse_home", "home") for u in source.start_urls]
+        # The immigration tag or search pages first (priority "topic"), then the home pages.
+        reqs = [self.request(state, u, "parse_page", "topic", probe=True,
+                             listing_depth=self.max_depth - 1) for u in source.topic_urls]
+        reqs += [self.request(state, u, "parse_home", "home") for u in source.start_urls]
         root = "{0.scheme}://{0.netloc}/".format(urlsplit(source.start_urls[0]))
         reqs.append(self.request(state, urljoin(root, "/robots.txt"), "parse_robots", "home",
                                  probe=True, again=True))
@@ -89,6 +94,8 @@ class NewsSpider(BaseNewsSpider):
                 and state.stage < len(STAGES) - 1:
             state.stage += 1
             stage = STAGES[state.stage]
+            if not self.runs(state, stage):
+                continue
             reqs = [r for r in getattr(self, f"stage_{stage}")(state) if r]
             if reqs:
                 logger.info("%s: discovery by %s (%d requests)", state.source.slug, stage,
@@ -103,7 +110,17 @@ class NewsSpider(BaseNewsSpider):
         """With a shared frontier: every request of these stages, at once."""
         if self.shared_frontier and state.source.kind != "aggregator":
             for stage in stages:
-                yield from (r for r in getattr(self, f"stage_{stage}")(state) if r)
+                if self.runs(state, stage):
+                    yield from (r for r in getattr(self, f"stage_{stage}")(state) if r)
+
+    def runs(self, state: SourceState, stage: str) -> bool:
+        """True when the source's site kind uses this discovery stage (all do without a kind)."""
+        kind = self.kind_of(state.source)
+        return kind is None or stage in kind.strategies
+
+    def guessed(self, state: SourceState, paths: tuple[str, ...]) -> list[str]:
+        """Discovery URLs a site kind names (feeds, sitemaps), on the source's own host."""
+        return [urljoin(state.source.url_prefixes[0], p) for p in paths]
 
     # --- stages ---------------------------------------------------------------------------------
     def stage_wordpress(self, state):
@@ -114,20 +131,29 @@ class NewsSpider(BaseNewsSpider):
                                    term=term)
 
     def stage_feed(self, state):
-        guessed = [urljoin(u if u.endswith("/") else u + "/", "feed/")
-                   for u in state.source.start_urls]
+        kind = self.kind_of(state.source)
+        # A kind with URL rules knows its feeds; without rules, /feed/ beside each start URL.
+        guessed = (self.guessed(state, kind.feeds) if kind and (kind.feeds or kind.article)
+                   else [urljoin(u if u.endswith("/") else u + "/", "feed/")
+                         for u in state.source.start_urls])
         for url in dict.fromkeys([*state.feeds, *guessed]):
             yield self.request(state, url, "parse_feed", "feed", probe=True)
 
     def stage_sitemap(self, state):
+        kind = self.kind_of(state.source)
         guessed = [urljoin(state.source.start_urls[0], "/sitemap.xml")]
-        if state.wp_api:
+        if kind and kind.sitemaps:
+            guessed = self.guessed(state, kind.sitemaps)
+        elif state.wp_api:
             guessed.append(urljoin(state.source.start_urls[0], "/wp-sitemap.xml"))
         for url in state.sitemaps or guessed:
             yield self.request(state, url, "parse_sitemap", "sitemap", probe=True)
 
     def stage_listing(self, state):
+        kind = self.kind_of(state.source)
         for url in state.home_links:
+            if kind and not kind.follows(url):
+                continue
             yield self.request(state, url, "parse_page", "listing", article=True, listing_depth=1)
 
     def stage_search(self, state):
@@ -165,6 +191,11 @@ class NewsSpider(BaseNewsSpider):
             # A sitemap or feed of a shared host lists other sources' articles too: each goes
             # to the source that owns it; an aggregator keeps those no source owns.
             owner = self.owner_of(entry.url)
+            kind = self.kind_of(owner) if owner else None
+            if kind and not kind.is_article(entry.url):
+                # a tag, author, video or photo page a sitemap lists: not this kind's articles
+                self.crawler.stats.inc_value("pantau/skipped/not_article_url")
+                continue
             if owner is None and state.source.kind != "aggregator":
                 # another host, a file:// or private address in a feed or sitemap (issue 8)
                 self.crawler.stats.inc_value("pantau/skipped/off_source")
@@ -225,13 +256,14 @@ class NewsSpider(BaseNewsSpider):
         """A listing or search page: its next pages at the same depth, its links one deeper."""
         via = response.meta["via"]
         owner = self.states[response.meta["owner"]].source
-        if via not in ("listing", "search"):
+        if via not in ("listing", "search", "topic"):
             self.crawler.stats.inc_value("pantau/skipped/not_article")
             logger.info("not an article: %s (found by %s)", response.url, via)
             return
         depth = response.meta.get("listing_depth", 0)
         soup = BeautifulSoup(response.text, "lxml")
-        paging = set(next_page_links(soup, response.url))
+        kind = self.kind_of(owner)
+        paging = {u for u in next_page_links(soup, response.url) if not kind or kind.follows(u)}
         # When everything this page lists predates --since, older pages do too: stop paging.
         if not is_before(fields.listing_newest, self.since):
             for url in paging:
@@ -241,6 +273,6 @@ class NewsSpider(BaseNewsSpider):
             return
         for a in soup.find_all("a", href=True):
             url = urljoin(response.url, a["href"])
-            if url not in paging:
+            if url not in paging and (not kind or kind.follows(url)):
                 yield self.request(state, url, "parse_page", via, article=True, owner=owner,
                                    listing_depth=depth + 1)

@@ -160,11 +160,15 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
 
 
 # Whatever the aggregates read: when none of it changed since the last refresh, serving skips
-# it. Every fact write stamps articles.extracted_at and gives new rows new rowids.
+# it. Every fact write stamps articles.extracted_at and gives new rows new rowids; the headline
+# tables read the events (rewritten rows get new rowids) and coverage the articles' on_topic.
 SUMMARY_INPUTS_SQL = """
 select (select max(extracted_at) from articles),
   (select count(*) || ':' || max(rowid) from nationalities),
   (select count(*) || ':' || max(rowid) from counts),
+  (select count(*) || ':' || max(rowid) || ':' || sum(on_topic = 1) from articles),
+  (select count(*) || ':' || max(rowid) || ':' || coalesce(max(date), '') from events),
+  (select value from meta where key = 'event_inputs'),
   (select group_concat(office_id || '|' || coalesce(name, '') || '|' || coalesce(province, ''))
    from (select * from offices order by office_id))"""
 

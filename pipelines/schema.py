@@ -129,11 +129,6 @@ left join articles a on a.article_id = (
   select m.article_id from office_mentions m where m.office_id = o.office_id
   order by m.office_id, m.published_date desc limit 1)
 where o.latitude is not null and o.longitude is not null""",
-    # Coverage over time: the chart of articles per outlet per month.
-    "coverage_by_month": """
-select month, source, count(*) as articles
-from articles where month is not null
-group by month, source""",
     # Over events (issue 7): each happening once, however many articles report it. Period
     # totals ("sepanjang 2025 ... 87 WNA") are left out: they overlap the happenings they sum.
     "event_deportations_by_nationality": """
@@ -184,28 +179,69 @@ group by e.event_id""",
 # (benchmarks/README.md). The SQL is their definition; refresh_summaries() fills the tables from
 # it at the end of every `pantau extract` run, and `pantau serve` refreshes them when stale.
 SUMMARIES = {
+    # Coverage counts on-topic articles only (a flood or football story naming a town is not
+    # immigration coverage); nationalities come from the NLP stage, which reads only those.
+    "coverage_by_month": """
+select month, source, count(*) as articles
+from articles where month is not null and on_topic = 1
+group by month, source""",
     "top_nationalities": """
-select code, country, count(distinct article_id) as articles, sum(count) as people
-from nationalities group by code""",
-    # people: the per-country numbers the articles give (an undercount where they give none).
+select n.code, n.country, count(distinct n.article_id) as articles
+from nationalities n group by n.code""",
+    # Headline figures (issue 18) are built on events: one happening counted once, its figure
+    # taken once (events.value, never a sum over the articles reporting it), single happenings
+    # only (kind = 'event'; period totals such as "sepanjang 2025" overlap the happenings they
+    # sum and are listed in event_period_totals, never added). Every row is one type, so no row
+    # adds figures of different kinds, and one office and month or year, so none adds periods.
+    # `evidence` is the events page behind the row (each event: its evidence sentence, its lead
+    # article, and in event_citations every article reporting it).
+    "headline_by_office_month": """
+select e.type, e.office_id, o.name as office, e.province, e.year, e.month,
+  count(*) as events, sum(e.value) as total, sum(e.value is null) as without_figure,
+  sum(e.citations) as citations, max(e.conflict) as conflict,
+  'events?kind=event&type=' || e.type ||
+    coalesce('&office_id=' || e.office_id, '&office_id__isnull=1') ||
+    coalesce('&month=' || e.month, '&month__isnull=1') as evidence
+from events e left join offices o on o.office_id = e.office_id
+where e.kind = 'event' and e.type != 'award'
+group by e.type, e.office_id, e.month""",
+    "headline_by_province_year": """
+select e.type, e.province, e.year, count(*) as events, sum(e.value) as total,
+  sum(e.value is null) as without_figure, sum(e.citations) as citations,
+  max(e.conflict) as conflict,
+  'events?kind=event&type=' || e.type ||
+    coalesce('&province=' || e.province, '&province__isnull=1') ||
+    coalesce('&year=' || e.year, '&year__isnull=1') as evidence
+from events e
+where e.kind = 'event' and e.type != 'award'
+group by e.type, e.province, e.year""",
+    # People deported per nationality: the per-country numbers of deportation events, so a
+    # nationality named in a deportation article for another reason (detainees of the same
+    # Rudenim, refused entries) is not counted as deported.
     "deportations_by_nationality": """
-select n.year, n.code, n.country, count(distinct n.article_id) as articles,
-  sum(n.count) as people
-from nationalities n
-where n.article_id in (select article_id from counts where category = 'deportation')
+select n.year, n.code, n.country, count(distinct n.event_id) as events, sum(n.count) as people,
+  max(n.conflict) as conflict,
+  'event_nationalities?kind=event&type=deportation&code=' || n.code ||
+    coalesce('&year=' || n.year, '&year__isnull=1') as evidence
+from event_nationalities n
+where n.type = 'deportation' and n.kind = 'event'
 group by n.year, n.code""",
     "arrests_by_office": """
-select c.office_id, o.name as office, o.province, c.year,
-  count(distinct c.article_id) as articles, sum(c.value) as people
-from counts c left join offices o on o.office_id = c.office_id
-where c.category = 'arrest'
-group by c.office_id, c.year""",
+select e.office_id, o.name as office, e.province, e.year, count(*) as events,
+  sum(e.value) as people, sum(e.citations) as citations, max(e.conflict) as conflict,
+  'events?kind=event&type=arrest' || coalesce('&office_id=' || e.office_id,
+    '&office_id__isnull=1') || coalesce('&year=' || e.year, '&year__isnull=1') as evidence
+from events e left join offices o on o.office_id = e.office_id
+where e.type = 'arrest' and e.kind = 'event'
+group by e.office_id, e.year""",
     "passports_by_office": """
-select c.office_id, o.name as office, o.province, c.month,
-  count(distinct c.article_id) as articles, sum(c.value) as passports
-from counts c left join offices o on o.office_id = c.office_id
-where c.category = 'passport_issued'
-group by c.office_id, c.month""",
+select e.office_id, o.name as office, e.province, e.month, count(*) as events,
+  sum(e.value) as passports, sum(e.citations) as citations, max(e.conflict) as conflict,
+  'events?kind=event&type=passport_issued' || coalesce('&office_id=' || e.office_id,
+    '&office_id__isnull=1') || coalesce('&month=' || e.month, '&month__isnull=1') as evidence
+from events e left join offices o on o.office_id = e.office_id
+where e.type = 'passport_issued' and e.kind = 'event'
+group by e.office_id, e.month""",
 }
 # Copies of the aggregates made by earlier versions at server start; dropped on upgrade.
 LEGACY_SUMMARY_TABLES = ("summary_deportations", "summary_nationalities", "summary_arrests",

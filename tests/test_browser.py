@@ -64,7 +64,8 @@ def test_home_page_lists_the_archive(browser, demo_server):
     open_page(browser, demo_server + "/", "ul.pantau-start")
     assert "Pantau" in browser.find_element(By.TAG_NAME, "h1").text
     links = {a.text for a in browser.find_elements(By.CSS_SELECTOR, "ul.pantau-start a")}
-    assert {"map of offices", "coverage of one office", "coverage over time"} <= links
+    assert {"peta kantor / map of offices", "halaman kantor / an office's page",
+            "liputan per bulan / coverage over time"} <= links
     databases = [h.text for h in browser.find_elements(By.CSS_SELECTOR, ".content h2 a")]
     assert databases[0] == "pantau"
     tables = browser.find_elements(By.CSS_SELECTOR, ".content h2 + p + p a")

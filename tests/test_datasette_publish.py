@@ -210,3 +210,67 @@ def test_article_rows_link_the_archived_copy_beside_the_original(renamed_server)
     assert len(originals) >= 10
     for original, archived in originals[:3]:
         assert archived == f"/{RENAMED}/-/archive?url=" + quote(original, safe="")
+
+
+def test_offices_are_picked_by_name(renamed_server, demo_db):
+    status, body, _ = fetch(f"{renamed_server}/{RENAMED}/-/office")
+    assert status == 200
+    db = sqlite_utils.Database(demo_db)
+    options = re.findall(r'<option value="([^"]+)">([^<(]+)', body)
+    names = {o["office_id"]: o["name"] for o in db["offices"].rows}
+    assert len(options) == len(names)
+    assert all(names[value] == label.strip() for value, label in options)
+    # the form's choice lands on the office's page
+    request = urllib.request.Request(f"{renamed_server}/{RENAMED}/-/office?office_id=kanim-serang")
+    with urllib.request.urlopen(request, timeout=30) as r:
+        assert r.url.endswith(f"/{RENAMED}/-/office/kanim-serang") and r.status == 200
+
+
+def test_office_page_shows_what_communications_staff_need(renamed_server, demo_db):
+    status, body, _ = fetch(f"{renamed_server}/{RENAMED}/-/office/kanim-serang")
+    assert status == 200
+    db = sqlite_utils.Database(demo_db)
+    ids = {m["article_id"] for m in db["office_mentions"].rows_where("office_id = 'kanim-serang'")}
+    articles = [db["articles"].get(i) for i in ids]
+    # coverage by month: one bar per month, its height's label the on-topic article count
+    months = {}
+    for a in articles:
+        if a["on_topic"] == 1:
+            months[a["month"]] = months.get(a["month"], 0) + 1
+    bars = dict(re.findall(r"<title>(\d{4}-\d{2}): (\d+)</title>", body))
+    assert {m: int(n) for m, n in bars.items()} == months
+    # every article naming the office, with its outlet, original and archived copy
+    for a in articles:
+        assert html_escape(a["title"]) in body
+        assert quote(a["url"], safe="") in body
+    outlets = {r["slug"]: r["name"] for r in db["sources"].rows}
+    assert all(outlets[a["source"]] in body for a in articles)
+    # officials quoted and events of the office
+    for official in db["officials"].rows_where("office_id = 'kanim-serang'"):
+        assert html_escape(official["name"]) in body
+    events = list(db["events"].rows_where("office_id = 'kanim-serang'"))
+    assert events
+    assert all(f"/{RENAMED}/events/{e['event_id']}" in body for e in events)
+    assert f'href="/{RENAMED}/office_feed.atom?office_id=kanim-serang"' in body
+
+
+def test_unknown_office_page_says_so(renamed_server):
+    status, body, _ = fetch(f"{renamed_server}/{RENAMED}/-/office/kanim-atlantis")
+    assert status == 404
+    assert "kanim-atlantis" in body and f'href="/{RENAMED}/-/office"' in body
+
+
+def test_csv_with_a_byte_order_mark_for_excel(renamed_server):
+    plain = urllib.request.urlopen(f"{renamed_server}/{RENAMED}/offices.csv?_stream=1",
+                                   timeout=60).read()
+    marked = urllib.request.urlopen(f"{renamed_server}/{RENAMED}/offices.csv?_stream=1&_bom=1",
+                                    timeout=60).read()
+    assert not plain.startswith(b"\xef\xbb\xbf")
+    assert marked == b"\xef\xbb\xbf" + plain
+    assert "Tanjung Balai Karimun" in marked.decode("utf-8-sig")
+
+
+def html_escape(text: str) -> str:
+    import html
+
+    return html.escape(text, quote=True)

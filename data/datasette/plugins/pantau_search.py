@@ -30,16 +30,15 @@ snippet with the matching words highlighted, newest first.
 from __future__ import annotations
 
 import sqlite3
-from datetime import date
 from urllib.parse import quote
 
-from babel.dates import format_date
 from datasette import hookimpl
 from datasette.filters import FilterArguments
 from datasette.utils import escape_sqlite
 from datasette.utils.asgi import BadRequest, Response
 from markupsafe import Markup, escape
 
+from pantau.i18n import indonesian_date
 from pipelines.search import MIN_AFFIXED_LENGTH, WORD, fts_query, query_words, stem
 
 PLUGIN = "pantau-search"
@@ -201,14 +200,6 @@ def snippet(text: str, words: list[str], phrases: list[list[str]],
     piece = highlight(text[start:end], words, phrases)
     return (Markup("… ") if start else Markup("")) + piece + \
         (Markup(" …") if end < len(text) else Markup(""))
-
-
-def indonesian_date(iso: str | None) -> str:
-    """'2026-03-15' as Indonesian readers write it: '15 Maret 2026' (Babel's CLDR names)."""
-    try:
-        return format_date(date.fromisoformat(iso or ""), "d MMMM y", locale="id")
-    except ValueError:
-        return iso or ""
 
 
 @hookimpl

@@ -21,7 +21,7 @@ from nlp.schema import Extraction
 __all__ = ["NLP_VERSION", "Extraction", "extract", "extract_many", "load_pipeline"]
 
 # Bump when rules or vocabulary change: `pantau extract` redoes articles of older versions.
-NLP_VERSION = "0.2"
+NLP_VERSION = "0.3"
 
 # Longer inputs are cut here: a 1 MB "article" is junk, and spaCy's own limit is 1,000,000 chars.
 MAX_CHARS = 200_000

@@ -8,23 +8,14 @@ from itertools import compress
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from nlp.count_categories import CATEGORIES as CATEGORIES  # re-exported
+from nlp.count_categories import Counted, categorise
 from nlp.numbers import NUMBER_WORDS, parse_at, starts_number
 from nlp.schema import Count, as_rows
 from nlp.tokenview import TokenView, clean_text, token_view
 from nlp.vocabulary import load_vocabulary, match_phrase, phrase_index
 
 # --- constants --------------------------------------------------------------------------------
-CATEGORIES = (
-    "deportation",
-    "arrest",
-    "detention",
-    "refusal_of_entry",
-    "passport_issued",
-    "applicants_served",
-    "permit_issued",
-    "joint_operation",
-    "other",
-)
 UNIT_LABELS = {
     "unit_person": "person",
     "unit_document": "document",
@@ -43,7 +34,6 @@ VOCAB = load_vocabulary(
         "count_verb",
         "function_word",
         "verb_prefix",
-        *(f"cat:{c}" for c in CATEGORIES if c != "other"),
     ),
 )
 UNIT_CLASS = {p: cls for label, cls in UNIT_LABELS.items() for p in VOCAB[label]}
@@ -57,8 +47,6 @@ VAGUE_BY_LAST: dict[str, list[tuple[str, ...]]] = {}  # the phrases ending in ea
 for _phrase in VAGUE_PREV:
     VAGUE_BY_LAST.setdefault(_phrase[-1], []).append(_phrase)
 COUNT_VERBS = frozenset(VOCAB["count_verb"])
-CATEGORY_OF = {p: label[4:] for label, ps in VOCAB.items() if label.startswith("cat:") for p in ps}
-CATEGORY_INDEX = phrase_index(list(CATEGORY_OF))
 
 YEARS = range(1900, 2101)  # a bare four-digit number in this range is a year
 RANGE_WORDS = frozenset({"-", "sampai", "hingga", "s/d", "s.d.", "atau", "–"})
@@ -72,7 +60,6 @@ ELLIPSIS_PREV = frozenset(
 FUNCTION_WORDS = frozenset(VOCAB["function_word"])
 VERB_PREFIXES = tuple(VOCAB["verb_prefix"])  # "di-", "ter-", "me-", "ber-": a verb follows
 OPENERS = frozenset({"(", "“", '"', "'", "‘", "["})
-CATEGORY_WINDOW = 12  # tokens either side searched for a category cue
 WHAT_RIGHT, WHAT_LEFT = 6, 5  # tokens of context kept in `what`
 
 
@@ -118,6 +105,7 @@ class _Found:
     unit_start: int
     unit_end: int  # unit_start == unit_end when no unit noun follows
     unit_class: str | None
+    end: int = -1  # after the last number token (-1: right after start)
 
 
 @Language.factory("pantau_counts", assigns=["doc._.pantau_counts"], default_config={})
@@ -159,6 +147,7 @@ class CountFinder:
     def _classify(self, tv, i, j, value, sent_start, vague, last_class):
         """Decide whether words[i:j] is a count; return it, or None."""
         words = tv.words
+        num_end = j
         if _excluded(tv, i, j):
             return None
         if _vague(words, i, sent_start):
@@ -179,7 +168,7 @@ class CountFinder:
             if value <= 0 or value in vague:
                 return None
             last_class[sent_start] = unit[1]
-            return _Found(value, i, j, j + unit[0], unit[1])
+            return _Found(value, i, j, j + unit[0], unit[1], num_end)
         if match_phrase(NONCOUNT_INDEX, words, j):
             last_class[sent_start] = None  # "enam satker ..., tiga di antaranya" counts satker
             return None
@@ -198,7 +187,7 @@ class CountFinder:
             before = _unit_before(tv, i - 1, sent_start)
             if before is not None:
                 last_class[sent_start] = before[2]
-                return _Found(value, i, before[0], before[1], before[2])
+                return _Found(value, i, before[0], before[1], before[2], j)
         keep = False
         if match_phrase(SUBSET_INDEX, words, j):
             keep = earlier is not None  # "17 diantaranya", unless the whole was offices
@@ -212,19 +201,16 @@ class CountFinder:
             return None
         # The unit stays null: annotators leave it so for "17 di antaranya" (GOLD.md), and
         # copying the whole's noun would merge it with a same-valued count ("4 WNA Yaman").
-        return _Found(value, i, j, j, None)
+        return _Found(value, i, j, j, None, j)
 
     def _to_counts(self, tv: TokenView, found: list[_Found]) -> list[Count]:
         """One Count per quantity: a figure repeated in headline and body is kept once."""
         counts: list[Count] = []
         by_key: dict[tuple, Count] = {}
-        previous: tuple[int, str] | None = None  # (sentence, category) of the last count
-        for f in found:
-            sent = tv.sent_of[f.start]
-            category = _category(tv, f)
-            if category == "other" and previous and previous[0] == sent:
-                category = previous[1]  # "..., disusul India sebanyak 142 orang": same list
-            previous = (sent, category)
+        categories = categorise(tv, [
+            Counted(f.start, f.end if f.end > f.start else f.start + 1, f.unit_start, f.unit_end)
+            for f in found])
+        for f, category in zip(found, categories, strict=True):
             key_unit = f.unit_class if f.unit_class != "action" else tv.words[f.unit_start]
             key = (f.value, key_unit)
             if key in by_key:
@@ -322,24 +308,6 @@ def _vague(words: list[str], i: int, sent_start: int) -> bool:
     return False
 
 
-def _category(tv: TokenView, f: _Found) -> str:
-    """The nearest category cue in the sentence ("dideportasi", "ditolak masuk", "paspor" ...)."""
-    words = tv.words
-    sent_start, sent_end = tv.sents[tv.sent_of[f.start]]
-    lo = max(sent_start, f.start - CATEGORY_WINDOW)
-    hi = min(sent_end, f.unit_end + CATEGORY_WINDOW)
-    best, best_dist = "other", CATEGORY_WINDOW * 2
-    k = lo
-    while k < hi:
-        length = match_phrase(CATEGORY_INDEX, words, k) if words[k] in CATEGORY_INDEX else 0
-        if length:
-            dist = f.start - k if k < f.start else max(0, k - f.unit_end) + 1
-            if dist < best_dist:
-                best, best_dist = CATEGORY_OF[" ".join(words[k : k + length])], dist
-            k += length
-        else:
-            k += 1
-    return best
 
 
 def _clause(tv: TokenView, start: int, stop: int, step: int, limit: int) -> list[int]:

@@ -24,7 +24,9 @@ CUE_FIRSTS = frozenset(CUE_INDEX)
 COUNT_TYPES = {"deportation": "deportation", "arrest": "arrest", "detention": "detention",
                "refusal_of_entry": "refusal_of_entry", "passport_issued": "service",
                "applicants_served": "service", "permit_issued": "service",
-               "joint_operation": "operation"}
+               "departure_postponed": "service", "operation": "operation",
+               "supervision": "operation", "prosecution": "arrest",
+               "administrative_sanction": "arrest"}
 LEAD_SENTENCES = 3  # the lead (headline and first sentences) says what the story is about
 LEAD_WEIGHT = 3
 COUNT_WEIGHT = 2

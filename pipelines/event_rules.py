@@ -17,14 +17,18 @@ from urllib.parse import urlsplit
 from pipelines.periods import article_period, count_period
 
 # --- Vocabulary and thresholds -------------------------------------------------------------
-# Count categories that are events; "other" never is (nlp/counts.py).
-EVENT_TYPES = ("deportation", "arrest", "detention", "refusal_of_entry", "passport_issued",
-               "applicants_served", "permit_issued", "joint_operation")
+# Count categories that are happenings (nlp/count_categories.py); stocks (residents), staff and
+# "other" never are.
+EVENT_TYPES = ("deportation", "arrest", "detention", "refusal_of_entry", "departure_postponed",
+               "prosecution", "administrative_sanction", "supervision", "passport_issued",
+               "applicants_served", "permit_issued", "operation")
 AWARD_TYPE = "award"
 # The NLP stage's article-level types (nlp/events.py) that cover several count categories; any
 # other NLP type covers the category of its own name. "other" is no finding.
-NLP_TYPE_COVERS = {"service": ("passport_issued", "applicants_served", "permit_issued"),
-                   "operation": ("joint_operation",)}
+NLP_TYPE_COVERS = {"service": ("passport_issued", "applicants_served", "permit_issued",
+                               "departure_postponed"),
+                   "operation": ("supervision",),
+                   "arrest": ("prosecution", "administrative_sanction")}
 # Two reports of one office and type are one happening when their dates are this close.
 WINDOW_DAYS = 7
 # Awards are reported later (the ceremony, then the office's thanks, then the regent's visit).

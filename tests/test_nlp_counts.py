@@ -215,35 +215,6 @@ def test_vague_figure_repeated_is_still_vague():
     assert counts(text) == []
 
 
-@pytest.mark.parametrize(
-    "text, category",
-    [
-        pytest.param("Kanim Malang mendeportasi 8 WNA.", "deportation", id="deportation"),
-        pytest.param("Petugas menangkap 6 WNA dalam razia malam.", "arrest", id="arrest"),
-        pytest.param("Sebanyak 2 kasus naik ke tahap pro justitia.", "arrest", id="pro-justitia"),
-        pytest.param("Rudenim menampung 88 deteni.", "detention", id="detention"),
-        pytest.param(
-            "Sebanyak 234 WNA ditolak masuk di bandara.", "refusal_of_entry", id="refusal-of-entry"
-        ),
-        pytest.param(
-            "Kanim Batam menerbitkan 1.215 paspor.", "passport_issued", id="passport-issued"
-        ),
-        pytest.param(
-            "Loket melayani 200 pemohon per hari.", "applicants_served", id="applicants-served"
-        ),
-        pytest.param(
-            "Kanwil memberikan 9.370 izin tinggal terbatas.", "permit_issued", id="permit-issued"
-        ),
-        pytest.param("Operasi gabungan digelar 4 kali.", "joint_operation", id="joint-operation"),
-        pytest.param("Di Bogor menetap 1.698 orang asing.", "other", id="other"),
-    ],
-)
-def test_category(text, category):
-    found = nlp.extract(text).counts
-    assert len(found) == 1
-    assert found[0].category == category
-
-
 def test_count_evidence_is_the_sentence():
     text = "Kantor itu sibuk. Petugas mendeportasi 5 WNA asal Yaman. Lalu rapat."
     found = nlp.extract(text).counts

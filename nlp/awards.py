@@ -122,6 +122,8 @@ class AwardFinder:
 
     # --- sentence context ---------------------------------------------------------------------
     def _trigger_at(self, words: list[str], k: int) -> int:
+        if k >= len(words):
+            return 0  # a text that ends on the award noun
         if words[k] in RANK_TRIGGERS:
             return 1
         return match_phrase(NOUN_INDEX, words, k)

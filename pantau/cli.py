@@ -292,13 +292,16 @@ def merge(sources, target, dry_run):
               show_default=True, help="CSV with a header row, or one JSON object per line.")
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8", lazy=True), default="-",
               help="File to write (default: standard output).")
+@click.option("--bom", is_flag=True,
+              help="Start the CSV with a UTF-8 byte order mark, so Excel keeps Indonesian "
+                   "characters intact.")
 @click.argument("table")
-def export(db_path, fmt, output, table):
+def export(db_path, fmt, output, table, bom):
     """Write a whole table or view (e.g. articles, counts) as CSV or JSON lines, with no row cap."""
     from pantau.export import export_table
 
     with user_errors():
-        count = export_table(db_path, table, fmt, output)
+        count = export_table(db_path, table, fmt, output, bom=bom)
     click.echo(f"exported {count} rows from {table}", err=True)
 
 

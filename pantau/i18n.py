@@ -12,12 +12,17 @@ TYPE_LABELS = {
     "arrest": "Penangkapan / Arrest",
     "detention": "Detensi / Detention",
     "refusal_of_entry": "Penolakan masuk / Refusal of entry",
+    "departure_postponed": "Penundaan keberangkatan / Departure postponed",
+    "prosecution": "Pro justitia / Prosecution",
+    "administrative_sanction": "Tindakan administratif / Administrative sanction",
+    "supervision": "Pengawasan orang asing / Foreigners checked",
     "passport_issued": "Paspor diterbitkan / Passports issued",
     "applicants_served": "Pemohon dilayani / Applicants served",
     "permit_issued": "Izin tinggal diterbitkan / Stay permits issued",
     "operation": "Operasi / Operation",
     "joint_operation": "Operasi gabungan (Timpora) / Joint operation",
     "service": "Layanan / Service",
+    "policy": "Kebijakan / Policy",
     "award": "Penghargaan / Award",
 }
 

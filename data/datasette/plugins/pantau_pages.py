@@ -13,6 +13,7 @@ the served database's name, so it works whatever the file is called.
 
 from __future__ import annotations
 
+import json
 from urllib.parse import quote
 
 from datasette import hookimpl
@@ -132,3 +133,91 @@ async def office_page(request, datasette):
 def register_routes():
     return [(r"^/(?P<database>[^/]+)/-/office$", office_picker),
             (r"^/(?P<database>[^/]+)/-/office/(?P<office_id>[^/]+)$", office_page)]
+
+
+# --- Home page and codebook: headline numbers, a chart, the citation block --------------------
+
+# The headline page of each type (canned queries in metadata.yml), in the home page's order;
+# any other type present links to the headline table filtered to it.
+HEADLINE_PAGES = {"deportation": "deportations_by_office", "arrest": "arrests",
+                  "detention": "detentions", "refusal_of_entry": "refusals",
+                  "passport_issued": "passports", "applicants_served": "applicants",
+                  "operation": "operations", "joint_operation": "operations"}
+CHART_MONTHS = 24
+
+
+async def pantau_database(datasette):
+    """The name of the served Pantau database (the one with `articles` and `meta`), or None."""
+    for name, db in datasette.databases.items():
+        if not name.startswith("_") and {"articles", "meta"} <= set(await db.table_names()):
+            return name
+    return None
+
+
+async def citation(datasette, database: str) -> dict:
+    """What a citation of the database needs: build date, article date range, versions."""
+    from pantau import __version__
+
+    db = datasette.get_database(database)
+    # Each an index lookup (published_date, extracted_at): no scan of the articles.
+    first = (await db.execute("select min(published_date) from articles")).first()[0]
+    last = (await db.execute("select max(published_date) from articles")).first()[0]
+    built, nlp = (await db.execute("select extracted_at, nlp_version from articles "
+                                   "where extracted_at is not null "
+                                   "order by extracted_at desc limit 1")).first() or (None, None)
+    schema = (await db.execute("select value from meta where key = 'schema_version'")).first()
+    return {"database": database, "built": (built or "")[:10],
+            "built_id": indonesian_date(built), "first": first, "last": last,
+            "first_id": indonesian_date(first), "last_id": indonesian_date(last),
+            "version": __version__, "schema": schema[0] if schema else "", "nlp": nlp or "",
+            "url": datasette.urls.database(database)}
+
+
+async def headline(datasette, database: str) -> dict:
+    """Headline numbers of the two latest years (each year its own column, never added) and
+    on-topic articles per month for the chart, from the summary tables."""
+    db = datasette.get_database(database)
+    names = set(await db.table_names())
+    if not {"headline_by_province_year", "coverage_by_month"} <= names:
+        return {}
+    years = [r[0] for r in (await db.execute(
+        "select distinct year from headline_by_province_year where year is not null "
+        "order by year desc limit 2")).rows][::-1]
+    figures = {}
+    for r in (await db.execute(
+            "select type, year, sum(events) as events, sum(total) as total "
+            "from headline_by_province_year where year in (select value from json_each(?)) "
+            "group by type, year", [json.dumps(years)])).rows:
+        figures.setdefault(r["type"], {})[r["year"]] = {"events": r["events"],
+                                                        "total": r["total"]}
+    base = datasette.urls.database(database)
+    order = [*HEADLINE_PAGES, *sorted(set(figures) - set(HEADLINE_PAGES))]
+    rows = [{"type": t, "label": TYPE_LABELS.get(t, t), "by_year": figures[t],
+             "url": f"{base}/{HEADLINE_PAGES[t]}" if t in HEADLINE_PAGES
+             else f"{base}/headline_by_office_month?type={quote(t)}"}
+            for t in order if t in figures]
+    months = (await db.execute(
+        "select month, sum(articles) as articles from coverage_by_month "
+        "group by month order by month desc limit :n", {"n": CHART_MONTHS})).rows[::-1]
+    peak = max((m["articles"] for m in months), default=0)
+    return {"years": years, "rows": rows, "months": months, "peak": peak,
+            "csv": f"{base}/headline_by_province_year.csv?_stream=1&_bom=1",
+            "chart_csv": f"{base}/coverage_by_month.csv?_stream=1&_bom=1",
+            "table": f"{base}/headline_by_province_year"}
+
+
+@hookimpl
+def extra_template_vars(template, datasette):
+    if template not in ("index.html", "pages/codebook.html"):
+        return {}
+
+    async def inner():
+        database = await pantau_database(datasette)
+        if database is None:
+            return {}
+        found = {"citation": await citation(datasette, database)}
+        if template == "index.html":
+            found["headline"] = await headline(datasette, database)
+        return found
+
+    return inner

@@ -175,7 +175,12 @@ def test_deportations_table_sums_deportation_events_per_nationality(demo_server,
 def test_aggregate_queries_and_tables_match_their_definition(demo_server, demo_db, query, table):
     db = sqlite_utils.Database(demo_db)
     expected = list(db.query(SUMMARIES[table]))  # computed now from the fact tables
-    assert expected, f"{table} is empty on the demo"
+    if table == "passports_by_office":
+        # the demo's passport figures are all yearly totals: listed, never added here
+        assert not expected and db["event_period_totals"].count_where(
+            "type = 'passport_issued'") >= 2
+    else:
+        assert expected, f"{table} is empty on the demo"
     for path in (f"/pantau/{query}.json?_shape=array",
                  f"/pantau/{table}.json?_shape=array&_size=max"):
         rows = get_json(demo_server + path)

@@ -55,7 +55,8 @@ def test_older_views_and_copies_become_tables(own_db):
     assert set(SUMMARIES) <= set(db.table_names())
     assert not set(SUMMARIES) & set(db.view_names())
     assert not set(LEGACY_SUMMARY_TABLES) & set(db.table_names())
-    assert all(db[name].count for name in SUMMARIES)
+    # The demo's passport figures are all yearly totals, which headline tables never add.
+    assert [name for name in SUMMARIES if not db[name].count] == ["passports_by_office"]
     assert_tables_match_definitions(db)
 
 

@@ -200,13 +200,19 @@ def article_page_links(soup: BeautifulSoup, url: str) -> list[str]:
     A link counts when its text is a page number and its URL is the article's own URL with a
     page parameter or a trailing "/N" segment.
     """
+    return article_page_links_in([(a.get_text(strip=True), a["href"])
+                                  for a in soup.find_all("a", href=True)], url)
+
+
+def article_page_links_in(anchors, url: str) -> list[str]:
+    """article_page_links over (link text, href) pairs, from any parser."""
     here = urlsplit(url)
     pages = {}
-    for a in soup.find_all("a", href=True):
-        text = a.get_text(strip=True)
+    for text, raw_href in anchors:
+        text = text.strip()
         if not text.isdigit() or int(text) < 2:
             continue
-        href = urljoin(url, a["href"]).split("#")[0]
+        href = urljoin(url, raw_href).split("#")[0]
         there = urlsplit(href)
         if there.netloc != here.netloc or href == url:
             continue

@@ -6,46 +6,70 @@ import codecs
 import json
 import logging
 import re
+import tomllib
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from urllib.parse import urljoin
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 import trafilatura
-from bs4 import BeautifulSoup
+from htmldate import find_date
+from lxml.etree import XPath
+from lxml.html import HtmlElement
+from trafilatura.metadata import extract_title
+from trafilatura.settings import set_date_params, use_config
+from trafilatura.utils import load_html
 
 from crawler.dates import all_dates_in_text, normalise_date
-from crawler.discovery import article_page_links
+from crawler.discovery import article_page_links_in
 
 logger = logging.getLogger(__name__)
 
-# Elements no article body lives in.
-BOILERPLATE_TAGS = ("script", "style", "noscript", "nav", "footer", "aside", "form", "iframe",
-                    "button", "svg", "template")
-# id/class words of theme furniture: comment forms, share bars, related-post lists, cookie banners.
-BOILERPLATE_ATTR = re.compile(
-    r"(^|[\s_-])(comments?|respond|reply|share|sharing|social|related|baca-?juga|read-?also|"
-    r"cookie|consent|breadcrumbs?|sidebar|widget|newsletter|subscribe|advert\w*|ads?|banner|"
-    r"popular|terpopuler|trending|tags?|author-box|menu|navbar|navigation|footer|pagination|"
-    r"paging|halaman|page-?nav|pagenav)"
-    r"($|[\s_-])", re.I)
-# Paragraph-level furniture that themes put inside the article body itself.
-BOILERPLATE_TEXT = re.compile(
-    r"^\s*(baca\s+juga|lihat\s+juga|simak\s+juga|tinggalkan\s+komentar|silakan\s+masukkan|"
-    r"bagikan\s*(artikel|berita)?\s*:|share\s*:|editor\s*:|copyright|©|"
-    r"halaman\s*:?\s*\d+(\s+\d+)*\s*(selanjutnya|berikutnya)?\s*$|(tampilkan|lihat)\s+semua\s*$)",
-    re.I)
+# Theme furniture as data (class/id tokens, furniture lines): see the file's own comments.
+FURNITURE = tomllib.loads((Path(__file__).with_name("furniture.toml")).read_text("utf-8"))
+FURNITURE_TOKENS = frozenset(FURNITURE["blocks"]["tokens"])
+FURNITURE_LINE = re.compile("|".join(f"(?:{p})" for p in FURNITURE["lines"]["patterns"]), re.I)
+# A furniture block is never removed when it holds this share of the page's text or more: it is
+# then the article's container whatever its class says (Blogger's "widget Blog" post, a body
+# classed "pagination-first", a <form> around the whole page).
+GUARD_SHARE = 0.5
+# A "Baca juga:" label alone, the list of links after it being the furniture.
+READ_ALSO_LABEL = re.compile(r"^\s*(baca|lihat|simak)\s+(juga|pula)\s*:?\s*$", re.I)
 ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "blogposting",
-                 "analysisnewsarticle", "opinionnewsarticle"}
-# Below this many characters a page without article markup is taken for a listing or a stub.
+                 "analysisnewsarticle", "opinionnewsarticle", "backgroundnewsarticle",
+                 "reviewnewsarticle", "report", "liveblogposting", "socialmediaposting"}
+# JSON-LD or og:type of pages that are not articles: profiles, listings, search results.
+NOT_ARTICLE_TYPES = {"profilepage", "person", "collectionpage", "searchresultspage",
+                     "itemlist", "profile", "website", "webpage"}
+# Paths of listings, tag and section pages, author profiles and search results.
+LISTING_PATH = re.compile(
+    r"/(tag|tags|topik|topic|kategori|category|categories|author|penulis|profil|profile|"
+    r"search|cari|indeks|index|arsip|archive|page|halaman|label)(/|$)|^/?$", re.I)
+# Paths of articles: a date, a long slug or a numeric id.
+ARTICLE_PATH = re.compile(r"/(19|20)\d\d[/-]\d\d?[/-]|[a-z0-9]+(-[a-z0-9]+){3,}|/\d{5,}", re.I)
+# trafilatura replaces a main text under MIN_EXTRACTED_SIZE characters (250) by its baseline's
+# dump of the whole <article> (headline, byline, share bar in one line); a three-sentence news
+# brief is shorter than that. For such a one-line result the brief's own paragraphs are asked
+# for again with this lower floor (see _body).
+SHORT_CONFIG = use_config()
+SHORT_CONFIG.set("DEFAULT", "MIN_EXTRACTED_SIZE", "150")
+BASELINE_DUMP_CHARS = 250
+# Below this many characters a page with no other article signal is a listing or a stub.
 MIN_TEXT_CHARS = 250
+# A short text (a news brief) is an article only with article markup and a date.
+MIN_BRIEF_CHARS = 80
 # A page with this many headline-length links, or this many inside headings, is a listing.
 LISTING_MIN_HEADLINES = 4
 LISTING_MIN_HEADING_LINKS = 2
 HEADLINE_MIN_CHARS = 25
+# A line this much longer than the author's name and naming them is a byline, not a paragraph.
+BYLINE_EXTRA_CHARS = 40
 # Charset labels servers often get wrong, as Python codec names (see decode_page).
 LABELS_OFTEN_WRONG = ("utf-8", "latin-1", "iso8859-1", "cp1252", "ascii")
 # " | Site name" or " - Site name" at the end of a <title>.
 TITLE_SITE_SUFFIX = re.compile(r"\s+[|\-–—]\s+[^|\-–—]+$")
+NOT_TEXT = ("script", "style", "template")
 
 
 @dataclass
@@ -92,32 +116,120 @@ def decode_page(body: bytes, declared: str | None) -> str:
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError:
-        # latin-1's 0x80-0x9F are control codes no page means; cp1252 has quotes and dashes there
-        return body.decode("cp1252", errors="replace")
+        pass
+    # A UTF-8 page with a few stray bytes (a pasted snippet) is still UTF-8; in cp1252 text
+    # nearly every non-ASCII byte is an invalid UTF-8 sequence.
+    text = body.decode("utf-8", errors="replace")
+    non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
+    if text.count("\ufffd") * 10 < non_ascii:
+        return text
+    # latin-1's 0x80-0x9F are control codes no page means; cp1252 has quotes and dashes there
+    return body.decode("cp1252", errors="replace")
 
 
-def prune_boilerplate(soup: BeautifulSoup) -> BeautifulSoup:
-    """Remove theme furniture in place: trafilatura alone lets comment forms, 'Baca Juga' in."""
-    for tag in soup(BOILERPLATE_TAGS):
-        tag.decompose()
-    for tag in soup.find_all(True):
-        if tag.decomposed or tag.name in ("html", "body", "article", "main"):
+def _text_of(el) -> str:
+    """An element's text, its strings stripped and joined by spaces (as BeautifulSoup's
+    get_text(" ", strip=True)), without scripts and styles."""
+    parts = []
+    for node in el.iter():
+        if node.tag in NOT_TEXT or not isinstance(node.tag, str):
+            if node is not el and node.tail and node.tail.strip():
+                parts.append(node.tail.strip())
             continue
-        attrs = " ".join([tag.get("id") or "", *(tag.get("class") or [])])
-        if attrs.strip() and BOILERPLATE_ATTR.search(attrs):
-            tag.decompose()
-    for tag in soup.find_all(["p", "div", "li", "h2", "h3", "h4", "strong", "span"]):
-        if not tag.decomposed and BOILERPLATE_TEXT.match(tag.get_text(" ", strip=True)):
-            tag.decompose()
-    return soup
+        if node.text and node.text.strip():
+            parts.append(node.text.strip())
+        if node is not el and node.tail and node.tail.strip():
+            parts.append(node.tail.strip())
+    return " ".join(parts)
 
 
-def _json_ld_articles(soup: BeautifulSoup) -> list[dict]:
-    """Every schema.org Article-like object in the page's JSON-LD (also inside @graph)."""
-    found = []
-    for script in soup.find_all("script", type="application/ld+json"):
+# Strings that may be a "Baca juga" label (XPath: the test runs in libxml2).
+READ_ALSO_STRINGS = XPath(".//text()[contains(., 'juga') or contains(., 'Juga') or "
+                          "contains(., 'JUGA') or contains(., 'pula') or contains(., 'Pula')]")
+# The page's strings outside scripts and styles; links whose text is a number; links as long
+# as a headline.
+PAGE_STRINGS = XPath(".//text()[not(ancestor::script or ancestor::style or ancestor::template)]")
+NUMBER_LINKS = XPath(".//a[@href][normalize-space(.) != '']"
+                     "[translate(normalize-space(.), '0123456789', '') = '']")
+HEADLINE_LINKS = XPath(f".//a[string-length(normalize-space(.)) >= {HEADLINE_MIN_CHARS}]")
+
+
+def _holds_article(el) -> bool:
+    """Whether an element is or holds the page's article markup."""
+    return el.tag in ("article", "main") or bool(el.xpath(
+        ".//article|.//main|.//*[@itemprop='articleBody']"))
+
+
+def prune_boilerplate(tree: HtmlElement) -> HtmlElement:
+    """Remove theme furniture in place: the blocks the vocabulary names (furniture.toml).
+
+    trafilatura alone lets comment forms, share bars and "Baca Juga" boxes into short posts.
+    Class and id tokens match whole. A block holding most of the page's text or the article's
+    own markup is kept whatever its name: no rule here can remove the main text.
+    """
+    body = tree.find(".//body")
+    if body is None:
+        return tree
+    total = len(body.text_content())
+    removed = set()
+    for attr in body.xpath(".//@class|.//@id"):
+        if FURNITURE_TOKENS.isdisjoint(attr.lower().split()):
+            continue
+        el = attr.getparent()
+        if el.tag in ("article", "main") or el in removed:
+            continue
+        if any(a in removed for a in el.iterancestors()):
+            continue
+        if len(el.text_content()) >= GUARD_SHARE * total or _holds_article(el):
+            continue
+        removed.add(el)
+        _drop(el)
+    # A layout table (old portals: the whole page in table cells) becomes plain blocks, so its
+    # menu cell and its body cells are judged as blocks, not rendered as one table row.
+    for table in body.xpath(".//table[not(ancestor::table)]"):
+        if (len(table.text_content()) >= GUARD_SHARE * total
+                and table.find(".//p") is not None):
+            for el in [table, *table.xpath("./tbody|./thead|./tfoot")]:
+                for row in [el, *el.xpath("./tr")]:
+                    for cell in row.xpath("./td|./th"):
+                        cell.tag = "div"
+                    row.tag = "div"
+    # A "Baca juga:" label alone: the list of links that follows it is furniture too.
+    for string in READ_ALSO_STRINGS(body):
+        el = string.getparent()
+        if not (string.is_text and READ_ALSO_LABEL.match(string)
+                and READ_ALSO_LABEL.match(el.text_content())):
+            continue
+        while el.getnext() is None and el.getparent() is not None and READ_ALSO_LABEL.match(
+                el.getparent().text_content()):
+            el = el.getparent()
+        following = el.getnext()
+        if following is not None and following.tag in ("ul", "ol"):
+            _drop(following)
+    return tree
+
+
+def _drop(el) -> None:
+    """Remove an element but keep the text that follows it (lxml keeps it in the tail)."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail and el.tail.strip():
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+def _json_ld(tree: HtmlElement) -> tuple[list[dict], set[str]]:
+    """Every schema.org Article-like object in the page's JSON-LD (also inside @graph), and
+    every @type the JSON-LD names (lower case)."""
+    found, types_seen = [], set()
+    for script in tree.iterfind(".//script[@type='application/ld+json']"):
         try:
-            data = json.loads(script.string or "")
+            data = json.loads(script.text or "")
         except (json.JSONDecodeError, TypeError):
             continue  # broken JSON-LD is common; the meta tags still work
         stack = data if isinstance(data, list) else [data]
@@ -128,10 +240,11 @@ def _json_ld_articles(soup: BeautifulSoup) -> list[dict]:
             elif isinstance(obj, dict):
                 stack.extend(obj.get("@graph") or [])
                 types = obj.get("@type")
-                types = types if isinstance(types, list) else [types]
-                if any(str(t).lower() in ARTICLE_TYPES for t in types):
+                types = {str(t).lower() for t in (types if isinstance(types, list) else [types])}
+                types_seen |= types
+                if types & ARTICLE_TYPES:
                     found.append(obj)
-    return found
+    return found, types_seen
 
 
 def _ld_author(obj: dict) -> str | None:
@@ -142,36 +255,124 @@ def _ld_author(obj: dict) -> str | None:
     return ", ".join(names) or None
 
 
-def _meta(soup: BeautifulSoup, *keys: str) -> str | None:
-    for key in keys:
-        tag = soup.find("meta", attrs={"property": key}) or soup.find("meta", attrs={"name": key})
-        if tag and tag.get("content", "").strip():
-            return tag["content"].strip()
-    return None
+def _metas(tree: HtmlElement) -> dict[str, str]:
+    """<meta> contents by property, else name: the first non-empty one of each."""
+    found: dict[str, str] = {}
+    for meta in tree.iter("meta"):
+        content = (meta.get("content") or "").strip()
+        if not content:
+            continue
+        for key in (meta.get("property"), meta.get("name")):
+            if key and key not in found:
+                found[key] = content
+    return found
 
 
-def _page_title(soup: BeautifulSoup) -> str | None:
+def _meta(metas: dict[str, str], *keys: str) -> str | None:
+    return next((metas[k] for k in keys if k in metas), None)
+
+
+def _page_title(tree: HtmlElement) -> str | None:
     """The headline without markup for it: the <h1> that <title> repeats, else <title> minus
     the site name ("Judul | Kantor Imigrasi Mataram")."""
-    title = soup.title.get_text(" ", strip=True) if soup.title else ""
-    for h in soup.find_all(["h1", "h2"]):
-        text = h.get_text(" ", strip=True)
+    title_el = tree.find(".//title")
+    title = _text_of(title_el) if title_el is not None else ""
+    for h in tree.xpath("//h1|//h2"):
+        text = _text_of(h)
         if len(text) >= HEADLINE_MIN_CHARS and title.startswith(text):
             return text
     return TITLE_SITE_SUFFIX.sub("", title).strip() or None
 
 
-def _text(doc_text: str | None, title: str | None) -> str:
-    """trafilatura's lines as paragraphs separated by blank lines, minus a repeated headline."""
-    lines = [ln.strip() for ln in (doc_text or "").splitlines() if ln.strip()]
+def _text(doc_text: str | None, title: str | None, author: str | None = None) -> str:
+    """trafilatura's lines as paragraphs separated by blank lines, minus a repeated headline,
+    a byline (a short line naming the author the markup gives) and the furniture lines of the
+    vocabulary."""
+    # NFC, as trafilatura.extract returns its text (bare_extraction does not).
+    doc_text = unicodedata.normalize("NFC", doc_text or "")
+    lines = [ln.strip() for ln in doc_text.splitlines() if ln.strip()]
     if lines and title and lines[0].strip().lower() == title.strip().lower():
         lines = lines[1:]
-    lines = [ln for ln in lines if not BOILERPLATE_TEXT.match(ln)]
+    lines = [ln for ln in lines if not FURNITURE_LINE.match(ln)]
+    if author and author.strip():
+        name = author.strip().lower()
+        lines = [ln for ln in lines
+                 if not (len(ln) <= len(name) + BYLINE_EXTRA_CHARS and name in ln.lower())]
     return "\n\n".join(lines)
+
+
+def _is_listing(tree: HtmlElement, text: str) -> bool:
+    """Whether the page's main text, as trafilatura judged it, is a list of headline links:
+    many headline-length links, or several inside headings, whose text is in the main text.
+    (Related-post lists and menus around an article are not in its main text.)"""
+    headline_links = heading_links = 0
+    flat = " ".join(text.split())
+    if len(flat) < HEADLINE_MIN_CHARS * LISTING_MIN_HEADING_LINKS:
+        return False
+    for a in HEADLINE_LINKS(tree):
+        if " ".join(a.text_content().split()) not in flat:
+            continue
+        headline_links += 1
+        heading_links += any(p.tag in ("h1", "h2", "h3", "h4") for p in a.iterancestors())
+    return (headline_links >= LISTING_MIN_HEADLINES
+            or heading_links >= LISTING_MIN_HEADING_LINKS)
+
+
+def is_article_page(*, text: str, ld: bool, types: set[str], og_type: str, markup: bool,
+                    published: bool, headline: bool, url: str, listing: bool) -> bool:
+    """Whether a page is one article, from all its signals together.
+
+    Args:
+        text: the extracted body.
+        ld: JSON-LD names an Article type (NewsArticle, BlogPosting ...).
+        types: every JSON-LD @type of the page (ProfilePage, CollectionPage ... say "not").
+        og_type: the page's og:type.
+        markup: one <article> element or an itemprop=articleBody.
+        published: a publication date in markup or in the page.
+        headline: an <h1> that the page's title repeats.
+        url: the page's URL (listing, tag and profile paths against dated or slugged ones).
+        listing: many headline links outside menus and sidebars.
+    """
+    if not text:
+        return False
+    if ld or og_type == "article":
+        return True  # the outlet says so
+    path = urlsplit(url).path
+    not_article = (bool(types & NOT_ARTICLE_TYPES) or og_type in NOT_ARTICLE_TYPES
+                   or og_type == "profile" or bool(LISTING_PATH.search(path)))
+    if listing or (not_article and not ARTICLE_PATH.search(path)):
+        return False
+    if not published:
+        return False
+    if len(text) >= MIN_TEXT_CHARS:
+        return True
+    # A news brief: short, but dated, in article markup under its own headline.
+    return len(text) >= MIN_BRIEF_CHARS and markup and (headline or bool(ARTICLE_PATH.search(path)))
+
+
+def _body(tree: HtmlElement, url: str) -> str | None:
+    """trafilatura's main text (its own settings; tables, fallback extractors on)."""
+    doc = trafilatura.bare_extraction(tree, url=url, include_comments=False, include_tables=True)
+    text = doc.text if doc is not None else None
+    if text and "\n" not in text.strip() and len(text) < 2 * BASELINE_DUMP_CHARS:
+        # One line: perhaps the baseline's dump of a short post. Its paragraphs, when the
+        # main extractor finds them all inside that line, are the post without the furniture.
+        short = trafilatura.bare_extraction(tree, url=url, include_comments=False,
+                                            include_tables=True, config=SHORT_CONFIG)
+        lines = short.text.splitlines() if short is not None and short.text else []
+        flat = " ".join(text.split())
+        if len(lines) > 1 and all(" ".join(ln.split()) in flat for ln in lines):
+            return short.text
+    return text
 
 
 def extract_article(html: str, url: str, reference: datetime | None = None) -> ArticleFields:
     """Extract an article's fields from its HTML.
+
+    The body is trafilatura's judgement (tables and fallback extractors on) on the page minus
+    the furniture blocks of furniture.toml, then minus the furniture lines; the other fields
+    come from JSON-LD, meta tags and the page, with trafilatura's and htmldate's heuristics as
+    the last resort.
 
     Args:
         html: the page, already decoded to text.
@@ -181,52 +382,59 @@ def extract_article(html: str, url: str, reference: datetime | None = None) -> A
     Returns:
         ArticleFields; `is_article` is False for listings, stubs and pages without a body.
     """
-    soup = BeautifulSoup(html, "lxml")
-    ld = _json_ld_articles(soup)
+    tree = load_html(html) if html and html.strip() else None
+    if tree is None:
+        return ArticleFields(url=url, canonical_url=None, title=None, published=None,
+                             author=None, section=None, language=None, description=None,
+                             text="", is_article=False)
+    ld, ld_types = _json_ld(tree)
     ld0 = ld[0] if ld else {}
-    canonical = soup.find("link", rel="canonical")
-    canonical_url = (canonical.get("href") if canonical else None) or _meta(soup, "og:url")
-    title = (ld0.get("headline") or _meta(soup, "og:title", "twitter:title")
-             or _page_title(soup))
-    published_raw = (ld0.get("datePublished") or _meta(
-        soup, "article:published_time", "pubdate", "publishdate", "date", "dc.date",
-        "DC.date.issued"))
-    time_tag = soup.find("time")
-    if not published_raw and time_tag:
-        published_raw = time_tag.get("datetime") or time_tag.get_text(" ", strip=True)
-    author = _ld_author(ld0) or _meta(soup, "author", "article:author")
-    section = ld0.get("articleSection") or _meta(soup, "article:section")
+    metas = _metas(tree)
+    canonical = next((el.get("href") for el in tree.iterfind(".//link[@href]")
+                      if "canonical" in (el.get("rel") or "").lower().split()), None)
+    canonical_url = canonical or _meta(metas, "og:url")
+    headline_el = tree.find(".//h1")
+    page_title = _page_title(tree)
+    title = ld0.get("headline") or _meta(metas, "og:title", "twitter:title") or page_title
+    published_raw = ld0.get("datePublished") or _meta(
+        metas, "article:published_time", "pubdate", "publishdate", "date", "dc.date",
+        "DC.date.issued")
+    if not published_raw:
+        time_tag = tree.find(".//time")
+        if time_tag is not None:
+            published_raw = time_tag.get("datetime") or _text_of(time_tag)
+    author = _ld_author(ld0) or _meta(metas, "author", "article:author")
+    section = ld0.get("articleSection") or _meta(metas, "article:section")
     if isinstance(section, list):
         section = section[0] if section else None
-    html_tag = soup.find("html")
-    language = ld0.get("inLanguage") or (html_tag.get("lang") if html_tag else None)
-    description = _meta(soup, "description", "og:description")
-    og_type = (_meta(soup, "og:type") or "").lower()
+    html_tag = tree if tree.tag == "html" else tree.find(".//html")
+    language = ld0.get("inLanguage") or (html_tag.get("lang") if html_tag is not None else None)
+    description = _meta(metas, "description", "og:description")
+    og_type = (_meta(metas, "og:type") or "").lower()
+    markup = (len(tree.findall(".//article")) == 1
+              or bool(tree.xpath("//*[@itemprop='articleBody']")))
+    headline = headline_el is not None and bool(title) and (
+        _text_of(headline_el).lower() in str(title).lower())
 
     # Bylines with the date often sit in theme furniture that pruning removes: read them first.
-    page_text = soup.body.get_text(" ", strip=True) if soup.body else ""
-    page_links = article_page_links(soup, url)
-    pruned_soup = prune_boilerplate(soup)
-    headline_links = [a for a in pruned_soup.find_all("a")
-                      if len(a.get_text(" ", strip=True)) >= HEADLINE_MIN_CHARS]
-    heading_links = [a for a in headline_links if a.find_parent(["h1", "h2", "h3", "h4"])]
-    is_listing = (len(headline_links) >= LISTING_MIN_HEADLINES
-                  or len(heading_links) >= LISTING_MIN_HEADING_LINKS)
-    pruned = str(pruned_soup)
-    doc = trafilatura.bare_extraction(pruned, url=url, with_metadata=True, include_comments=False,
-                                      include_tables=False, favor_precision=True)
-    doc_text = doc.text if doc is not None else None
-    if doc is not None:
-        title = title or doc.title
-        author = author or doc.author
+    body = tree.find(".//body")
+    page_text = " ".join(" ".join(PAGE_STRINGS(body)).split()) if body is not None else ""
+    page_links = article_page_links_in(
+        [(a.text_content(), a.get("href")) for a in NUMBER_LINKS(tree)], url)
+    prune_boilerplate(tree)
+    doc_text = _body(tree, url)
+    listing = _is_listing(tree, doc_text or "")
+    if not title:
+        title = extract_title(tree)
     # Markup first, then an Indonesian date written in the page, then htmldate's guess.
     published = normalise_date(published_raw, page_text=page_text, reference=reference)
-    if published is None and doc is not None and doc.date:
-        published = normalise_date(doc.date)
-    text = _text(doc_text, title)
-    is_article = bool(text) and (bool(ld) or og_type == "article" or (
-        published is not None and len(text) >= MIN_TEXT_CHARS
-        and not is_listing))
+    if published is None and doc_text:
+        guess = find_date(tree, **set_date_params(False))
+        published = normalise_date(guess) if guess else None
+    text = _text(doc_text, title, author)
+    is_article = is_article_page(text=text, ld=bool(ld), types=ld_types, og_type=og_type,
+                                 markup=markup, published=published is not None,
+                                 headline=headline, url=url, listing=listing)
     return ArticleFields(
         url=url,
         canonical_url=urljoin(url, canonical_url) if canonical_url else None,

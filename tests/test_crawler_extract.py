@@ -105,3 +105,109 @@ def test_decode_page_trusts_other_labels():
     from crawler.extract import decode_page
 
     assert decode_page("imigrasi 出入境".encode("gbk"), "gbk") == "imigrasi 出入境"
+
+
+# --- issue 17: pages the old pruning lost (tests/sites/traps.py) ---------------------------------
+def _traps():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from sites import traps
+
+    return traps
+
+
+TRAPS = _traps()
+
+
+@pytest.mark.parametrize("article", TRAPS.TRAP_ARTICLES,
+                         ids=[t.slug for t in TRAPS.TRAPS])
+def test_class_name_trap_keeps_the_whole_article(article):
+    # The article's container has a class with a furniture word inside a compound name
+    # ("Page-ad-margins", "widget Blog", "pagination-first", a <form> around the page ...).
+    fields = extract_article(TRAPS.page_html(article), "http://traps.test" + article.path)
+    assert fields.is_article
+    assert fields.text.split("\n\n") == article.pages[0]  # every paragraph, nothing else
+
+
+def test_short_brief_in_article_markup_is_an_article():
+    brief = TRAPS.BRIEF
+    fields = extract_article(TRAPS.page_html(brief), "http://traps.test" + brief.path)
+    assert len(fields.text) < 250  # shorter than any page without article markup may be
+    assert (fields.is_article, fields.published, fields.title) == (
+        True, brief.published, brief.title)
+    assert fields.text == brief.text
+
+
+def test_same_text_without_article_signals_is_not_an_article():
+    # The brief's paragraphs on a section page: no <article>, no date, a listing's path.
+    paras = "".join(f"<p>{p}</p>" for p in TRAPS.BRIEF.pages[0])
+    html = f"<html><head><title>Daerah</title></head><body><div>{paras}</div></body></html>"
+    assert not extract_article(html, "http://traps.test/kategori/daerah/").is_article
+
+
+@pytest.mark.parametrize("page", [1, 2, 3])
+def test_malformed_paged_article_every_page_whole(page):
+    paged = TRAPS.PAGED
+    url = "http://traps.test" + paged.path + ("" if page == 1 else f"?page={page}")
+    fields = extract_article(TRAPS.page_html(paged, page=page), url)
+    assert token_f1(fields.text, "\n\n".join(paged.pages[page - 1])) == 1.0, fields.text
+    if page == 1:
+        assert fields.is_article and fields.published == paged.published
+        assert fields.page_links == [f"http://traps.test{paged.path}?page={n}" for n in (2, 3)]
+
+
+@pytest.mark.parametrize("html, kept", [
+    # a furniture block is removed; the same word inside a compound class name is not
+    ('<div class="comments">Komentar pembaca</div>', False),
+    ('<div class="l-comments-fixed">Komentar pembaca</div>', True),
+    ('<div class="share-buttons">Bagikan ke teman</div>', False),
+    ('<div class="td-share-buttons-wrap">Bagikan ke teman</div>', True),
+])
+def test_furniture_classes_match_whole_tokens(html, kept):
+    from lxml.html import document_fromstring
+
+    from crawler.extract import prune_boilerplate
+
+    body = "<p>" + "Isi berita yang panjang tentang pemeriksaan paspor. " * 10 + "</p>"
+    tree = prune_boilerplate(document_fromstring(f"<html><body>{body}{html}</body></html>"))
+    assert ("Komentar pembaca" in tree.text_content() or "Bagikan ke teman"
+            in tree.text_content()) == kept
+
+
+def test_furniture_block_holding_most_of_the_text_is_kept():
+    from lxml.html import document_fromstring
+
+    from crawler.extract import prune_boilerplate
+
+    body = "<p>" + "Isi berita yang panjang tentang pemeriksaan paspor. " * 10 + "</p>"
+    tree = document_fromstring(f"<html><body><div id='comments'>{body}</div>"
+                               "<div class='comments'>Komentar</div></body></html>")
+    text = prune_boilerplate(tree).text_content()
+    assert "Isi berita" in text and "Komentar" not in text
+
+
+@pytest.mark.parametrize("line", ["ADVERTISEMENT", "SCROLL TO CONTINUE WITH CONTENT",
+                                  "Baca Juga: Imigrasi Serang deportasi WNA",
+                                  "Halaman: 1 2 3 Selanjutnya", "Rabu, 18 Maret 2026 10:00 WIB"])
+def test_furniture_lines_leave_the_text(line):
+    paras = ["Petugas imigrasi memeriksa dokumen warga negara asing di pelabuhan. " * 3,
+             "Pemeriksaan berlangsung hingga sore hari dan melibatkan tim gabungan. " * 3]
+    html = (f"<html><head><title>Razia paspor</title><meta property='article:published_time' "
+            f"content='2026-03-18'></head><body><article><h1>Razia paspor</h1><p>{paras[0]}</p>"
+            f"<p>{line}</p><p>{paras[1]}</p></article></body></html>")
+    fields = extract_article(html, BASE + "/2026/03/18/razia-paspor/")
+    assert fields.text.split("\n\n") == [p.strip() for p in paras]
+
+
+def test_read_also_label_and_its_list_leave_the_text():
+    body = "Isi berita tentang pemeriksaan paspor di bandara. " * 6
+    end = "Paragraf penutup tentang pemeriksaan dokumen warga asing. " * 3
+    html = ("<html><body><article><h1>Pemeriksaan paspor di bandara</h1>"
+            f"<p>{body}</p><p><strong>Baca juga:</strong></p><ul>"
+            "<li><a href='/a'>Imigrasi Serang deportasi tiga WNA asal Tiongkok</a></li>"
+            "<li><a href='/b'>Kanim Cilegon periksa puluhan pekerja asing</a></li></ul>"
+            f"<p>{end}</p></article></body></html>")
+    fields = extract_article(html, BASE + "/2026/01/02/pemeriksaan-paspor-di-bandara/")
+    assert fields.text.split("\n\n") == [body.strip(), end.strip()]

@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pantau.config import setting  # noqa: E402
+from core.settings import setting  # noqa: E402
 from pantau.demo_site import DemoSite  # noqa: E402
 
 WORDS = ("kantor imigrasi kelas tpi petugas warga negara asing paspor pemohon layanan "

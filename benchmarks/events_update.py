@@ -7,7 +7,7 @@ Usage:
 --db is a database scale_build.py built (it is changed in place). The run first brings its
 events up to date (the first run after an upgrade rebuilds them all: timed and reported apart),
 then adds --new invented articles published in the corpus's last three days (the articles of
-one daily crawl), and runs pantau.extract.run_extract over them, timing each phase: the events
+one daily crawl), and runs pipelines.extract.run_extract over them, timing each phase: the events
 phase recomputes only the events the new articles touch (pipelines/events.py update_events).
 With --check it then rebuilds every event from scratch and compares the three event tables
 row for row (a digest of each, in primary-key order) with what the update left.
@@ -32,9 +32,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from readme import replace_section  # noqa: E402
 from scale_build import CORPUS_UNTIL, corpus_name, load_articles  # noqa: E402
 
-from pantau.extract import run_extract  # noqa: E402
 from pipelines.db import open_db  # noqa: E402
 from pipelines.events import rebuild_events, update_events  # noqa: E402
+from pipelines.extract import run_extract  # noqa: E402
 
 SECTION = "## Daily update at scale (`events_update.py`)"
 README = ROOT / "benchmarks" / "README.md"

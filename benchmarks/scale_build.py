@@ -6,7 +6,7 @@ Usage:
 
 Each run builds a new database at --db: N invented articles of about 400 words
 (nlp_throughput.generate_article; 40 outlets, dates spread over 2019-2026), then runs
-pantau.extract.run_extract with --workers, and prints one JSON line: wall and CPU seconds per
+pipelines.extract.run_extract with --workers, and prints one JSON line: wall and CPU seconds per
 phase (load, extract + store, stories, events, summaries), articles/s, the peak RSS of this
 process and of the NLP workers, and the database size. Each line is also appended to --log;
 --readme writes the "Scale build" section of benchmarks/README.md from the latest logged run
@@ -35,8 +35,8 @@ from nlp_throughput import generate_article  # noqa: E402
 from readme import replace_section  # noqa: E402
 
 from crawler.sources import Source  # noqa: E402
-from pantau.extract import run_extract  # noqa: E402
 from pipelines.db import open_db  # noqa: E402
+from pipelines.extract import run_extract  # noqa: E402
 from pipelines.schema import ARTICLE_COLUMNS  # noqa: E402
 from pipelines.search import UPSERT_STEMS_SQL, stems  # noqa: E402
 from pipelines.store import content_hash, upsert_sources  # noqa: E402
@@ -236,7 +236,7 @@ def write_readme(runs: list[dict], memory: dict[int, Path] | None = None,
     lines = [SECTION, "",
              "A whole extract stage at scale: N generated articles of about 400 words "
              "(`nlp_throughput.generate_article`, 40 outlets, dates 2019-2026), then "
-             "`pantau.extract.run_extract` with 2 NLP workers: extract + store (facts and story "
+             "`pipelines.extract.run_extract` with 2 NLP workers: extract + store (facts and story "
              "signatures in one transaction per 500 articles), stories, events, summaries. "
              "Target on this 2-core machine: 1,000,000 articles extracted and stored in under "
              "60 minutes, peak memory under 2 GB.", "",
@@ -329,7 +329,7 @@ def write_readme(runs: list[dict], memory: dict[int, Path] | None = None,
         "the pages the forked workers share with the main process; the RSS sum counts them "
         "once per process.",
         "- Peak RSS is `getrusage` max RSS: the main process (reads, stores, SQLite page cache "
-        "capped at 256 MB by `pantau.extract.CACHE_KIB`, the story signature matrix) and the "
+        "capped at 256 MB by `pipelines.extract.CACHE_KIB`, the story signature matrix) and the "
         "largest NLP worker (replaced every `nlp.WORKER_BATCHES` batches).",
         "- Load average at the start and end of each run is in the table: above 2 means other "
         "work shared the two cores and the wall times are longer than this code needs.",

@@ -39,6 +39,7 @@ from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
+from core.settings import value
 from crawler.urls import url_key
 
 logger = logging.getLogger(__name__)
@@ -247,7 +248,7 @@ class FrontierScheduler(Scheduler):
         scheduler = super().from_crawler(crawler)
         settings = crawler.settings
         scheduler.crawler = crawler
-        scheduler.idle_exit = settings.getfloat("PANTAU_IDLE_EXIT", 30)
+        scheduler.idle_exit = settings.getfloat("PANTAU_IDLE_EXIT", value("idle_exit"))
         scheduler.heartbeat = settings.getfloat("PANTAU_FRONTIER_HEARTBEAT", 10)
         scheduler.lost = None  # the Redis error that stopped this worker, once it did
         crawler.signals.connect(scheduler.spider_idle, signal=signals.spider_idle)

@@ -1,34 +1,12 @@
-"""ArticleItem: the contract between the spider and the item pipelines."""
+"""Builds the ArticleItem (core/values.py) of an extracted article page."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from core.values import ArticleItem
 from crawler.relevance import DEFAULT_THRESHOLD, immigration_relevance, is_on_topic
 from crawler.urls import article_id, clean_url
-
-
-@dataclass
-class ArticleItem:
-    """One article page, extracted and ready to store."""
-
-    article_id: str  # hash of the URL key, see crawler.urls.article_id
-    url: str  # canonical URL
-    fetched_url: str  # the URL actually fetched
-    source: str  # source slug
-    title: str | None
-    published: str | None  # ISO 8601
-    author: str | None
-    section: str | None
-    language: str | None
-    description: str | None
-    text: str
-    discovered_by: str  # topic, wordpress, feed, sitemap, listing, search, google_news, gdelt
-    fetched_at: str  # ISO 8601 UTC
-    immigration_relevance: float = 0.0  # 0..1, see crawler.relevance
-    on_topic: bool = True  # False: kept and marked, but skipped by the NLP stage
-    pages: int = 1  # pages the article was split over, joined into `text`
 
 
 def build_article_item(fields, source, fetched_url: str, via: str,

@@ -1,8 +1,11 @@
-"""Scrapy settings and Pantau's own crawl settings; each can be overridden with -s NAME=value."""
+"""Scrapy settings and Pantau's own crawl settings; each can be overridden with -s NAME=value.
 
-import os
+Paths, the contact, the date bound and the frontier's idle exit come from Pantau's settings
+table (core/settings.py: defaults and environment variables); the rest is Scrapy's and the
+crawl's own, here.
+"""
 
-from pantau.config import setting
+from core.settings import setting, value
 
 BOT_NAME = "pantau"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -14,7 +17,7 @@ PANTAU_DB = str(setting("db"))
 # TOML file of sources the news spider crawls.
 PANTAU_SOURCES = str(setting("sources"))
 # Contact shown in the User-Agent, so site owners can reach the operator.
-PANTAU_CONTACT = os.environ.get("PANTAU_CONTACT", "https://github.com/pantau-id/pantau")
+PANTAU_CONTACT = value("contact")
 # Folder of the gzipped WARC archive of every raw response; empty turns archiving off.
 PANTAU_ARCHIVE_DIR = str(setting("archive"))
 # Skip article URLs the database already holds (re-crawls and resumed crawls fetch only the new).
@@ -22,7 +25,7 @@ PANTAU_SKIP_KNOWN = True
 # How many link hops from a start URL the spider follows through listing pages.
 PANTAU_LISTING_DEPTH = 3
 # Only articles published on or after this date (YYYY-MM-DD) are crawled; empty for all.
-PANTAU_SINCE = os.environ.get("PANTAU_SINCE", "")
+PANTAU_SINCE = value("since")
 # Terms searched with the WordPress API and the sites' own search forms (comma-separated).
 PANTAU_SEARCH_TERMS = ["imigrasi"]
 # Articles scoring below this immigration_relevance are stored as off-topic, not extracted.
@@ -33,7 +36,7 @@ PANTAU_PROGRESS_INTERVAL = 10.0
 # crawl on its own. Set with `pantau crawl --frontier redis://HOST:PORT/DB`.
 PANTAU_FRONTIER = ""
 # With a frontier: seconds it must stay empty before this worker exits; 0 never exits.
-PANTAU_IDLE_EXIT = 30.0
+PANTAU_IDLE_EXIT = value("idle_exit")
 # With a frontier: a worker silent this many seconds is taken for dead; its requests are requeued.
 PANTAU_FRONTIER_HEARTBEAT = 10.0
 # With a frontier: seconds a worker waits for Redis to answer again (a restart, a network cut)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from core.values import DEFAULT_MAX_PAGES, Source
 from crawler.aggregators import APIS
 from crawler.provinces import load_provinces
 from crawler.site_kinds import SiteKind, SiteKindError, load_site_kinds
@@ -37,49 +37,10 @@ SOURCE_KEYS = {
     "query": "For kind = aggregator: the search query, e.g. 'imigrasi' (required there).",
 }
 KINDS = ("outlet", "office", "aggregator")
-DEFAULT_MAX_PAGES = 500
 
 
 class SourcesError(ValueError):
     """The sources file is missing, malformed or has an invalid entry."""
-
-
-@dataclass(frozen=True)
-class Source:
-    """One outlet to crawl."""
-
-    name: str
-    start_urls: tuple[str, ...]
-    slug: str
-    url_prefixes: tuple[str, ...]
-    kind: str = "outlet"
-    region: str | None = None
-    max_pages: int = DEFAULT_MAX_PAGES
-    enabled: bool = True
-    notes: str | None = field(default=None, compare=False)
-    api: str | None = None
-    query: str | None = None
-    province: str | None = None
-    office_id: str | None = None
-    site_kind: str | None = None
-    topic_urls: tuple[str, ...] = ()
-
-    @property
-    def domains(self) -> tuple[str, ...]:
-        """Host names the source's URLs may live on (for Scrapy's allowed_domains)."""
-        return tuple(sorted({urlsplit(p).hostname for p in self.url_prefixes}))
-
-    def owns(self, url: str) -> bool:
-        """True when `url` belongs to this source, ignoring scheme and a leading www."""
-        key = _prefix_key(url)
-        return any(key.startswith(_prefix_key(p)) for p in self.url_prefixes)
-
-
-def _prefix_key(url: str) -> str:
-    parts = urlsplit(url)
-    host = (parts.hostname or "").removeprefix("www.")
-    port = f":{parts.port}" if parts.port else ""
-    return f"{host}{port}{parts.path or '/'}"
 
 
 def slugify(name: str) -> str:

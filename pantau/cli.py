@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import sys
 import tempfile
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
+from core.settings import help_for, setting, value
 from pantau import __version__
-from pantau.config import help_for, setting
+from pantau.errors import user_errors
 
 # `pantau crawl --fail-on-unhealthy` exits with this when a source is flagged.
 EXIT_UNHEALTHY = 3
@@ -22,22 +21,11 @@ EXIT_UNHEALTHY = 3
 DEMO_SITE_PORT = 8765
 
 
-@contextmanager
-def user_errors():
-    """Turn Pantau's own exceptions into one-line messages and a non-zero exit."""
-    from crawler.sources import SourcesError
-    from nlp.gazetteer import GazetteerError
-    from pantau.export import UnknownTable
-    from pantau.serve import MetadataError
-    from pipelines.db import DatabaseError
-
-    try:
-        yield
-    except (SourcesError, DatabaseError, MetadataError, GazetteerError, UnknownTable) as e:
-        raise click.ClickException(str(e)) from None
-    except sqlite3.Error as e:  # e.g. the disk filled up halfway through `pantau extract`
-        raise click.ClickException(f"database error: {e} (what was committed is kept; "
-                                   "free space or use another --db, then run again)") from None
+def default(name: str):
+    """An option's default from the settings table; a malformed environment variable is a
+    one-line error (click reads defaults while parsing, before a command's user_errors)."""
+    with user_errors():
+        return value(name)
 
 
 def db_option(f):
@@ -114,10 +102,8 @@ def cli():
 @click.option("--frontier", metavar="redis://HOST:PORT/DB", default=None,
               help="Share one request queue and duplicate filter with every other worker "
                    "started with the same Redis URL, on this or other machines.")
-@click.option("--idle-exit", default=30.0, show_default=True, type=click.FloatRange(min=0),
-              metavar="SECONDS",
-              help="With --frontier: exit once the shared queue has stayed empty this long; "
-                   "0 never exits (a long-running worker).")
+@click.option("--idle-exit", default=lambda: default("idle_exit"),
+              type=click.FloatRange(min=0), metavar="SECONDS", help=help_for("idle_exit"))
 def crawl(sources_path, db_path, overrides, resume, fail_on_unhealthy, since, frontier,
           idle_exit):
     """Crawl the sources in a TOML file and store their articles.
@@ -139,12 +125,10 @@ def crawl(sources_path, db_path, overrides, resume, fail_on_unhealthy, since, fr
     if resume and not db_path.exists():
         raise click.ClickException(f"nothing to resume: {db_path} does not exist")
     if frontier:
-        from crawler.frontier import FrontierError, check_frontier
+        from crawler.frontier import check_frontier
 
-        try:
+        with user_errors():
             check_frontier(frontier)
-        except FrontierError as e:
-            raise click.ClickException(str(e)) from None
     with user_errors():
         summary = run_crawl(sources_path, db_path, settings, frontier=frontier,
                             idle_exit=idle_exit)
@@ -166,12 +150,12 @@ def crawl(sources_path, db_path, overrides, resume, fail_on_unhealthy, since, fr
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1),
               help="Worker processes for the NLP and the story signatures; 2 on a 2-core "
                    "machine.")
-@click.option("--batch-size", default=500, show_default=True, type=click.IntRange(min=1),
-              help="Articles stored per transaction; a killed run loses at most one batch.")
+@click.option("--batch-size", default=lambda: default("batch_size"),
+              type=click.IntRange(min=1), help=help_for("batch_size"))
 def extract(db_path, redo, reparse, workers, batch_size):
     """Run the NLP stage over articles not yet extracted and store the facts."""
-    from pantau.config import beside_db
-    from pantau.extract import run_extract
+    from core.settings import beside_db
+    from pipelines.extract import run_extract
 
     with user_errors():
         if reparse:
@@ -232,8 +216,8 @@ def demo(port, site_port, db_path, no_serve):
     """Serve the bundled demo site, crawl and extract it, then publish it with Datasette."""
     from pantau.crawl import run_crawl
     from pantau.demo_site import DemoSite
-    from pantau.extract import run_extract
     from pantau.serve import datasette_command
+    from pipelines.extract import run_extract
 
     try:
         site = DemoSite(port=site_port)

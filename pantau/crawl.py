@@ -6,9 +6,9 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
+from core.settings import beside_db, value
 from crawler.sources import load_sources
 from crawler.summary import summarise
-from pantau.config import beside_db
 from pipelines.db import DatabaseError, open_db, retry_locked
 from pipelines.health import assess_sources, record_health
 
@@ -23,13 +23,13 @@ def crawl_settings(sources: Path, db: Path, overrides: dict | None = None):
     settings.set("PANTAU_DB", str(db), priority="cmdline")
     settings.set("PANTAU_ARCHIVE_DIR", str(beside_db("archive", db)), priority="cmdline")
     settings.set("HTTPCACHE_DIR", str(beside_db("httpcache", db)), priority="cmdline")
-    for name, value in (overrides or {}).items():
-        settings.set(name, value, priority="cmdline")
+    for name, given in (overrides or {}).items():
+        settings.set(name, given, priority="cmdline")
     return settings
 
 
 def run_crawl(sources: Path, db: Path, overrides: dict | None = None,
-              frontier: str | None = None, idle_exit: float = 30.0) -> dict:
+              frontier: str | None = None, idle_exit: float | None = None) -> dict:
     """Crawl every enabled source in `sources` into `db`.
 
     Args:
@@ -39,7 +39,7 @@ def run_crawl(sources: Path, db: Path, overrides: dict | None = None,
         frontier: redis://HOST:PORT/DB of a frontier shared with other workers
             (crawler/frontier.py); None crawls alone.
         idle_exit: with a frontier, seconds it must stay empty before this worker exits;
-            0 never exits.
+            0 never exits; None: the settings table's idle_exit.
 
     Returns:
         The summary dict of crawler.summary.summarise(), plus "health": this crawl's
@@ -57,7 +57,7 @@ def run_crawl(sources: Path, db: Path, overrides: dict | None = None,
 
         check_frontier(frontier)  # NewsSpider.update_settings adds the frontier's settings
         overrides = {**(overrides or {}), "PANTAU_FRONTIER": frontier,
-                     "PANTAU_IDLE_EXIT": idle_exit}
+                     "PANTAU_IDLE_EXIT": value("idle_exit") if idle_exit is None else idle_exit}
     from scrapy.crawler import CrawlerProcess
 
     from crawler.spiders.news import NewsSpider

@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from string import Template
 
-from pantau.config import setting
+from core.settings import setting
 
 OUTLETS = {"kabar-banten": "Kabar Banten", "warta-nusantara": "Warta Nusantara"}
 # Outlets whose theme emits schema.org JSON-LD; the other has only meta tags, as many WordPress

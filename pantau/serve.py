@@ -10,24 +10,11 @@ from pathlib import Path
 import yaml
 from datasette.utils import tilde_encode
 
-from pantau.config import beside_db
+from core.settings import beside_db, datasette_settings
 from pipelines.db import DatabaseError, checkpoint, open_db, refresh_summaries_if_stale
 
-# Datasette settings Pantau always applies, each with the reason.
-DATASETTE_SETTINGS = {
-    "sql_time_limit_ms": 3000,  # a public instance must not be held by one query
-    "max_returned_rows": 2000,  # row cap for table pages, JSON and canned queries
-    "facet_time_limit_ms": 500,
-    "suggest_facets": "off",  # suggestions try every column on every page: too slow at 100k rows
-    "allow_download": "off",  # whole tables come from `pantau export` or CSV streaming instead
-    "allow_csv_stream": "on",  # .csv?_stream=1 returns every row, past max_returned_rows
-    "max_csv_mb": 0,  # no 100 MB cut on streamed CSV (simonw/datasette#2444)
-    "truncate_cells_html": 400,  # article texts stay readable in table pages; JSON/CSV are whole
-    "default_page_size": 50,
-    # 64 MB of SQLite page cache per connection: a search page reads the same matching rows
-    # once for the rows, once for the count and once per facet (benchmarks/README.md).
-    "cache_size_kb": 65536,
-}
+# Datasette settings Pantau always applies: the settings table's, each with its reason there.
+DATASETTE_SETTINGS = datasette_settings()
 # Added by `pantau serve --public` (issue 8): anonymous users read tables, facets, search,
 # exports and the canned queries, but run no SQL of their own (an arbitrary query can read
 # pragma_database_list, i.e. the server's file paths, and hold a worker for the time limit).

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from pantau.config import help_for, setting
+from core.settings import help_for, setting
 
 
 def sources_option(f):
@@ -39,7 +39,7 @@ def sources():
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 def list_(sources_path, province, kind, site_kind, office_id, as_json):
     """Print the sources, one a line: slug, kind, province, site kind, first start URL."""
-    from pantau.cli import user_errors
+    from pantau.errors import user_errors
     from pantau.source_checks import filter_sources
 
     with user_errors():
@@ -71,7 +71,7 @@ def validate(sources_path, online, delay, timeout):
     """Check the sources: keys, URLs, duplicate hosts, gazetteer offices without a source,
     provinces without an outlet. Exits 1 when anything is wrong."""
     from nlp.gazetteer import load_offices
-    from pantau.cli import user_errors
+    from pantau.errors import user_errors
     from pantau.source_checks import check_sources
 
     with user_errors():
@@ -102,7 +102,7 @@ def validate(sources_path, online, delay, timeout):
 def generate(check):
     """Write data/sources/offices.toml from the gazetteer (one source per unit with a website),
     the site kinds and data/sources/office_overrides.toml."""
-    from pantau.cli import user_errors
+    from pantau.errors import user_errors
     from pantau.office_sources import OFFICES_TOML, generate_office_sources
 
     with user_errors():
@@ -129,7 +129,7 @@ def generate(check):
 def health(db_path, crawls, slugs):
     """Each source's health over its recent crawls (from source_health): last success,
     articles found per crawl, newest first, and its current flag."""
-    from pantau.cli import user_errors
+    from pantau.errors import user_errors
     from pantau.source_health import health_history
 
     with user_errors():

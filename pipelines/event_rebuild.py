@@ -204,7 +204,7 @@ def _insert(conn, table: str, rows: list[dict]) -> None:
 def rebuild_events(db, workers: int = 1) -> dict:
     """Rebuild `events`, `event_citations` and `event_nationalities` from every article's facts.
 
-    Run after rebuild_stories (pantau/extract.py): the story groups are the first signal. The
+    Run after rebuild_stories (pipelines/extract.py): the story groups are the first signal. The
     articles and facts are read in one ordered pass and merged one shape at a time (see
     _groups_by_shape); the tables are replaced in one transaction, so readers see the old
     events or the new ones, never a mix. update_events does the same work for what changed.

@@ -33,7 +33,7 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
-from pantau.config import beside_db
+from core.settings import beside_db
 from pipelines.db import DatabaseError, open_db, open_readonly
 from pipelines.search import write_stems
 
@@ -254,7 +254,7 @@ def merge(sources: list[Path], target: Path, dry_run: bool = False) -> dict:
 
     Args:
         sources: the workers' databases; each one's archive/ and httpcache/ folders beside it
-            (pantau.config.beside_db) come along.
+            (core.settings.beside_db) come along.
         target: the database to merge into; created when missing (not with dry_run).
         dry_run: change nothing; report what a merge would change.
 

@@ -12,7 +12,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 from sqlite_utils.db import NotFoundError
 
-from crawler.sources import Source
+from core.values import Source
 from pipelines.db import DatabaseError, open_db, retry_locked
 from pipelines.search import write_stems
 

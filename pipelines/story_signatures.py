@@ -17,10 +17,11 @@ from datasketch import MinHash
 from pipelines.schema import SIGNATURE_TABLE, create_story_tables
 from pipelines.schema import STORY_PENDING_TABLE as PENDING_TABLE
 
-# Word 3-grams, with a low THRESHOLD (pipelines/story_groups.py): outlets reword every sentence of a press release
-# ("mendeportasi sebelas" -> "memulangkan 11", "RRT" -> "Tiongkok") and still share about half
-# of its 3-grams, while different stories about the same office share under a tenth (measured
-# on the demo site and tests/test_pipelines_stories.py: 0.50 against at most 0.08).
+# Word 3-grams, with a low THRESHOLD (pipelines/story_groups.py): outlets reword every
+# sentence of a press release ("mendeportasi sebelas" -> "memulangkan 11", "RRT" -> "Tiongkok")
+# and still share about half of its 3-grams, while different stories about the same office
+# share under a tenth (measured on the demo site and tests/test_pipelines_stories.py: 0.50
+# against at most 0.08).
 SHINGLE_WORDS = 3
 NUM_PERM = 128
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -51,7 +52,7 @@ def signature(text: str) -> MinHash:
 
 def signature_blob(text: str | None) -> bytes | None:
     """The signature as stored in SIGNATURE_TABLE: NUM_PERM little-endian uint32, or None for
-    a text without a word. Run by the extract stage's NLP workers (pantau/extract.py)."""
+    a text without a word. Run by the extract stage's NLP workers (pipelines/extract.py)."""
     m = signature(text)  # shingled once: asking shingles() first would shingle the text twice
     return None if m.is_empty() else m.hashvalues.astype("<u4").tobytes()
 

@@ -17,7 +17,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("pantau", "crawler", "nlp", "pipelines")
-SOURCE_DIRS = (*PACKAGES, "data")
+SOURCE_DIRS = ("core", *PACKAGES, "data")
 # The one module that may define tables, indexes, triggers and views.
 SCHEMA_MODULE = "pipelines/schema.py"
 
@@ -103,3 +103,188 @@ def test_only_the_schema_module_defines_the_schema():
         elif found:
             outside[rel] = found
     assert outside == {}, "DDL outside pipelines/schema.py: add a function there and call it"
+
+
+# --- Stages import one way ----------------------------------------------------------------------
+# core (settings, value types) imports nothing of Pantau; nlp only core; pipelines stores what
+# the crawler and nlp produce, so never imports the crawler; the crawler never imports the
+# command line. pantau/ (the command line and glue) may import every stage.
+IMPORT_PACKAGES = ("core", *PACKAGES)
+FORBIDDEN = {
+    "core": {"crawler", "nlp", "pipelines", "pantau"},
+    "nlp": {"crawler", "pipelines", "pantau"},
+    "pipelines": {"crawler", "pantau"},
+    "crawler": {"pantau"},
+}
+
+
+def module_files(root: Path = ROOT) -> dict[str, Path]:
+    """Pantau's modules by dotted name (a package by its own name, for its __init__.py)."""
+    found = {}
+    for package in IMPORT_PACKAGES:
+        for path in sorted((root / package).rglob("*.py")):
+            parts = path.relative_to(root).with_suffix("").parts
+            found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return found
+
+
+def imports_of(name: str, path: Path, modules: dict[str, Path]) -> set[str]:
+    """The Pantau modules that module `name` imports, anywhere in it (a function-level import
+    is a dependency too). `from package import module` depends on that module, not on the
+    package's __init__; an import of a name resolves to the module that defines it."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[:len(package.split(".")) - node.level + 1]
+                base = ".".join([*anchor, *([node.module] if node.module else [])])
+            subs = [f"{base}.{alias.name}" for alias in node.names]
+            targets = [s for s in subs if s in modules] or [base]
+        else:
+            continue
+        for target in targets:
+            while target and target not in modules:
+                target = target.rpartition(".")[0]
+            if target and target != name:
+                found.add(target)
+    return found
+
+
+def import_graph(root: Path = ROOT) -> dict[str, set[str]]:
+    modules = module_files(root)
+    return {name: imports_of(name, path, modules) for name, path in modules.items()}
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The import cycles: strongly connected components of more than one module (Tarjan)."""
+    index, low, stack, on_stack, found = {}, {}, [], set(), []
+
+    def visit(v):
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(graph.get(v, ())):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return sorted(found)
+
+
+def forbidden_imports(graph: dict[str, set[str]]) -> list[str]:
+    return sorted(f"{a} -> {b}" for a, targets in graph.items() for b in targets
+                  if b.split(".")[0] in FORBIDDEN.get(a.split(".")[0], ()))
+
+
+@pytest.mark.parametrize("graph, expected", [
+    pytest.param({"a": {"b"}, "b": {"c"}, "c": set()}, [], id="chain"),
+    pytest.param({"a": {"b"}, "b": {"a"}}, [["a", "b"]], id="two"),
+    pytest.param({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}, [["a", "b", "c"]],
+                 id="three-and-a-tail"),
+])
+def test_cycle_finder(graph, expected):
+    assert cycles(graph) == expected
+
+
+def test_import_reader_resolves_packages_modules_and_relative_imports(tmp_path):
+    (tmp_path / "pipelines").mkdir()
+    (tmp_path / "crawler").mkdir()
+    for rel, text in {"pipelines/__init__.py": "", "crawler/__init__.py": "",
+                      "crawler/sources.py": "X = 1",
+                      "pipelines/store.py": "from crawler.sources import X\n"
+                                            "def f():\n    from . import db\n",
+                      "pipelines/db.py": "import pipelines.store\n"}.items():
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    graph = import_graph(tmp_path)
+    assert graph["pipelines.store"] == {"crawler.sources", "pipelines.db"}
+    assert cycles(graph) == [["pipelines.db", "pipelines.store"]]
+    assert forbidden_imports(graph) == ["pipelines.store -> crawler.sources"]
+
+
+def test_no_import_cycles_between_pantau_modules():
+    graph = import_graph()
+    assert len(graph) > 50 and "pipelines.schema" in graph["pipelines.db"]
+    assert cycles(graph) == []
+
+
+def test_stages_import_one_way():
+    assert forbidden_imports(import_graph()) == []
+
+
+# --- Errors a user can cause --------------------------------------------------------------------
+# Exceptions that never reach the command line, each with the reason.
+INTERNAL_ERRORS = {
+    # Raised and caught inside the Datasette plugin: the page shows the date as written.
+    "data/datasette/plugins/pantau_dates.py:UnreadableDate",
+}
+
+
+def exception_classes() -> list[tuple[str, str, ast.ClassDef]]:
+    """(file, class name, node) of every exception class in Pantau's source: a class whose
+    base is an exception (a built-in *Error/Exception or another class found here)."""
+    classes = []
+    for path in source_files():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        rel = path.relative_to(ROOT).as_posix()
+        classes += [(rel, node.name, node) for node in ast.walk(tree)
+                    if isinstance(node, ast.ClassDef)]
+    names = {"Exception", "ValueError", "RuntimeError", "OSError", "LookupError", "KeyError"}
+    found, grew = [], True
+    while grew:
+        grew = False
+        for rel, name, node in classes:
+            bases = {b.id if isinstance(b, ast.Name) else getattr(b, "attr", "")
+                     for b in node.bases}
+            if bases & names and (rel, name, node) not in found:
+                found.append((rel, name, node))
+                names.add(name)
+                grew = True
+    return sorted(found, key=lambda f: (f[0], f[1]))
+
+
+def test_every_exception_has_a_docstring():
+    found = exception_classes()
+    assert len(found) >= 12  # the walk found Pantau's exceptions, not none
+    assert [f"{rel}:{name}" for rel, name, node in found if not ast.get_docstring(node)] == []
+
+
+def test_every_user_error_becomes_one_line_at_the_command_line():
+    import importlib
+
+    import click
+
+    from pantau.errors import user_error_types, user_errors
+
+    handled = user_error_types()
+    missing = []
+    for rel, name, _ in exception_classes():
+        if f"{rel}:{name}" in INTERNAL_ERRORS:
+            continue
+        cls = getattr(importlib.import_module(rel[:-3].replace("/", ".")), name)
+        if not issubclass(cls, handled):
+            missing.append(f"{rel}:{name}")
+            continue
+        with pytest.raises(click.ClickException) as raised:
+            with user_errors():
+                raise cls("first line,\n  second line (the fix)")
+        assert raised.value.message == "first line, second line (the fix)", name
+    assert missing == [], "add them to pantau/errors.py user_error_types()"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sites import token_f1
 
+from core.settings import setting
 from crawler.extract import extract_article
-from pantau.config import setting
 from pantau.demo_site import SiteRenderer, load_articles
 
 BASE = "http://demo.test"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from core.settings import setting
 from crawler.relevance import DEFAULT_THRESHOLD, immigration_relevance, is_on_topic
-from pantau.config import setting
 from pantau.demo_site import load_articles
 
 DEMO = load_articles(setting("demo_site") / "articles")
@@ -44,8 +44,8 @@ def test_score_grows_with_evidence():
 @pytest.mark.parametrize("on_topic, sent", [(1, True), (0, False)])
 def test_only_on_topic_articles_reach_nlp(tmp_path, monkeypatch, on_topic, sent):
     import nlp
-    from pantau.extract import run_extract
     from pipelines.db import open_db
+    from pipelines.extract import run_extract
     from pipelines.store import store_article
 
     texts = []

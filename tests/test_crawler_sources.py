@@ -111,7 +111,7 @@ def test_include_reads_other_files_and_slugs_stay_unique(tmp_path):
 
 
 def test_shipped_sources_file_is_valid():
-    from pantau.config import setting
+    from core.settings import setting
 
     sources = load_sources(setting("sources"))
     assert len(sources) >= 25

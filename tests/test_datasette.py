@@ -15,7 +15,7 @@ import pytest
 import sqlite_utils
 from conftest import get_json
 
-from pantau.config import setting
+from core.settings import setting
 from pantau.demo_site import load_articles
 from pantau.serve import DATASETTE_SETTINGS, datasette_command
 from pipelines.schema import SUMMARIES

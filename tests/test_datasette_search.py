@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from pantau.config import setting
+from core.settings import setting
 from pantau.serve import datasette_command
 from pipelines.db import open_db
 from pipelines.search import SEARCH_TABLE, STEMS_TABLE, stems

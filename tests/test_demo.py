@@ -9,7 +9,7 @@ import urllib.request
 import sqlite_utils
 from conftest import get_json
 
-from pantau.config import setting
+from core.settings import setting
 from pantau.demo_site import load_articles
 
 ARTICLES = load_articles(setting("demo_site") / "articles")

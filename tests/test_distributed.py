@@ -26,7 +26,7 @@ from test_frontier import (
     write_sources,
 )
 
-from pantau.config import setting
+from core.settings import setting
 from pantau.demo_site import DemoSite
 
 pytestmark = pytest.mark.slow

@@ -1,4 +1,4 @@
-"""pantau/extract.py: the extract stage does pending work only, in atomic batches; kill -9 safe."""
+"""pipelines/extract.py: the extract stage does pending work only, atomic batches, kill -9 safe."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import pytest
 import sqlite_utils
 from conftest import PANTAU, ROOT, run_pantau
 
+from core.settings import setting
 from nlp.gazetteer import load_offices
 from nlp.schema import Count, Evidence, Extraction, Nationality, Office
-from pantau.config import setting
 from pantau.demo_site import load_articles
 from pipelines.db import open_db
 from pipelines.facts import store_facts_batch, sync_offices
@@ -174,8 +174,8 @@ def test_batches_fill_the_derived_columns_per_fact(db_path):
 def test_derived_columns_of_the_batches_equal_the_sql_of_refresh_derived(tmp_path, monkeypatch):
     """store_facts_batch derives in Python what refresh_derived's UPDATE derives in SQL."""
     import pipelines.facts
-    from pantau.extract import run_extract
     from pipelines.db import refresh_derived
+    from pipelines.extract import run_extract
 
     python, sql = tmp_path / "python.db", tmp_path / "sql.db"
     for path in (python, sql):
@@ -201,7 +201,7 @@ def test_derived_columns_of_the_batches_equal_the_sql_of_refresh_derived(tmp_pat
 @pytest.mark.parametrize("workers", [1, 2])
 def test_extract_computes_the_story_signatures_so_stories_hash_nothing(tmp_path, monkeypatch,
                                                                        workers):
-    import pantau.extract
+    import pipelines.extract
     import pipelines.stories as stories
     import pipelines.story_signatures as story_signatures
 
@@ -220,8 +220,8 @@ def test_extract_computes_the_story_signatures_so_stories_hash_nothing(tmp_path,
             m.setattr(story_signatures, "signature", lambda text: hashed.append(text) or real(text))
             return stories.rebuild_stories(db)
 
-    monkeypatch.setattr(pantau.extract, "rebuild_stories", counting_rebuild)
-    pantau.extract.run_extract(path, workers=workers)
+    monkeypatch.setattr(pipelines.extract, "rebuild_stories", counting_rebuild)
+    pipelines.extract.run_extract(path, workers=workers)
     off_topic = sqlite3.connect(path).execute(
         "select text from articles where on_topic = 0").fetchone()[0]
     assert hashed == [off_topic]
@@ -244,7 +244,7 @@ def test_extract_computes_the_story_signatures_so_stories_hash_nothing(tmp_path,
 
 
 def test_a_run_stopped_before_the_events_is_finished_by_the_next(tmp_path, monkeypatch):
-    import pantau.extract as extract
+    import pipelines.extract as extract
 
     once, stopped = tmp_path / "once.db", tmp_path / "stopped.db"
     build_db(once, 2)

@@ -16,7 +16,7 @@ import redis
 import sqlite_utils
 from conftest import FAST_CRAWL, PANTAU, ROOT, free_port, run_pantau
 
-from pantau.config import setting
+from core.settings import setting
 from pantau.demo_site import DemoSite
 
 REDIS_SERVER = "/usr/bin/redis-server"

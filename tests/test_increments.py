@@ -13,7 +13,7 @@ import pytest
 import sqlite_utils
 from conftest import FAST_CRAWL, PANTAU, ROOT, run_pantau
 
-from pantau.config import setting
+from core.settings import setting
 from pantau.demo_site import DemoSite
 
 HELD_BACK = "12-imigrasi-batam-tetapkan-wna-berinisial-ak-tersangka.md"

@@ -8,7 +8,7 @@ import pytest
 import sqlite_utils
 from conftest import FAST_CRAWL, run_pantau
 
-from pantau.config import setting
+from core.settings import setting
 from pantau.demo_site import DemoSite
 from pipelines.db import open_db
 from pipelines.health import _verdict

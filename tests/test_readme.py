@@ -7,9 +7,9 @@ import re
 import pytest
 from click.testing import CliRunner
 
+from core.settings import ROOT
 from crawler.sources import parse_sources
 from pantau.cli import cli
-from pantau.config import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 # Rows of the command table: | `pantau crawl [--sources FILE] ...` | what it does |

@@ -18,8 +18,8 @@ import yaml
 from click.testing import CliRunner
 from conftest import PANTAU, ROOT, free_port, get_json, wait_until_responds
 
+from core.settings import setting
 from pantau import cli
-from pantau.config import setting
 from pantau.serve import datasette_command
 
 # https://github.com/pantau-id/pantau/issues/8

@@ -11,7 +11,7 @@ import sqlite_utils
 from conftest import FAST_CRAWL, PANTAU, ROOT, run_pantau
 from test_reliability_datasette import Served, fetch
 
-from pantau.config import setting
+from core.settings import setting
 from pantau.demo_site import load_articles
 from pipelines.db import open_db
 

@@ -1,4 +1,4 @@
-"""pantau/extract.py at scale: memory stays flat as the number of articles grows."""
+"""pipelines/extract.py at scale: memory stays flat as the number of articles grows."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import random
 import tracemalloc
 
 import nlp
-from pantau.extract import run_extract
 from pipelines.db import open_db
+from pipelines.extract import run_extract
 
 # Invented sentences (no real news text): an office, a count with a nationality, filler.
 OFFICES = ("Kantor Imigrasi Kelas I TPI Serang", "Kantor Imigrasi Kelas II TPI Blitar",

@@ -10,6 +10,7 @@ from itertools import islice
 from pathlib import Path
 
 import nlp
+from core.settings import value
 from nlp.gazetteer import load_offices
 from pipelines.db import open_db, refresh_summaries
 from pipelines.events import PENDING_TABLE as EVENT_PENDING
@@ -20,9 +21,9 @@ from pipelines.stories import rebuild_stories, signature_blob, store_signatures
 
 logger = logging.getLogger(__name__)
 
-# Articles per transaction: a kill -9 loses at most this many articles' work, and a commit (a
-# WAL sync) every few hundred articles costs nothing next to the NLP.
-BATCH_SIZE = 500
+# Articles per transaction: a kill -9 loses at most this many articles' work (the settings
+# table's batch_size, `pantau extract --batch-size`).
+BATCH_SIZE = value("batch_size")
 # Articles per piece of work sent to an NLP worker (nlp.extract_many's batch_size).
 WORKER_BATCH_SIZE = 64
 # SQLite page cache for the run, in KiB (negative cache_size): the fact tables' indexes are

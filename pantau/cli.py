@@ -159,7 +159,7 @@ def extract(db_path, redo, reparse, workers, batch_size):
 
     with user_errors():
         if reparse:
-            from pantau.reparse import reparse_archive
+            from crawler.reparse import reparse_archive
 
             counts = reparse_archive(db_path, beside_db("archive", db_path))
             click.echo("re-parsed the archive: " + ", ".join(

@@ -3,6 +3,9 @@
 The one module that writes DDL (tests/test_architecture.py checks): the stages call the
 functions here to create what they need, and write only rows. pipelines/db.py opens a database
 and brings it to this schema (db.ensure_schema), filling what an upgrade leaves empty.
+
+Longer than 400 lines on purpose: it is one thing, the schema, and most of it is the SQL of the
+views, aggregates and search triggers, which read best beside the tables they use.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""pantau/reparse.py: the WARC archive alone rebuilds the articles, streamed record by record."""
+"""crawler/reparse.py: the WARC archive alone rebuilds the articles, streamed record by record."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from conftest import run_pantau
 from sites import crawl, faults, portal
 
 from crawler.archive import WarcArchive
+from crawler.reparse import reparse_archive
 from crawler.sources import Source
-from pantau.reparse import reparse_archive
 from pipelines.store import source_row
 
 COLUMNS = "article_id, url, source, title, published, author, text, pages, on_topic"
@@ -46,7 +46,8 @@ def article_page(i: int) -> bytes:
     """An invented news page, long enough to be read as an article (each its own text: one
     source's identical texts are stored once)."""
     body = " ".join(["Kantor Imigrasi Kelas I TPI Serang mendeportasi tujuh WNA asal Nigeria "
-                     f"pada Senin ({i % 28 + 1}/03), laporan {i}. Petugas memeriksa dokumen perjalanan dan "
+                     f"pada Senin ({i % 28 + 1}/03), laporan {i}. Petugas memeriksa dokumen "
+                     "perjalanan dan "
                      "izin tinggal mereka secara menyeluruh di wilayah kerja."] * 6)
     day = f"2026-03-{i % 28 + 1:02d}T09:00:00+07:00"
     return (f"<html><head><title>Deportasi WNA {i}</title>"

@@ -59,6 +59,11 @@ VERB_SHAPE = re.compile(
 # pe-/per-/ke- ... -an nouns name units ("Bidang Perizinan", "Seksi Kepegawaian"), not people.
 UNIT_NOUN_SHAPE = re.compile(r"^(?:pe|per|pen|pem|peng|peny|ke)[a-z]{3,}an$")
 FUZZY_ROLE_WORD = 85  # "Dirjen Imgrasi Ronny Sompie": a typo of a role word is still a role word
+FUZZY_OTHER_ROLE_WORD = 88  # the same for the other role words ("Kementrian", "Administrari")
+LONG_ROLE_WORDS = tuple(r for r in ROLE_WORDS if len(r) >= 5)
+# "Kemenkum", "Kemenag", "KemenImipas": ministries by shape; "BP3MI", "KJRI": agencies by shape.
+MINISTRY_SHAPE = re.compile(r"^kemen[a-z]{2,}$|^kementr?ian$|^kemn[a-z]{3,}$")
+ACRONYM_SHAPE = re.compile(r"^[A-Z][A-Z0-9]{2,}$")
 MAX_NAME_TOKENS = 6
 NAME_TOKEN_RE = re.compile(r"^[A-Z][A-Za-z'’`]*$|^(?:[A-Z]\.){1,3}$")
 INITIALS_RE = re.compile(r"^(?:[A-Z]\.){1,3}$|^[A-Z]{1,3}$")
@@ -70,7 +75,14 @@ _TITLE_INDEX: dict[str, list[tuple[str, ...]]] = {}
 for _t in sorted(TITLES, key=len, reverse=True):
     _TITLE_INDEX.setdefault(_t[0], []).append(_t)
 TITLE_FIRSTS = frozenset(_TITLE_INDEX)
-register_word_triggers(TITLE_FIRSTS)
+# Words between a role and its holder's name: a handover ("jabatan Kadiv X dari A kepada B"),
+# a listing ("dua staf KJRI, yaitu A dan B").
+NAME_INTRODUCERS = frozenset({"dari", "yaitu", "yakni"})
+# "... kepada B" after a handover's first name, "... dan B" after a listed one: the same role.
+SECOND_NAME = {"dari": "kepada", "yaitu": "dan", "yakni": "dan"}
+# "kantor yang dipimpin Budi": the office's head, named by the verb.
+LED_BY = frozenset({"dipimpin"})
+register_word_triggers(TITLE_FIRSTS, LED_BY)
 
 
 # fold() of token texts read as possible names; bounded, for a long crawl.
@@ -80,16 +92,23 @@ _fold_cached = lru_cache(maxsize=100_000)(fold)
 _LOWER: list = []
 
 
-def _is_role_word(w: Word) -> bool:
-    if w.word in ROLE_WORDS or UNIT_NOUN_SHAPE.match(w.word):
+def _is_role_word(w: Word, texts: list[str]) -> bool:
+    """A word of a role or unit name (never of a person's name); `texts`: the Doc's token texts."""
+    if w.word in ROLE_WORDS or UNIT_NOUN_SHAPE.match(w.word) or MINISTRY_SHAPE.match(w.word):
         return True
-    return w.upper and len(w.word) >= 6 and w.word.isalpha() and _near_role_word(w.word)
+    if w.upper and ACRONYM_SHAPE.match(texts[w.tok]):
+        return True  # "BP3MI", "KJRI", "NTT": agencies and places, never a person's name
+    return w.upper and len(w.word) >= 4 and w.word.isalpha() and _near_role_word(w.word)
 
 
 @lru_cache(maxsize=100_000)  # names and places recur: score each word once
 def _near_role_word(word: str) -> bool:
-    """A typo of an immigration word ("Imgrasi")."""
-    return max(fuzz.ratio(word, r) for r in IMMIGRATION_WORDS) >= FUZZY_ROLE_WORD
+    """A typo of a role word: "Imgrasi", "Kementrian", "Administrari", "Asai" (asasi)."""
+    if max(fuzz.ratio(word, r) for r in IMMIGRATION_WORDS) >= FUZZY_ROLE_WORD:
+        return True
+    # other role words: a closer match, and only words of about the same length
+    return any(abs(len(r) - len(word)) <= 2 and fuzz.ratio(word, r) >= FUZZY_OTHER_ROLE_WORD
+               for r in LONG_ROLE_WORDS)
 
 
 class OfficialFinder:
@@ -100,6 +119,7 @@ class OfficialFinder:
         offices: the office finder whose gazetteer links roles ("Kakanim Serang") to offices.
         """
         self.offices = offices
+        self._introducer: str | None = None  # the word before the last name read, if any
 
     def _title_at(self, words: Words, i: int) -> int:
         """Index after a (possibly chained) title at i, or i if there is none."""
@@ -135,16 +155,62 @@ class OfficialFinder:
                 continue
             w = words[i]
             j = self._title_at(words, i)
-            if j == i or not (w.upper or words.tok[j] in by_tok if j < len(words) else False):
+            if j == i or j >= len(words):
+                continue
+            # a title in lower case ("dua staf Konsuler KJRI") only before a capitalised role
+            if not (w.upper or words.tok[j] in by_tok or (
+                    words.upper[j] and _is_role_word(words[j], token_texts(doc)[0]))):
                 continue
             found = self._role_and_name(doc, words, i, j, by_tok, doc_offices)
             if found:
-                people.append((found[0], self._present_only(doc, words.tok[i])))
+                present = self._present_only(doc, words.tok[i])
+                people.append((found[0], present))
                 done = found[1]
+                second = self._second_name(doc, words, done, found[0])
+                if second is not None:
+                    people.append((second[0], present))
+                    done = second[1]
             else:
                 done = j
+        people += [(p, False) for p in self._led_by(doc, words, mentions)]
         doc._.pantau_people = as_rows(_dedupe(people))
         return doc
+
+    def _second_name(self, doc, words, k, first: Official):
+        """ "... dari A kepada B", "... yaitu A dan B": B holds the same role."""
+        if k + 1 >= len(words) or words.word[k] != SECOND_NAME.get(self._introducer):
+            return None
+        name = self._name_after(doc, words, k + 1)
+        if name is None:
+            return None
+        tv = token_view(doc)
+        return Official(
+            name=" ".join(tv.span_text(name[0], name[1]).split()), role=first.role,
+            office_id=first.office_id, evidence=evidence_for_tokens(doc, name[0], name[1]),
+        ), name[2]
+
+    def _led_by(self, doc, words, mentions) -> list[Official]:
+        """ "kantor yang dipimpin Budi Santoso": the head of the office named before the verb."""
+        out = []
+        for i in words.positions(LED_BY):
+            k = i + 1
+            if k < len(words) and words.word[k] == "oleh":
+                k += 1
+            name = self._name_after(doc, words, k) if k < len(words) else None
+            if name is None:
+                continue
+            tok = words.tok[i]
+            tv = token_view(doc)
+            sent_start = tv.sents[tv.sent_of[tok]][0]
+            office = max((m for m in mentions if sent_start <= m.start < tok),
+                         key=lambda m: m.start, default=None)
+            if office is None:
+                continue  # "tim yang dipimpin X": only an office's head is an official here
+            role = "pimpinan " + " ".join(tv.span_text(office.start, office.end).split())
+            out.append(Official(
+                name=" ".join(tv.span_text(name[0], name[1]).split()), role=role,
+                office_id=office.office_id, evidence=evidence_for_tokens(doc, name[0], name[1])))
+        return out
 
     @staticmethod
     def _present_only(doc: Doc, tok: int) -> bool:
@@ -156,6 +222,8 @@ class OfficialFinder:
     def _role_and_name(self, doc, words, i, j, by_tok, doc_offices):
         """Parse the role after a title and find the name after (or before) it."""
         title_words = {w.word for w in words[i:j]}
+        texts = token_texts(doc)[0]
+        self._introducer = None
         role_end, office_id, kinds, content = j, None, [], 0
         k = j
         name_at = None
@@ -171,14 +239,14 @@ class OfficialFinder:
                 role_end, content = k, content + 1
                 k = self.offices._paren(words, k)
                 continue
-            if w.upper and _is_role_word(w):
+            if w.upper and _is_role_word(w, texts):
                 k, role_end, content = k + 1, k + 1, content + 1
                 continue
             if (
                 w.word in CONNECTORS
                 and k + 1 < len(words)
                 and words.upper[k + 1]
-                and _is_role_word(words[k + 1])
+                and _is_role_word(words[k + 1], texts)
             ):
                 k += 1
                 continue
@@ -204,17 +272,30 @@ class OfficialFinder:
                 and k + 1 < len(words)
                 and (
                     words.tok[k + 1] in by_tok
-                    or (words.upper[k + 1] and _is_role_word(words[k + 1]))
+                    or (words.upper[k + 1] and _is_role_word(words[k + 1], texts))
                 )
             ):
                 k += 1  # "Kepala Bidang ..., Kantor Imigrasi Jakarta Selatan, <name>"
                 continue
+            if w.word in NAME_INTRODUCERS and content:
+                # "Kadiv Administrasi dari Budi kepada Wati", "staf KJRI, yaitu Ani dan Ina"
+                name_at = k + 1
+                self._introducer = w.word
+                break
             name_at = k + 1 if w.word == "," else k
             break
         title_only = content == 0
         if title_only and not (title_words & SELF_CONTAINED):
             return None
         name = self._name_after(doc, words, name_at) if name_at is not None else None
+        if name is not None and self._introducer is None:
+            # "staf Konsuler KBRI Manila, yaitu Rina ...": what looked like a name ends the role
+            k = name[2]
+            if k + 2 < len(words) and words.word[k] == "," and words.word[k + 1] in (
+                    "yaitu", "yakni"):
+                listed = self._name_after(doc, words, k + 2)
+                if listed is not None:
+                    role_end, name, self._introducer = k, listed, words.word[k + 1]
         if name is None:
             name = self._name_before(doc, words, i, bool(kinds))
             next_i = role_end

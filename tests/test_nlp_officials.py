@@ -316,3 +316,45 @@ def test_pipe_over_several_docs(pipe):
         [],
         [("Tono Sudarto", "rudenim-medan")],
     ]
+
+
+def names(pipe, text):
+    return [o.name for o in facts(pipe(text))]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # ministries of 2024-25 and agencies named by shape are role words, never names
+        pytest.param("kata Kadiv Keimigrasian Kanwil Kemenkum Jawa Barat Rudi Hartono kemarin.",
+                     ["Rudi Hartono"], id="kemenkum-is-a-role-word"),
+        pytest.param("Hal itu dikatakan Kepala BP3MI Provinsi Jambi Lestari Wulandari.",
+                     ["Lestari Wulandari"], id="agency-acronym"),
+        # a typo in a role word keeps the role whole
+        pytest.param("Kepala Kantor Wilayah Kementrian Hukum Bali, Made Sudana, hadir memimpin "
+                     "rapat.", ["Made Sudana"], id="typo-kementrian"),
+        pytest.param("Ia kini menjabat Kepala Divisi Administrari Kanwil Riau Yohanes Bria.",
+                     ["Yohanes Bria"], id="typo-administrasi"),
+        # titles beyond immigration
+        pytest.param("Penghargaan diterima Staf Ahli Bidang Hubungan Antar Lembaga, Tono Sutarno.",
+                     ["Tono Sutarno"], id="staf-ahli"),
+        pytest.param("Kapolri Listyo Hadi meresmikan pos itu.", ["Listyo Hadi"], id="kapolri"),
+        # a handover names the outgoing and the incoming holder of the role
+        pytest.param("Diserahterimakan pula jabatan Kadiv Administrasi dari Agus Salim kepada "
+                     "Dewi Lestari.", ["Agus Salim", "Dewi Lestari"], id="handover"),
+        pytest.param("ujar Kasi Lalu Lintas Keimigrasian, Bima Sakti kepada wartawan Harian "
+                     "Pagi.", ["Bima Sakti"], id="kepada-after-a-name-is-no-handover"),
+        # a listing of two holders of one role
+        pytest.param("Rombongan tiba bersama dua staf Konsuler KBRI Manila, yaitu Rina Amalia "
+                     "dan Joko Susanto.", ["Rina Amalia", "Joko Susanto"], id="listing"),
+        # the head of an office named by the verb that says who leads it
+        pytest.param("Inovasi itu lahir di Kantor Imigrasi Kelas I TPI Kendari yang dipimpin "
+                     "Andi Pratama.", ["Andi Pratama"], id="led-by"),
+        pytest.param("Tim yang dipimpin Andi Pratama berangkat pagi.", [], id="team-led-by"),
+        # people merely accompanying are present, not acting
+        pytest.param("Ia didampingi Kepala Seksi Inteldakim Kanim Kendari Surya Dharma.",
+                     [], id="accompanying-is-present"),
+    ],
+)
+def test_names_by_role_grammar(pipe, text, expected):
+    assert names(pipe, text) == expected

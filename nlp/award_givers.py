@@ -8,13 +8,23 @@ from nlp.vocabulary import load_vocabulary, match_phrase, phrase_index
 # --- constants --------------------------------------------------------------------------------
 VOCAB = load_vocabulary(
     "awards",
-    required=("giver_head", "giver_inner", "giver_prep", "name_stop", "soft_stop", "assessment"),
+    required=("giver_head", "giver_inner", "giver_prep", "name_stop", "soft_stop", "assessment",
+              "receipt_verb", "trigger_noun", "negation"),
 )
 GIVER_INDEX = phrase_index(VOCAB["giver_head"])
 GIVER_INNER = frozenset(VOCAB["giver_inner"])
 GIVER_PREPS = frozenset(VOCAB["giver_prep"])
 GIVER_STOPS = frozenset(VOCAB["name_stop"]) | frozenset(VOCAB["soft_stop"])
 ASSESSMENT_PREFIXES = tuple(VOCAB["assessment"])  # "penilaian", "menyerahkan", "hasil" ...
+RECEIPT_VERBS = frozenset(VOCAB["receipt_verb"])
+# "dinilai oleh Ombudsman, bukan dari kementerian": a giver denied is no giver
+NEGATIONS = frozenset(VOCAB["negation"])
+# A giver statement speaks of an award or its assessment (nouns and the assessing verbs).
+AWARD_WORDS = frozenset(p.split()[0] for p in VOCAB["trigger_noun"]) | frozenset(
+    {"dinilai", "menilai", "penilaian", "diberikan", "diserahkan", "predikat", "peringkat"})
+CO_RECIPIENT = frozenset({"bersama", "beserta"})
+RECEIPT_ADVERBS = frozenset({"berhasil", "telah", "sudah", "kembali", "juga", "pun", "akhirnya",
+                             "sukses", "resmi"})
 MAX_GIVER = 5  # tokens in a giver ("Ombudsman RI Perwakilan Provinsi Banten")
 MAX_BEFORE_PREP = 3  # "... yang diberikan oleh X": tokens between a name and "oleh"
 LOOKBACK = 3  # earlier sentences searched for the giver of an award
@@ -44,8 +54,8 @@ def giver_end(tv: TokenView, g: int, length: int, limit: int) -> int:
         if w == "-" and glued and k + 1 < limit and (tv.upper[k + 1] or tv.title[k + 1]):
             k += 2  # "KemenPAN-RB"
             continue
-        if tv.punct[k] or tv.space[k]:
-            break
+        if tv.punct[k] or tv.space[k] or w in RECEIPT_VERBS or w in AWARD_WORDS:
+            break  # "Ditjen Imigrasi Menerima Penghargaan": a title-case headline goes on
         if (w in GIVER_INNER and w != "dan") or (w == "dan" and inner_dan(tv, k)):
             k += 1
         elif (tv.title[k] or tv.upper[k]) and w not in GIVER_STOPS:
@@ -79,14 +89,57 @@ def giver_after(tv: TokenView, k: int, limit: int) -> str | None:
 
 
 def giver_in(tv: TokenView, start: int, end: int, exclude: range = range(0)) -> str | None:
-    """The first giver named anywhere in tokens [start, end), outside `exclude`."""
+    """The first giver named anywhere in tokens [start, end), outside `exclude`; not one that
+    is the subject of a receipt ("Ditjen Imigrasi Menerima Penghargaan": the recipient)."""
     words = tv.words
+    co_recipient = False  # after "bersama (dengan)", up to a "dari"/"oleh"
     for k in range(start, end):
-        if k in exclude:
+        if words[k] in CO_RECIPIENT:
+            co_recipient = True
+        elif words[k] in GIVER_PREPS:
+            co_recipient = False
+        if k in exclude or co_recipient:
             continue
         g = head_at(words, k)
         if g and (tv.title[k] or tv.upper[k] or g > 1):
-            return tv.span_text(k, giver_end(tv, k, g, end))
+            stop = giver_end(tv, k, g, end)
+            if _receipt_follows(tv, stop, end):
+                continue
+            return tv.span_text(k, stop)
+    return None
+
+
+def _receipt_follows(tv: TokenView, k: int, end: int) -> bool:
+    """A receipt verb after words[k], past a bracket and adverbs: "Kementerian X (KemenX)
+    berhasil meraih": the one named is the recipient."""
+    words = tv.words
+    if k < end and words[k] == "(":
+        while k < end and words[k] != ")":
+            k += 1
+        k += 1
+    while k < end and words[k] in RECEIPT_ADVERBS:
+        k += 1
+    return k < end and words[k] in RECEIPT_VERBS
+
+
+def giver_statement(tv: TokenView, si: int) -> tuple[str, frozenset[str]] | None:
+    """ "Itu penghargaan dari kementerian.", "... dinilai langsung oleh Ombudsman": a sentence
+    that says who gave an award named elsewhere. Returns the giver as written and the
+    sentence's other words (which may repeat the award's name), or None."""
+    start, end = tv.sents[si]
+    words = tv.words
+    if not any(w in AWARD_WORDS for w in words[start:end]):
+        return None
+    for k in range(start, end - 1):
+        if words[k] not in GIVER_PREPS:
+            continue
+        if any(w in NEGATIONS for w in words[max(start, k - 2) : k]):
+            continue  # "bukan dari kementerian"
+        g = head_at(words, k + 1)
+        if g:
+            stop = giver_end(tv, k + 1, g, end)
+            said = frozenset(words[start:k]) | frozenset(words[stop:end])
+            return " ".join(tv.span_text(k + 1, stop).split()), said
     return None
 
 

@@ -9,7 +9,16 @@ from typing import NamedTuple
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp.award_givers import EXPLICIT, explicit_after, find_giver, giver_end, head_at, inner_dan
+from nlp.award_givers import (
+    EARLIER,
+    EXPLICIT,
+    explicit_after,
+    find_giver,
+    giver_end,
+    giver_statement,
+    head_at,
+    inner_dan,
+)
 from nlp.numbers import parse_rank
 from nlp.schema import Award, Evidence, as_rows
 from nlp.tokenview import TokenView, clean_text, register_triggers, token_view
@@ -63,6 +72,17 @@ MAX_NAME = 22  # tokens in one name ("penghargaan sebagai Satuan Kerja ... Tahun
 MAX_LEFT = 10  # tokens before "terbaik" that name the category
 ENUM_LOOKBACK = 2  # "... menerima tiga penghargaan. Yaitu ...": a list continuing a receipt
 MERGE_OVERLAP = 0.5  # token overlap at which two mentions are the same award
+# Words a giver statement shares with every award name: they tell no award apart.
+STATEMENT_NOISE = GENERIC_WORDS | RANK_NOUNS | RANK_TRIGGERS | frozenset(
+    {"terbaik", "tersebut", "itu", "ini", "penghargaan", "kategori"})
+GIVER_LOOKBACK = 3
+LIST_JOIN = re.compile(r"\s+(?:dan|serta)\s+(?=[A-Z])")
+# "penghargaan dalam kategori X": names a category, not an award of its own
+CATEGORY_ONLY = re.compile(
+    r"(?i)^(?:penghargaan|piagam|apresiasi)\s+(?:dalam\s+|untuk\s+)?kategori\b")
+# "4 unit pelaksana teknis", "37 satker": recipients counted are a tally, not one office
+COUNTED_UNITS = frozenset({"unit", "satker", "satuan", "kantor", "upt", "instansi", "lembaga"})
+COUNTED_WINDOW = 12  # sentences back a giver statement ("Itu penghargaan dari X.") reaches
 YEAR = re.compile(r"^(19[5-9]\d|20\d\d)$")
 NAME_NOISE = frozenset(VOCAB["name_noise"])  # words that do not tell two awards apart
 
@@ -87,6 +107,8 @@ class _Candidate:
     year: int | None
     evidence: Evidence
     generic: bool = False
+    sent: int = -1  # the sentence of the mention
+    contest: bool = False  # named after "ajang"/"dalam ajang": the contest, maybe not an award
 
 
 @Language.factory("pantau_awards", assigns=["doc._.pantau_awards"], default_config={})
@@ -116,7 +138,12 @@ class AwardFinder:
                 continue
             if not receipt[si] and not self._continues(words, sents, si, receipt, triggered):
                 continue
-            candidates += self._sentence(tv, words, sents, si, triggered)
+            found = self._sentence(tv, words, sents, si, triggered)
+            if not receipt[si]:  # "Penghargaan tersebut mencakup A dan B": a list of awards
+                found = [part for c in found for part in _split_list(c)]
+            candidates += found
+        if candidates:
+            _giver_statements(tv, candidates)
         doc._.pantau_awards = as_rows(_merge(candidates))
         return doc
 
@@ -133,7 +160,9 @@ class AwardFinder:
         for k in range(sent.start, sent.end):
             w = words[k]
             if w in RECEIPT_VERBS:
-                return True
+                # "4 unit pelaksana teknis telah memperoleh predikat WBK": a tally of units,
+                # not one office's award
+                return not _counted_recipients(words, sent.start, k)
             if w in WEAK_RECEIPT_VERBS and any(x in RECIPIENT_CUES for x in words[sent.start : k]):
                 return True
             if w in GIVE_VERBS:
@@ -346,6 +375,10 @@ class AwardFinder:
             year=_year(words, start, end, sent),
             evidence=tv.evidence(trigger),
             generic=tokens <= GENERIC_WORDS,
+            sent=si,
+            # "dalam ajang X", "Raih Dua Penghargaan X": a contest or a group of awards, which
+            # gives way to the awards a story names one by one
+            contest=_contest_before(words, start, sent.start),
         )
 
 
@@ -417,6 +450,79 @@ def _year(words: list[str], start: int, end: int, sent: _Sent) -> int | None:
     return None
 
 
+def _contest_before(words: list[str], start: int, lo: int) -> bool:
+    """ "dalam ajang X", "Raih Dua Penghargaan X": X names a contest or a group of awards."""
+    j = start - 1
+    while j >= lo and words[j] in GENERIC_WORDS:
+        j -= 1
+    return j >= lo and (words[j] in EVENTS or words[j] in PLURAL_BEFORE)
+
+
+def _split_list(c: _Candidate) -> list[_Candidate]:
+    """ "Penghargaan Khusus Badan Publik Baru dan Badan Publik Berpredikat Informatif" in a list
+    after "dua penghargaan": two names, each capitalised, joined by "dan"."""
+    parts = LIST_JOIN.split(c.name)
+    if len(parts) < 2 or any(len(p.split()) < 2 for p in parts):
+        return [c]
+    out = []
+    for p in parts:
+        tokens = frozenset(_fold_tokens(p)) - NAME_NOISE
+        out.append(_Candidate(name=p, tokens=tokens, quoted=_quoted(p), rank=c.rank,
+                              giver=c.giver, giver_rank=c.giver_rank, year=c.year,
+                              evidence=c.evidence, generic=tokens <= GENERIC_WORDS,
+                              sent=c.sent))
+    return out
+
+
+def _counted_recipients(words: list[str], start: int, verb: int) -> bool:
+    """A number of units or offices stands before the receipt verb."""
+    for k in range(max(start, verb - COUNTED_WINDOW), verb - 1):
+        if words[k][:1].isdigit() and words[k + 1] in COUNTED_UNITS:
+            return True
+    return False
+
+
+def _giver_statements(tv: TokenView, candidates: list[_Candidate]) -> None:
+    """Givers said in a sentence of their own, after the awards: "Itu penghargaan dari
+    kementerian." gives the awards just listed that have none; "Khusus untuk pelayanan terbaik,
+    ... dinilai langsung oleh Ombudsman, bukan dari kementerian." gives the award whose name
+    the sentence repeats, whatever its giver was."""
+    with_award = {c.sent for c in candidates}
+    for si in range(len(tv.sents)):
+        if si in with_award:
+            continue  # a mention's own sentence: find_giver read it
+        found = giver_statement(tv, si)
+        if found is None:
+            continue
+        giver, said = found
+        said = said - STATEMENT_NOISE  # "peringkat tersebut": no word of a name
+        earlier = [c for c in candidates if c.sent < si]
+        overlap = {id(c): len(c.tokens & said) for c in earlier}
+        best = max(overlap.values(), default=0)
+        if best:
+            for c in earlier:
+                if overlap[id(c)] == best:
+                    c.giver, c.giver_rank = giver, EXPLICIT
+            continue
+        for c in earlier:
+            if si - c.sent <= GIVER_LOOKBACK and c.giver is None:
+                c.giver, c.giver_rank = giver, EARLIER
+
+
+def _fold_categories(kept: list[_Candidate]) -> list[_Candidate]:
+    """ "penghargaan dalam kategori Mitra Kerja" beside the one named award of the story
+    ("Hassan Wirajuda Award"): the category of that award, not a second one."""
+    categories = [c for c in kept if CATEGORY_ONLY.match(c.name)]
+    named = [c for c in kept if not CATEGORY_ONLY.match(c.name)]
+    if not categories or len(named) != 1:
+        return kept
+    award = named[0]
+    if award.giver_rank < max(c.giver_rank for c in categories):
+        best = max(categories, key=lambda c: c.giver_rank)
+        award.giver, award.giver_rank = best.giver, best.giver_rank
+    return named
+
+
 def _same(a: _Candidate, b: _Candidate) -> bool:
     if a.rank is not None and b.rank is not None and a.rank != b.rank:
         return False
@@ -435,6 +541,9 @@ def _same(a: _Candidate, b: _Candidate) -> bool:
 def _merge(candidates: list[_Candidate]) -> list[Award]:
     """One award per distinct mention group; generic "penghargaan dari X" only when nothing else."""
     specific = [c for c in candidates if not c.generic]
+    if any(not c.contest for c in specific):
+        # "meraih dua penghargaan dalam ajang X ... mencakup A dan B": X is the contest
+        specific = [c for c in specific if not c.contest]
     pool = specific or candidates
     kept: list[_Candidate] = []
     for c in pool:
@@ -450,6 +559,7 @@ def _merge(candidates: list[_Candidate]) -> list[Award]:
                 break
         else:
             kept.append(c)
+    kept = _fold_categories(kept)
     return [
         Award(name=c.name, rank=c.rank, giver=c.giver, year=c.year, evidence=c.evidence)
         for c in kept

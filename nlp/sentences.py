@@ -57,8 +57,8 @@ _MAY_END_MAX = 200_000  # distinct token texts; bounds memory on a long crawl
 
 def _may_end(text: str) -> bool:
     """A token ending in a terminal mark, or whitespace with a blank line (cached)."""
-    # Whitespace with one line break ends nothing (only a blank line ends a paragraph).
-    flag = text[-1] in END_CHARS or (text.count("\n") >= 2 and text.isspace())
+    # Whitespace with one line break ends a sentence only before a dateline (_dateline_at).
+    flag = text[-1] in END_CHARS or ("\n" in text and text.isspace())
     if len(_MAY_END) < _MAY_END_MAX:
         _MAY_END[text] = flag
     return flag
@@ -75,6 +75,21 @@ def sentence_starts(texts: list[str], glued: list[bool]) -> list[bool]:
     for i in _start_indices(texts, glued):
         starts[i] = True
     return starts
+
+
+DATELINE_DASHES = frozenset({"–", "—", "-", "--"})
+DATELINE_WORDS = 3  # "Jakarta –", "Tanjung Balai Karimun –"
+
+
+def _dateline_at(texts: list[str], k: int) -> bool:
+    """Capitalised place words then a dash: the dateline that opens a news body."""
+    for j in range(k, min(len(texts), k + DATELINE_WORDS + 1)):
+        t = texts[j]
+        if t in DATELINE_DASHES:
+            return j > k
+        if not (t[:1].isupper() and t.isalpha()):
+            return False
+    return False
 
 
 def _start_indices(texts: list[str], glued: list[bool]) -> list[int]:
@@ -96,6 +111,10 @@ def _start_indices(texts: list[str], glued: list[bool]) -> list[int]:
         text = texts[i]
         if text.isspace():
             if text.count("\n") < 2:
+                # One line break ends nothing (hard-wrapped text), except before a dateline:
+                # "Headline without a full stop\nJakarta – Body ..." starts the body.
+                if "\n" in text and _dateline_at(texts, i + 1):
+                    starts.append(i + 1)
                 continue
             # A blank line always ends a paragraph (headlines have no final full stop).
             j = i + 1

@@ -238,3 +238,64 @@ def test_award_year_and_evidence():
     award = found[0]
     assert (award.name, award.year, award.giver) == ("predikat WBK", 2021, "Kementerian PANRB")
     assert text[award.evidence.start : award.evidence.end] == award.evidence.sentence
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a giver said in a sentence of its own gives the awards just listed
+        pytest.param(
+            "Kanim Depok meraih dua penghargaan. Yaitu pengelola arsip terbaik peringkat dua "
+            "dan inovasi layanan peringkat tiga. Itu penghargaan dari kementerian.",
+            [("pengelola arsip terbaik peringkat dua", 2, "kementerian"),
+             ("inovasi layanan peringkat tiga", 3, "kementerian")],
+            id="giver-statement-after-list",
+        ),
+        # a statement naming the award's words gives that award only; a denied giver is none
+        pytest.param(
+            "Kanim Depok menerima penghargaan pengelola arsip terbaik peringkat dua serta "
+            "penghargaan atas pelayanan paspor terbaik. Khusus untuk pelayanan paspor, "
+            "penilaian dilakukan oleh Ombudsman, bukan dari kementerian.",
+            [("penghargaan pengelola arsip terbaik peringkat dua", 2, None),
+             ("penghargaan atas pelayanan paspor terbaik", None, "Ombudsman")],
+            id="giver-statement-names-its-award",
+        ),
+        # the one who receives is not the giver, nor are the others who receive with it
+        pytest.param(
+            "Ditjen Imigrasi Menerima Penghargaan Mitra Kerja Kemenlu\nJakarta – Penghargaan "
+            "itu diserahkan oleh Menteri Luar Negeri.",
+            [("Penghargaan Mitra Kerja Kemenlu", None, "Menteri Luar Negeri")],
+            id="recipient-is-not-giver",
+        ),
+        pytest.param(
+            "Ditjen Imigrasi menerima penghargaan Mitra Kerja bersama dengan Direktorat "
+            "Jenderal Bina Marga.",
+            [("penghargaan Mitra Kerja", None, None)],
+            id="co-recipient-is-not-giver",
+        ),
+        # a category mention beside the story's one named award is that award's category
+        pytest.param(
+            "Kanim Medan menerima Garuda Service Award 2024. Kanim Medan menerima penghargaan "
+            "dalam kategori Mitra Pelayanan Terbaik dari Kementerian Keuangan.",
+            [("Garuda Service Award 2024", None, "Kementerian Keuangan")],
+            id="category-folds-into-named-award",
+        ),
+        # a list of awards after a plural receipt: one award per item; the contest gives way
+        pytest.param(
+            "Kanim Bogor meraih dua penghargaan dalam ajang Anugerah Pelayanan 2025. "
+            "Penghargaan tersebut mencakup Penghargaan Khusus Unit Pelayanan Baru dan Unit "
+            "Berpredikat Prima.",
+            [("Penghargaan Khusus Unit Pelayanan Baru", None, None),
+             ("Unit Berpredikat Prima", None, None)],
+            id="list-after-plural-receipt",
+        ),
+        # a tally of units holding a predicate is not one office's award
+        pytest.param(
+            "Sebanyak 4 unit pelaksana teknis di lingkungan Ditjen Imigrasi telah memperoleh "
+            "predikat Wilayah Bebas dari Korupsi.",
+            [], id="counted-units-are-a-tally",
+        ),
+    ],
+)
+def test_givers_lists_and_tallies(text, expected):
+    assert awards(text) == expected

@@ -118,3 +118,19 @@ def test_sentence_starts_on_plain_lists():
 
 def test_empty_text(pipe):
     assert list(pipe("").sents) == []
+
+
+@pytest.mark.parametrize(
+    "text, first",
+    [
+        pytest.param("Kanim Bogor Raih Penghargaan\nBogor – Kantor itu meraih predikat WBK.",
+                     "Kanim Bogor Raih Penghargaan", id="headline-before-dateline"),
+        pytest.param("Petugas memeriksa paspor\nsetiap pemohon pagi ini.",
+                     "Petugas memeriksa paspor\nsetiap pemohon pagi ini.", id="hard-wrapped-line"),
+    ],
+)
+def test_line_break_ends_a_sentence_only_before_a_dateline(text, first):
+    import nlp as _nlp
+
+    doc = _nlp.load_pipeline()(text)
+    assert next(iter(doc.sents)).text.strip() == first

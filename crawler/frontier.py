@@ -54,23 +54,46 @@ WORKERS_KEY = "%(spider)s:workers"
 INFLIGHT_KEY = "%(spider)s:inflight:%(worker)s"
 ALIVE_KEY = "%(spider)s:alive:%(worker)s"
 
+# Every script below may run twice: when Redis goes away between running a command and sending
+# its reply, BoundedRetry sends the command again. Each one is written so that the second run
+# changes nothing and answers like the first.
+
 # Pop the best request and list it as in flight in one step, so a kill between the two
-# cannot lose it. KEYS: queue, in-flight hash; ARGV: entry id. The hash field keeps the
-# score so that a requeue restores the priority.
+# cannot lose it. KEYS: queue, in-flight hash; ARGV: entry id (new for each pop). The hash maps
+# the entry id to "<score> <request>", so that a requeue restores the priority. A second run
+# (the reply of the first was lost) returns the request the first one popped.
 POP_SCRIPT = """
+local held = redis.call('HGET', KEYS[2], ARGV[1])
+if held then
+  return {ARGV[1], string.sub(held, string.find(held, ' ', 1, true) + 1)}
+end
 local r = redis.call('ZPOPMIN', KEYS[1])
 if #r == 0 then return false end
-redis.call('HSET', KEYS[2], ARGV[1] .. ' ' .. r[2], r[1])
-return {ARGV[1] .. ' ' .. r[2], r[1]}
+redis.call('HSET', KEYS[2], ARGV[1], r[2] .. ' ' .. r[1])
+return {ARGV[1], r[1]}
 """
 # Put every in-flight request of a hash back in the queue. KEYS: in-flight hash, queue.
 REQUEUE_SCRIPT = """
 local h = redis.call('HGETALL', KEYS[1])
 for i = 1, #h, 2 do
-  redis.call('ZADD', KEYS[2], string.match(h[i], ' (.*)$'), h[i + 1])
+  local v = h[i + 1]
+  local space = string.find(v, ' ', 1, true)
+  redis.call('ZADD', KEYS[2], string.sub(v, 1, space - 1), string.sub(v, space + 1))
 end
 redis.call('DEL', KEYS[1])
 return #h / 2
+"""
+# Queue a request unless the duplicate filter knows it, in one step: a first run whose reply was
+# lost has queued it, so the second run's "seen" loses nothing (two separate commands, SADD then
+# ZADD, would lose the request). A retry or redirect of a popped request replaces it: its
+# in-flight entry goes. KEYS: duplicate filter, queue, in-flight hash; ARGV: fingerprint ('' for
+# dont_filter), request, score, in-flight entry id ('' for none). Returns 1 when queued.
+ENQUEUE_SCRIPT = """
+local new = ARGV[1] == '' or redis.call('SADD', KEYS[1], ARGV[1]) == 1
+if new then redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2]) end
+if ARGV[4] ~= '' then redis.call('HDEL', KEYS[3], ARGV[4]) end
+if new then return 1 end
+return 0
 """
 
 
@@ -192,7 +215,11 @@ def connect(settings, thread: bool = False) -> redis.Redis:
 def claim_seeding(crawler, spider_name: str) -> bool:
     """True for the one worker that seeds the sources' start URLs in this batch crawl."""
     server = connect(crawler.settings)
-    return bool(server.set(SEEDED_KEY % {"spider": spider_name}, worker_id(), nx=True))
+    key = SEEDED_KEY % {"spider": spider_name}
+    # GET after SET NX: a SET whose reply was lost (Redis restarting) is retried and refused,
+    # yet this worker holds the claim.
+    return bool(server.set(key, worker_id(), nx=True)) or \
+        server.get(key) == worker_id().encode()
 
 
 _WORKER_ID = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
@@ -266,6 +293,7 @@ class FrontierScheduler(Scheduler):
         self.workers_key = WORKERS_KEY % names
         self.alive_key = ALIVE_KEY % names
         self.requeue = self.server.register_script(REQUEUE_SCRIPT)
+        self.enqueue = self.server.register_script(ENQUEUE_SCRIPT)
         # The heartbeat runs in a thread: a reactor busy parsing a large sitemap for seconds
         # is alive; only a dead process (or machine) stops beating.
         self.stopped = threading.Event()
@@ -292,13 +320,17 @@ class FrontierScheduler(Scheduler):
             return False
 
     def _enqueue(self, request):
-        if not request.dont_filter and self.df.request_seen(request):
+        fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
+        # A retry or redirect of a popped request, or a redirect to a page fetched already:
+        # its in-flight entry goes either way.
+        inflight, entry = request.meta.get(INFLIGHT) or (self.queue.key, "")
+        queued = self.enqueue(keys=[self.df.key, self.queue.key, inflight],
+                              args=[fingerprint, self.queue._encode_request(request),
+                                    -request.priority, entry])
+        if not queued:
             self.df.log(request, self.spider)
-            if INFLIGHT in request.meta:  # e.g. a redirect to a page fetched already
-                self.server.hdel(*request.meta[INFLIGHT])
             return False
         self.stats.inc_value("scheduler/enqueued/redis")
-        self.queue.push(request)
         return True
 
     def next_request(self):
@@ -344,8 +376,15 @@ class FrontierScheduler(Scheduler):
         deferred_from_coro(self.crawler.engine.close_spider_async(reason="frontier_lost"))
 
     def alive(self, server=None):
-        """Tell the other workers this one is alive, for the next PANTAU_FRONTIER_HEARTBEAT s."""
-        (server or self.server).set(self.alive_key, 1, px=int(self.heartbeat * 1000))
+        """Tell the other workers this one is alive, for the next PANTAU_FRONTIER_HEARTBEAT s.
+
+        Also lists it among the workers again: after a Redis outage longer than the heartbeat,
+        another worker may have taken it for dead and struck it off; listed, its in-flight
+        requests count as work again (and are recovered if it does die)."""
+        pipe = (server or self.server).pipeline()
+        pipe.set(self.alive_key, 1, px=int(self.heartbeat * 1000))
+        pipe.sadd(self.workers_key, worker_id())
+        pipe.execute()
 
     def keep_alive(self):
         # redis-py clients are not shared by threads; nor is a retry's clock.

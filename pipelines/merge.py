@@ -3,9 +3,12 @@ wrote into one target (`pantau merge SOURCE.db ... --into TARGET.db`).
 
 Rules, chosen so that merging the same inputs again changes nothing:
 - articles: one row per article_id (the canonical-URL id). An article the target lacks is
-  added; one it holds is replaced only by a strictly newer fetch (fetched_at). A newer fetch of
-  the same content (content_hash) only moves fetched_at; a newer fetch of changed content
-  replaces the row. first_seen keeps the earliest of the two.
+  added, unless the target holds the same body from the same source under another URL: then,
+  as pipelines/store.py does in a crawl, its URL becomes an alias (article_aliases) of the
+  target's article ("duplicate"). An article the target holds is replaced only by a strictly
+  newer fetch (fetched_at): a newer fetch of the same content (content_hash) only moves
+  fetched_at; a newer fetch of changed content replaces the row. first_seen keeps the earliest.
+- article_aliases: each alias the target lacks, of an article the target holds, is added.
 - facts are not copied: added and replaced articles are marked for extraction (extracted_at
   and nlp_version cleared), so `pantau extract` on the target makes their facts, stories and
   events with the target's gazetteer, exactly as after a crawl into the target.
@@ -43,7 +46,7 @@ BATCH = 500
 # Target columns the merge clears on an added or replaced article: the extract stage fills them.
 EXTRACTION_COLUMNS = ("extracted_at", "nlp_version", "story_id", "event_type", "event_date")
 HEALTH_KEY = ("crawl_id", "source")
-ARTICLE_OUTCOMES = ("new", "updated", "refreshed", "kept")
+ARTICLE_OUTCOMES = ("new", "duplicate", "updated", "refreshed", "kept")
 
 
 class MergeError(DatabaseError):
@@ -93,6 +96,13 @@ def _merge_article(target, row: dict, held) -> str:
     article_id = row["article_id"]
     fresh = {**row, **dict.fromkeys(EXTRACTION_COLUMNS)}
     fresh = {k: v for k, v in fresh.items() if k in row or k in EXTRACTION_COLUMNS}
+    same = held is None and row.get("body_hash") and target.execute(
+        "select article_id from articles where source = ? and body_hash = ? limit 1",
+        [row.get("source"), row["body_hash"]]).fetchone()
+    if same:
+        return "duplicate" if _alias(target, {"url": row["url"], "article_id": same[0],
+                                              "source": row.get("source"),
+                                              "fetched_at": row.get("fetched_at")}) else "kept"
     if held is None:
         write_stems(target, article_id, row.get("title"), row.get("text"))
         _insert(target, "articles", fresh)
@@ -113,6 +123,30 @@ def _merge_article(target, row: dict, held) -> str:
     if (row.get("title"), row.get("text")) != (title, text):
         write_stems(target, article_id, row.get("title"), row.get("text"))
     return "updated"
+
+
+def _alias(target, row: dict) -> bool:
+    """Record a URL as an alias of a target article unless it is one already; True if added."""
+    if target.execute("select 1 from article_aliases where url = ?", [row["url"]]).fetchone():
+        return False
+    _insert(target, "article_aliases", row)
+    return True
+
+
+def merge_aliases(source, target) -> int:
+    """Add the source's article_aliases whose URL the target lacks (and whose article it has)."""
+    if "article_aliases" not in source.table_names():
+        return 0
+    added = 0
+    with target.conn:
+        for url, article_id, slug, fetched_at in source.execute(
+                "select url, article_id, source, fetched_at from article_aliases").fetchall():
+            if target.execute("select 1 from articles where article_id = ?",
+                              [article_id]).fetchone() and _alias(
+                    target, {"url": url, "article_id": article_id, "source": slug,
+                             "fetched_at": fetched_at}):
+                added += 1
+    return added
 
 
 def _insert(db, table: str, row: dict) -> None:
@@ -261,9 +295,10 @@ def merge(sources: list[Path], target: Path, dry_run: bool = False) -> dict:
     Returns:
         {"inputs": [per-source counts], "total": summed counts, "to_extract": articles
         waiting for `pantau extract` in the target afterwards}. Counts: articles by outcome
-        (new, updated: newer fetch of changed text; refreshed: newer fetch of the same text,
-        or an earlier first_seen; kept: the target's was as new), sources, health rows,
-        archive files, cache entries.
+        (new; duplicate: the same body of the same source under another URL, kept as an
+        alias; updated: newer fetch of changed text; refreshed: newer fetch of the same text,
+        or an earlier first_seen; kept: the target's was as new), sources, aliases, health
+        rows, archive files, cache entries.
 
     Raises:
         MergeError: an input is missing, named twice, or not a Pantau database.
@@ -291,6 +326,7 @@ def merge(sources: list[Path], target: Path, dry_run: bool = False) -> dict:
                     row = {"db": str(path),
                            "sources": merge_sources(source, db),
                            "articles": merge_articles(source, db),
+                           "aliases": merge_aliases(source, db),
                            "health": merge_health(source, db)}
                 except sqlite3.Error as e:
                     raise DatabaseError(f"cannot merge {path} into {target}: {e}") from None
@@ -311,8 +347,8 @@ def merge(sources: list[Path], target: Path, dry_run: bool = False) -> dict:
 
 
 def _total(inputs: list[dict]) -> dict:
-    total = {"sources": 0, "articles": dict.fromkeys(ARTICLE_OUTCOMES, 0), "health": 0,
-             "archive_files": 0, "cache_entries": 0}
+    total = {"sources": 0, "articles": dict.fromkeys(ARTICLE_OUTCOMES, 0), "aliases": 0,
+             "health": 0, "archive_files": 0, "cache_entries": 0}
     for row in inputs:
         for key, value in row.items():
             if key == "articles":
@@ -326,15 +362,18 @@ def _total(inputs: list[dict]) -> dict:
 def changes(counts: dict) -> int:
     """How many things a merge's counts (one input's or the total) changed; 0 for a no-op."""
     a = counts["articles"]
-    return (a["new"] + a["updated"] + a["refreshed"] + counts["sources"] + counts["health"]
-            + counts["archive_files"] + counts["cache_entries"])
+    return (a["new"] + a["duplicate"] + a["updated"] + a["refreshed"] + counts["sources"]
+            + counts["aliases"] + counts["health"] + counts["archive_files"]
+            + counts["cache_entries"])
 
 
 def describe(counts: dict) -> str:
     """One line of a merge's counts."""
     a = counts["articles"]
     return (f"articles new: {a['new']}, updated: {a['updated']}, refreshed: {a['refreshed']}, "
-            f"kept: {a['kept']}; sources added: {counts['sources']}; source-health rows added: "
+            f"kept: {a['kept']}, stored already under another URL: {a['duplicate']}; aliases "
+            f"added: {counts['aliases']}; sources added: {counts['sources']}; "
+            f"source-health rows added: "
             f"{counts['health']}; archive files: {counts['archive_files']}; cache entries: "
             f"{counts['cache_entries']}")
 

@@ -82,8 +82,8 @@ def test_every_article_once_newest_fetch_kept(workers):
     target.parent.mkdir()
     result = merge([one, two], target)
     assert [r["articles"] for r in result["inputs"]] == [
-        {"new": 2, "updated": 0, "refreshed": 0, "kept": 0},
-        {"new": 1, "updated": 1, "refreshed": 1, "kept": 0}]
+        {"new": 2, "duplicate": 0, "updated": 0, "refreshed": 0, "kept": 0},
+        {"new": 1, "duplicate": 0, "updated": 1, "refreshed": 1, "kept": 0}]
     db = sqlite_utils.Database(target)
     rows = {r["article_id"]: r for r in db["articles"].rows}
     assert sorted(rows) == ["a1", "a2", "a3"]
@@ -131,6 +131,24 @@ def test_extracted_articles_keep_their_facts_when_nothing_newer_comes(workers):
     result = merge([three], target)
     assert result["total"]["articles"]["updated"] == 1
     assert result["to_extract"] == 1
+
+
+def test_one_body_under_two_urls_of_one_source_is_stored_once(workers):
+    # Two machines stored one republished post under two URLs (as a crawl stores it once).
+    one, two, target = workers
+    text = "Satu teks yang diterbitkan ulang dengan alamat lain."
+    three = target.parent.parent / "three.db"
+    four = target.parent.parent / "four.db"
+    build(three, [item("b1", "2026-11-01T00:00:00+00:00", text=text)]).close()
+    build(four, [item("b2", "2026-11-02T00:00:00+00:00", text=text)]).close()
+    target.parent.mkdir()
+    result = merge([three, four], target)
+    assert result["total"]["articles"]["duplicate"] == 1
+    db = sqlite_utils.Database(target)
+    assert [r["article_id"] for r in db["articles"].rows] == ["b1"]
+    assert [(r["url"], r["article_id"]) for r in db["article_aliases"].rows] == [
+        ("https://k.example/berita/b2", "b1")]
+    assert changes(merge([three, four], target)["total"]) == 0
 
 
 def test_source_health_rows_are_all_kept(workers):
@@ -215,7 +233,7 @@ def test_merge_command(workers):
     assert "3 articles would wait for `pantau extract" in dry.stderr
     assert not target.exists()
     done = run_pantau("merge", one, two, "--into", target, check=True)
-    assert f"merged {two}: articles new: 1, updated: 1, refreshed: 1, kept: 0" in done.stderr
+    assert f"merged {two}: articles new: 1, updated: 1, refreshed: 1, kept: 0," in done.stderr
     again = run_pantau("merge", one, two, "--into", target, check=True)
     assert f"nothing to change in {target}" in again.stderr
     missing = run_pantau("merge", target.parent / "nope.db", "--into", target)

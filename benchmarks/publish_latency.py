@@ -37,6 +37,7 @@ from nlp import NLP_VERSION  # noqa: E402
 from nlp.gazetteer import load_offices  # noqa: E402
 from nlp.schema import Count, Evidence, Extraction, Nationality, Office, Official  # noqa: E402
 from pipelines.db import open_db  # noqa: E402
+from pipelines.events import rebuild_events  # noqa: E402
 from pipelines.facts import store_facts, sync_offices  # noqa: E402
 from pipelines.store import store_article, upsert_sources  # noqa: E402
 
@@ -72,6 +73,15 @@ PAGES = [
     # which Datasette evaluated once for the rows, once for the count and once per facet).
     ("view page: deportations_by_nationality", "/pantau/deportations_by_nationality"),
     ("view page: top_nationalities", "/pantau/top_nationalities"),
+    # Issue 18: headline pages built on events, the office page, search as cards, codebook.
+    ("query: deportations_by_office", "/pantau/deportations_by_office"),
+    ("query: detentions", "/pantau/detentions"),
+    ("table: headline_by_province_year", "/pantau/headline_by_province_year"),
+    ("office picker", "/pantau/-/office"),
+    ("office page", "/pantau/-/office/kanim-serang"),
+    ("search cards, common word", "/pantau/-/search?q=deportasi"),
+    ("search cards, affixed form", "/pantau/-/search?q=dideportasi"),
+    ("codebook", "/codebook"),
 ]
 
 # Written under the table: what the numbers mean and why the misses miss.
@@ -169,10 +179,13 @@ def generate(db_path: Path, n_articles: int, seed: int = 6) -> None:
             "source": source.slug, "title": f"{sentences[1][:70]} ({i})",
             "published": published.isoformat(), "section": rng.choice(["Hukum", "Daerah"]),
             "language": "id", "text": "\n\n".join(sentences),
-            "fetched_at": published.isoformat()})
+            "fetched_at": published.isoformat(), "on_topic": 1,
+            "immigration_relevance": 0.9})
         store_facts(db, article_id, facts, NLP_VERSION)
         if (i + 1) % 10000 == 0:
             print(f"generated {i + 1}/{n_articles} articles", file=sys.stderr, flush=True)
+    # The headline pages are built on events, as `pantau extract` builds them.
+    print(f"events: {rebuild_events(db)}", file=sys.stderr, flush=True)
     db.close()
 
 
@@ -197,8 +210,9 @@ def timed_out_facets(url: str) -> list[str] | None:
     says so only in HTML): it would be fast because it is incomplete, so such a page does not
     meet the target. Asked for: the table's metadata facets and the _facet arguments."""
     base, _, query = url.partition("?")
-    if base.rsplit("/", 1)[-1].count(".") or base.count("/") < 4:
-        return None  # .json/.csv/.atom already, the home or the database page
+    if base.rsplit("/", 1)[-1].count(".") or base.count("/") < 4 or "/-/" in base \
+            or base.endswith("/codebook"):
+        return None  # .json/.csv/.atom already, the home or the database page, Pantau's pages
     with urllib.request.urlopen(f"{base}.json{'?' + query if query else ''}",
                                 timeout=120) as r:
         data = json.load(r)

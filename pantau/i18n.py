@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from babel import Locale
 from babel.dates import format_date
 
 # Event types (events.type) named in Indonesian, then in English.
@@ -36,3 +37,11 @@ def indonesian_date(iso: str | None) -> str:
         return format_date(date.fromisoformat((iso or "")[:10]), "d MMMM y", locale="id")
     except ValueError:
         return iso or ""
+
+
+def country_name(code: str | None) -> str | None:
+    """A country's name as Indonesian readers write it, from its ISO 3166-1 alpha-2 code:
+    'CN' -> 'Tiongkok', 'KR' -> 'Korea Selatan' (CLDR, through Babel); None when unknown."""
+    if not code:
+        return None
+    return Locale("id").territories.get(code.upper())

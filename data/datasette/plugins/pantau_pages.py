@@ -20,7 +20,7 @@ from datasette import hookimpl
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 
-from pantau.i18n import TYPE_LABELS, indonesian_date
+from pantau.i18n import TYPE_LABELS, country_name, indonesian_date
 
 EVIDENCE_COLUMN = "evidence"
 EVIDENCE_TABLES = ("events?", "event_nationalities?")
@@ -221,3 +221,10 @@ def extra_template_vars(template, datasette):
         return found
 
     return inner
+
+
+@hookimpl
+def prepare_connection(conn):
+    """negara(code): the country's Indonesian name, for the canned queries (SQLite has no
+    locale data; Babel has CLDR's)."""
+    conn.create_function("negara", 1, country_name, deterministic=True)

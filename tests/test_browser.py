@@ -116,15 +116,20 @@ def test_home_page_keeps_every_promise(browser, renamed_server):
 def test_analyst_goes_from_a_headline_figure_to_its_evidence(browser, renamed_server):
     open_page(browser, renamed_server + "/", ".pantau-headline-table")
     browser.find_element(By.LINK_TEXT, "Deportasi / Deportation").click()
-    rows = open_page(browser, browser.current_url, "table.rows-and-columns tbody tr")
+    WebDriverWait(browser, WAIT).until(lambda d: "/deportations_by_office" in d.current_url
+                                       and d.find_elements(By.CSS_SELECTOR,
+                                                           "table.rows-and-columns tbody tr"))
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.rows-and-columns tbody tr")
     assert "Deportasi per kantor dan bulan" in browser.find_element(By.TAG_NAME, "h1").text
     assert "counted once" in browser.page_source
     screenshot(browser, "analyst-deportations")
     evidence = rows[0].find_element(By.LINK_TEXT, "bukti / evidence")
     people = int(rows[0].find_element(By.CSS_SELECTOR, "td.col-people").text)
     evidence.click()
-    events = open_page(browser, browser.current_url, "table.rows-and-columns tbody tr")
-    assert f"/{RENAMED}/events?" in browser.current_url
+    WebDriverWait(browser, WAIT).until(lambda d: f"/{RENAMED}/events?" in d.current_url
+                                       and d.find_elements(By.CSS_SELECTOR,
+                                                           "table.rows-and-columns tbody tr"))
+    events = browser.find_elements(By.CSS_SELECTOR, "table.rows-and-columns tbody tr")
     values = [int(e.find_element(By.CSS_SELECTOR, "td.col-value").text) for e in events]
     assert sum(values) == people
     assert all(e.find_element(By.CSS_SELECTOR, "td.col-sentence").text for e in events)
@@ -133,11 +138,15 @@ def test_analyst_goes_from_a_headline_figure_to_its_evidence(browser, renamed_se
 def test_communications_officer_picks_an_office_by_name(browser, renamed_server):
     open_page(browser, renamed_server + "/", "ul.pantau-start")
     browser.find_element(By.LINK_TEXT, "halaman kantor / an office's page").click()
-    select = Select(open_page(browser, browser.current_url, "select#office_id")[0])
+    WebDriverWait(browser, WAIT).until(lambda d: d.find_elements(By.CSS_SELECTOR,
+                                                                 "select#office_id"))
+    select = Select(browser.find_element(By.CSS_SELECTOR, "select#office_id"))
     select.select_by_visible_text("Kantor Imigrasi Kelas I TPI Serang (3 artikel)")
     browser.find_element(By.CSS_SELECTOR, ".pantau-office-form input[type=submit]").click()
-    open_page(browser, browser.current_url, "svg.pantau-bars rect")
-    assert browser.current_url.endswith(f"/{RENAMED}/-/office/kanim-serang")
+    # the form's redirect lands on the office's own page (waited for: a click returns at once)
+    WebDriverWait(browser, WAIT).until(
+        lambda d: d.current_url.endswith(f"/{RENAMED}/-/office/kanim-serang")
+        and d.find_elements(By.CSS_SELECTOR, "svg.pantau-bars rect"))
     assert browser.find_element(By.TAG_NAME, "h1").text == "Kantor Imigrasi Kelas I TPI Serang"
     for section in ("coverage", "outlets", "latest", "officials", "awards", "events"):
         assert browser.find_element(By.ID, section).text
@@ -159,11 +168,14 @@ def test_communications_officer_picks_an_office_by_name(browser, renamed_server)
 def test_reader_searches_and_gets_cards(browser, renamed_server):
     open_page(browser, renamed_server + "/", "ul.pantau-start")
     browser.find_element(By.PARTIAL_LINK_TEXT, "artikel sebagai kartu").click()
+    WebDriverWait(browser, WAIT).until(lambda d: "/-/search" in d.current_url)
     box = open_page(browser, browser.current_url, ".pantau-search-form input[type=search]")[0]
     box.clear()
     box.send_keys("dideportasi")
     box.submit()
-    cards = open_page(browser, browser.current_url, "article.pantau-card")
+    WebDriverWait(browser, WAIT).until(lambda d: "q=dideportasi" in d.current_url
+                                       and d.find_elements(By.CSS_SELECTOR, "article.pantau-card"))
+    cards = browser.find_elements(By.CSS_SELECTOR, "article.pantau-card")
     assert len(cards) >= 3
     for card in cards:
         marks = [m.text.lower() for m in card.find_elements(By.TAG_NAME, "mark")]

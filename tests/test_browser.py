@@ -184,7 +184,18 @@ def test_reader_searches_and_gets_cards(browser, renamed_server):
         archived = card.find_element(By.LINK_TEXT, "arsip / archived copy")
         assert f"/{RENAMED}/-/archive?url=" in archived.get_attribute("href")
     screenshot(browser, "search-results")
-    cards[0].find_element(By.LINK_TEXT, "arsip / archived copy").click()
+    archived = cards[0].find_element(By.LINK_TEXT, "arsip / archived copy").get_attribute("href")
+    # the card's title opens the article, its text on screen (not off to the right)
+    cards[0].find_element(By.CSS_SELECTOR, "h2 a").click()
+    WebDriverWait(browser, WAIT).until(lambda d: d.find_elements(By.CSS_SELECTOR,
+                                                                 "td.col-text"))
+    text = browser.find_element(By.CSS_SELECTOR, "td.col-text")
+    window = browser.get_window_size()
+    assert len(text.text) > 300
+    assert text.location["x"] < window["width"] / 2 and text.location["y"] < window["height"]
+    assert text.location["x"] + text.size["width"] <= window["width"]
+    screenshot(browser, "article")
+    browser.get(archived)
     WebDriverWait(browser, WAIT).until(lambda d: "Salinan arsip Pantau" in d.page_source)
 
 

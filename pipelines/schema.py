@@ -122,7 +122,7 @@ VIEWS = {
 select o.office_id, o.name, o.kind, o.province, o.latitude, o.longitude,
   coalesce(c.articles, 0) as articles,
   a.title as latest_title, a.published_date as latest_published, a.url as latest_url,
-  json_object('title', o.name, 'link', 'office_coverage?office_id=' || o.office_id,
+  json_object('title', o.name, 'link', '-/office/' || o.office_id,
     'description', coalesce(c.articles, 0) || ' articles' ||
       coalesce('. Latest: ' || a.published_date || ' ' || a.title, '')) as popup
 from offices o

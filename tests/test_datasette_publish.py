@@ -4,6 +4,7 @@ foreign file left alone, the office feed, search as typed, Indonesian dates, arc
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import sqlite3
 import urllib.error
@@ -274,3 +275,14 @@ def html_escape(text: str) -> str:
     import html
 
     return html.escape(text, quote=True)
+
+
+def test_map_popups_open_the_office_page(renamed_server):
+    page = f"{renamed_server}/{RENAMED}/office_map"
+    rows = get_json(page + ".json?_shape=array&_size=max&articles__gt=0")
+    assert rows
+    for row in rows:
+        link = urljoin(page, json.loads(row["popup"])["link"])
+        assert link == f"{renamed_server}/{RENAMED}/-/office/{row['office_id']}"
+        status, body, _ = fetch(link)
+        assert status == 200 and f"<h1>{row['name']}</h1>" in body

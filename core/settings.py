@@ -54,6 +54,8 @@ SETTINGS = (
             "PANTAU_CONTACT"),
     Setting("since", "", "Only articles published on or after this date (YYYY-MM-DD) are "
             "crawled; empty for all.", "PANTAU_SINCE"),
+    Setting("until", "", "Only articles published on or before this date (YYYY-MM-DD) are "
+            "crawled; with since, the crawl's date window. Empty for no end.", "PANTAU_UNTIL"),
     # A commit (a WAL sync) every few hundred articles costs nothing next to the NLP.
     Setting("batch_size", 500,
             "Articles stored per transaction; a killed run loses at most one batch.",

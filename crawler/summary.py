@@ -34,6 +34,38 @@ def format_summary(summary: dict) -> str:
             f"errors: {errors}")
 
 
+# Where sources without a province (national portals, aggregators) are counted.
+NATIONAL = "Nasional"
+
+
+def by_province(health: list[dict], provinces: dict[str, str | None]) -> dict[str, dict]:
+    """One crawl's source_health rows summed per province, provinces in name order.
+
+    Args:
+        health: the crawl's rows from pipelines.health.assess_sources (one per source).
+        provinces: source slug -> its province (None for a national source).
+
+    Returns:
+        province -> {"sources", "pages", "errors", "articles", "unhealthy"}.
+    """
+    out: dict[str, dict] = {}
+    for row in health:
+        group = out.setdefault(provinces.get(row["source"]) or NATIONAL, dict.fromkeys(
+            ("sources", "pages", "errors", "articles", "unhealthy"), 0))
+        group["sources"] += 1
+        group["pages"] += row["pages"]
+        group["errors"] += row["errors"]
+        group["articles"] += row["articles_found"]
+        group["unhealthy"] += row["status"] != "ok"
+    return dict(sorted(out.items()))
+
+
+def format_provinces(provinces: dict[str, dict]) -> list[str]:
+    """One line per province: 'Papua Selatan: 3 sources, 41 pages, 12 articles, ...'."""
+    return [f"{name}: {g['sources']} sources, {g['pages']} pages, {g['articles']} articles, "
+            f"{g['errors']} errors, {g['unhealthy']} unhealthy" for name, g in provinces.items()]
+
+
 class CrawlSummary:
     """Logs progress every PANTAU_PROGRESS_INTERVAL seconds and the summary at the end."""
 

@@ -53,6 +53,12 @@ def report_crawl(summary: dict) -> list[dict]:
     from crawler.summary import format_summary
 
     click.echo(format_summary(summary) if summary else "crawl ended without a summary", err=True)
+    if summary.get("provinces"):
+        from crawler.summary import format_provinces
+
+        click.echo("by province:\n" + "\n".join("  " + line for line in
+                                                 format_provinces(summary["provinces"])),
+                   err=True)
     unhealthy = [h for h in summary.get("health", []) if h["status"] != "ok"]
     for row in unhealthy:
         click.echo(f"unhealthy source {row['source']}: {row['reason']}", err=True)
@@ -96,6 +102,8 @@ def cli():
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
               help="Only articles published on or after this date; bounds every discovery "
                    "strategy (API, feeds, sitemaps, listings, search, aggregators).")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+              help=help_for("until"))
 @click.option("--fail-on-unhealthy", is_flag=True,
               help=f"Exit with status {EXIT_UNHEALTHY} when a source is flagged unhealthy "
                    "(no articles, or extraction far below its own history).")
@@ -104,7 +112,7 @@ def cli():
                    "started with the same Redis URL, on this or other machines.")
 @click.option("--idle-exit", default=lambda: default("idle_exit"),
               type=click.FloatRange(min=0), metavar="SECONDS", help=help_for("idle_exit"))
-def crawl(sources_path, db_path, overrides, resume, fail_on_unhealthy, since, frontier,
+def crawl(sources_path, db_path, overrides, resume, fail_on_unhealthy, since, until, frontier,
           idle_exit):
     """Crawl the sources in a TOML file and store their articles.
 
@@ -122,6 +130,10 @@ def crawl(sources_path, db_path, overrides, resume, fail_on_unhealthy, since, fr
         settings[name] = value
     if since is not None:
         settings["PANTAU_SINCE"] = since.strftime("%Y-%m-%d")
+    if until is not None:
+        if since is not None and until < since:
+            raise click.BadParameter("--until is before --since", param_hint="--until")
+        settings["PANTAU_UNTIL"] = until.strftime("%Y-%m-%d")
     if resume and not db_path.exists():
         raise click.ClickException(f"nothing to resume: {db_path} does not exist")
     if frontier:

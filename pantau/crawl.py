@@ -8,7 +8,7 @@ from pathlib import Path
 
 from core.settings import beside_db, value
 from crawler.sources import load_sources
-from crawler.summary import summarise
+from crawler.summary import by_province, summarise
 from pipelines.db import DatabaseError, open_db, retry_locked
 from pipelines.health import assess_sources, record_health
 
@@ -25,6 +25,9 @@ def crawl_settings(sources: Path, db: Path, overrides: dict | None = None):
     settings.set("HTTPCACHE_DIR", str(beside_db("httpcache", db)), priority="cmdline")
     for name, given in (overrides or {}).items():
         settings.set(name, given, priority="cmdline")
+    floor = settings.getfloat("PANTAU_MIN_DOWNLOAD_DELAY")
+    if settings.getfloat("DOWNLOAD_DELAY") < floor:  # see crawler/settings.py
+        settings.set("DOWNLOAD_DELAY", floor, priority="cmdline")
     return settings
 
 
@@ -43,7 +46,8 @@ def run_crawl(sources: Path, db: Path, overrides: dict | None = None,
 
     Returns:
         The summary dict of crawler.summary.summarise(), plus "health": this crawl's
-        source_health rows (pipelines/health.py), and "frontier_lost": the Redis error when
+        source_health rows (pipelines/health.py), "provinces": those rows summed per
+        province (crawler.summary.by_province), and "frontier_lost": the Redis error when
         the frontier stayed away past PANTAU_FRONTIER_RECONNECT and the worker stopped.
 
     Raises:
@@ -86,4 +90,5 @@ def run_crawl(sources: Path, db: Path, overrides: dict | None = None,
     retry_locked(record_health, database, health)
     database.close()
     summary["health"] = health
+    summary["provinces"] = by_province(health, {s.slug: s.province for s in crawled})
     return summary

@@ -80,10 +80,27 @@ class BaseNewsSpider(scrapy.Spider):
         spider.since = parse_when(since) if since else None
         if since and spider.since is None:
             raise ValueError(f"PANTAU_SINCE: cannot read {since!r} as a date (use YYYY-MM-DD)")
+        until = settings.get("PANTAU_UNTIL")
+        # The whole last day counts, in every Indonesian zone (WIB ends it last).
+        spider.until = parse_when(until + "T23:59:59+07:00") if until else None
+        if until and spider.until is None:
+            raise ValueError(f"PANTAU_UNTIL: cannot read {until!r} as a date (use YYYY-MM-DD)")
+        spider.page_budget = settings.getint("PANTAU_MAX_PAGES", 0)
         spider.seen: set[str] = set()
         # With a shared frontier (crawler/frontier.py) Redis filters duplicates across workers.
         spider.shared_frontier = bool(settings.get("PANTAU_FRONTIER"))
         return spider
+
+    def budget(self, source: Source) -> int:
+        """Pages the source may fetch in this crawl: its max_pages, within PANTAU_MAX_PAGES."""
+        return min(source.max_pages, self.page_budget) if self.page_budget else source.max_pages
+
+    def is_after(self, published) -> bool:
+        """True when a known date lies after --until (the end of the crawl's date window)."""
+        if self.until is None or published is None:
+            return False
+        when = parse_when(published) if isinstance(published, str) else published
+        return when is not None and when > self.until
 
     def kind_of(self, source: Source) -> SiteKind | None:
         """The site kind a source names (data/site_kinds.toml), or None for the defaults."""
@@ -113,7 +130,7 @@ class BaseNewsSpider(scrapy.Spider):
         if (key in self.seen and not again) or (article and state.source.kind != "aggregator"
                                                 and not owner.owns(url)):
             return None
-        if state.pages >= state.source.max_pages:
+        if state.pages >= self.budget(state.source):
             self.crawler.stats.inc_value(f"pantau/capped/{state.source.slug}")
             return None
         self.seen.add(key)
@@ -243,6 +260,9 @@ class BaseNewsSpider(scrapy.Spider):
         owner = self.states[partial["owner"]].source
         if is_before(f["published"], self.since):
             self.crawler.stats.inc_value("pantau/skipped/before_since")
+            return None
+        if self.is_after(f["published"]):
+            self.crawler.stats.inc_value("pantau/skipped/after_until")
             return None
         text = "\n\n".join(t for t in partial["texts"] if t)
         state.found[partial["via"]] = state.found.get(partial["via"], 0) + 1

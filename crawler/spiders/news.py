@@ -188,6 +188,9 @@ class NewsSpider(BaseNewsSpider):
             if is_before(entry.published, self.since):
                 self.crawler.stats.inc_value("pantau/skipped/before_since")
                 continue
+            if self.is_after(entry.published):
+                self.crawler.stats.inc_value("pantau/skipped/after_until")
+                continue
             # A sitemap or feed of a shared host lists other sources' articles too: each goes
             # to the source that owns it; an aggregator keeps those no source owns.
             owner = self.owner_of(entry.url)

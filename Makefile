@@ -33,7 +33,7 @@ test: install system-deps
 
 # Refresh docs/screenshots/*.png from the browser tests.
 screenshots: install system-deps
-	PANTAU_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/test_browser.py
+	PANTAU_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/test_browser.py tests/test_coverage_map.py
 
 # Publishing latency on 100,000 generated articles; writes benchmarks/README.md.
 benchmark: install

@@ -61,9 +61,9 @@ def by_province(health: list[dict], provinces: dict[str, str | None]) -> dict[st
 
 
 def format_provinces(provinces: dict[str, dict]) -> list[str]:
-    """One line per province: 'Papua Selatan: 3 sources, 41 pages, 12 articles, ...'."""
+    """One line per province: 'Aceh: 9 sources, 41 pages, 12 articles, 0 errors, 0 flagged'."""
     return [f"{name}: {g['sources']} sources, {g['pages']} pages, {g['articles']} articles, "
-            f"{g['errors']} errors, {g['unhealthy']} unhealthy" for name, g in provinces.items()]
+            f"{g['errors']} errors, {g['unhealthy']} flagged" for name, g in provinces.items()]
 
 
 class CrawlSummary:

@@ -140,3 +140,20 @@ def health(db_path, crawls, slugs):
         click.echo(f"{r['source']}\tlast crawl {r['last_crawl']}\tlast success "
                    f"{r['last_success'] or 'never'}\tarticles {found}\t{flag}")
     click.echo(f"{len(rows)} source(s) with a health history in {db_path}", err=True)
+
+
+@sources.command("map")
+@sources_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("sources-map.html"), show_default=True,
+              help="HTML file to write (open it in a browser, or screenshot it).")
+def map_(sources_path, output):
+    """Write an HTML map of the provinces with their outlets and office sources, on the
+    offline basemap tiles."""
+    from pantau.cli import user_errors
+    from pantau.coverage_map import coverage_map_html
+
+    with user_errors():
+        found = _load(sources_path)
+    output.write_text(coverage_map_html(found), encoding="utf-8")
+    click.echo(f"wrote {output}", err=True)

@@ -83,7 +83,7 @@ def test_summary_by_province(crawled):
     printed = {}
     for line in lines:
         m = re.match(r"  (.+): (\d+) sources, (\d+) pages, (\d+) articles, (\d+) errors, "
-                     r"(\d+) unhealthy$", line)
+                     r"(\d+) flagged$", line)
         if not m:
             break
         printed[m.group(1)] = tuple(int(g) for g in m.groups()[1:])

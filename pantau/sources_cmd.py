@@ -150,7 +150,7 @@ def health(db_path, crawls, slugs):
 def map_(sources_path, output):
     """Write an HTML map of the provinces with their outlets and office sources, on the
     offline basemap tiles."""
-    from pantau.cli import user_errors
+    from pantau.errors import user_errors
     from pantau.coverage_map import coverage_map_html
 
     with user_errors():

@@ -128,7 +128,7 @@ def giver_statement(tv: TokenView, si: int) -> tuple[str, frozenset[str]] | None
     sentence's other words (which may repeat the award's name), or None."""
     start, end = tv.sents[si]
     words = tv.words
-    if not any(w in AWARD_WORDS for w in words[start:end]):
+    if AWARD_WORDS.isdisjoint(words[start:end]):
         return None
     for k in range(start, end - 1):
         if words[k] not in GIVER_PREPS:

@@ -81,8 +81,10 @@ for _label, _phrases in VOCAB.items():
         elif _kind in KINDS:
             PRED_OF.setdefault(_p, (_kind, _cat))
 PRED_INDEX = phrase_index(list(PRED_OF))
+# Words a cue or a mask may start with: the only tokens a sentence is matched at.
 UNIT_INDEX = phrase_index(list(UNIT_OF))
 MASK_INDEX = phrase_index(VOCAB["mask"])
+FIRST_WORDS = frozenset(PRED_INDEX) | frozenset(MASK_INDEX)
 LINKER_INDEX = phrase_index(VOCAB["linker"])
 NP_WORDS = frozenset(VOCAB["np_word"])
 SUBSET_AFTER = phrase_index(VOCAB["subset_after"])
@@ -149,27 +151,28 @@ class _Sentence:
     """The cues, masks and counts of one sentence, found once for all its counts."""
 
     def __init__(self, tv: TokenView, start: int, end: int):
-        words = [_base(w) for w in tv.words[start:end]]
-        words = [""] * start + words  # indexed like tv.words
         self.start, self.end = start, end
         self.cue_at: dict[int, Cue] = {}  # token -> the cue covering it
         self.cues: list[Cue] = []
-        k = start
-        while k < end:
+        # the sentence's words without "-nya"; cues are looked for where one may start
+        words = [_base(w) for w in tv.words[start:end]]
+        k = 0
+        for k0 in [i for i, w in enumerate(words) if w in FIRST_WORDS]:
+            if k0 < k:
+                continue
+            k = k0
             masked = match_phrase(MASK_INDEX, words, k)
             if masked:
                 k += masked
                 continue
             length = match_phrase(PRED_INDEX, words, k)
-            if length and k + length <= end:
+            if length:
                 kind, cat = PRED_OF[" ".join(words[k : k + length])]
-                cue = Cue(k, k + length, kind, cat)
+                cue = Cue(start + k, start + k + length, kind, cat)
                 self.cues.append(cue)
-                for t in range(k, k + length):
+                for t in range(cue.start, cue.end):
                     self.cue_at[t] = cue
                 k += length
-            else:
-                k += 1
 
 
 def _base(word: str) -> str:

@@ -72,6 +72,7 @@ class Mention:
     place: tuple[str, ...]
     generic: bool = False  # a head without a place ("Kepala Kantor Imigrasi, ..."): not an office
     owner_only: bool = False  # "inovasi Direktorat Jenderal Imigrasi": named as an owner only
+    fuzzy: bool = False  # read through a typo ("Kementrian"): another mention names it better
 
 
 # Also registered by nlp.pipeline; set here so that the component works on its own.
@@ -446,7 +447,10 @@ class OfficeFinder:
             return None
         tok0 = words.tok[i]
         if kind == "ditjen_imigrasi":
-            owned = i > 0 and words.word[i - 1] in DITJEN_OWNED
+            before = words.word[max(0, i - 2) : i]
+            # "inovasi Ditjen Imigrasi", "unit pelaksana teknis dari Ditjen Imigrasi"
+            owned = bool(before) and (before[-1] in DITJEN_OWNED or (
+                len(before) == 2 and before[1] in ("dari", "di") and before[0] in DITJEN_OWNED))
             return Mention(tok0, words.tok[j - 1] + 1, kind, self.ditjen_id, (), owner_only=owned)
         j = self._paren(words, j)
         if kind == "kanwil_imigrasi":
@@ -462,7 +466,11 @@ class OfficeFinder:
             # "Tanjung Perak Surabaya": the city the office is in; not "Kanim Kendari Bima Arya"
             end = self._general_place(words, end, self.offices[oid]["province"])
         elif weak:
-            return None
+            # "Imigrasi Bali telah mendeportasi ...": a province's immigration, named as written
+            end = self._region(words, k) if words.upper[i] and not has_class else k
+            if end == k:
+                return None
+            return Mention(tok0, words.tok[end - 1] + 1, kind, None, tuple(words.word[k:end]))
         else:
             end = self._city(words, k)  # "Kantor Imigrasi Bali" names no single office
             if (
@@ -479,11 +487,16 @@ class OfficeFinder:
         return Mention(tok0, words.tok[end - 1] + 1, kind, oid, place)
 
     def _kanwil(self, words: Words, i: int, j: int) -> Mention | None:
-        org_end = j
+        org_end, fuzzy = j, False
         for org in KANWIL_ORGS:
             if (k := self._seq(words, j, org)) > j:
                 org_end = self._paren(words, k)
                 break
+        else:
+            k = _fuzzy_org(words, j)  # "Kementrian Hukum dan Hak Asai Manusia": typos
+            if k > j:
+                org_end = self._paren(words, k)
+                fuzzy = True
         k = org_end + 1 if org_end < len(words) and words.word[org_end] == "provinsi" else org_end
         end, oid = _trie_longest(self.tries.get("kanwil_imigrasi", {}), words, k)
         if oid is None and k < len(words) and words.upper[k]:
@@ -495,6 +508,7 @@ class OfficeFinder:
                 "kanwil_imigrasi",
                 oid,
                 tuple(words.word[k:end]),
+                fuzzy=fuzzy,
             )
         if org_end == j:
             return None  # "Kanwil" + something unknown: not ours
@@ -535,8 +549,8 @@ class OfficeFinder:
             if m.generic or m.office_id not in acting:
                 continue
             key = m.office_id or (m.kind, m.place)
-            text = tv.span_text(m.start, m.end)
-            size = (m.end - m.start, len(text))
+            text = GLUED_PREFIX.sub("", tv.span_text(m.start, m.end))  # "ARAFURA,-Kantor ..."
+            size = (not m.fuzzy, m.end - m.start, len(text))  # as written without typos first
             if key not in best or size > best[key][0]:
                 best[key] = (size, text, m)
         out = []
@@ -551,6 +565,22 @@ class OfficeFinder:
                 )
             )
         return out
+
+
+# A dateline glued to the office's name ("MERAUKE,ARAFURA,-Kantor Imigrasi"): not the name.
+GLUED_PREFIX = re.compile(r"^\S*?[,;:]-?(?=[A-Z])")
+FUZZY_ORG = 88  # a ministry's name written with typos is still that name
+
+
+def _fuzzy_org(words: Words, j: int) -> int:
+    """Index after a regional office's organisation written with typos, or j."""
+    for org in KANWIL_ORGS:
+        n = len(org)
+        if n < 3 or j + n > len(words):
+            continue  # short names ("kemenkumham") have no room for a typo that still reads
+        if fuzz.ratio(" ".join(words.word[j : j + n]), " ".join(org)) >= FUZZY_ORG:
+            return j + n
+    return j
 
 
 def _resolve_unlinked(mentions: list[Mention]) -> None:

@@ -281,10 +281,6 @@ def offices(pipe, text):
         pytest.param(
             "Peringatan Hari Bhakti Imigrasi ke-76 berlangsung meriah.", [], id="hari-bhakti"
         ),
-        # the 2024 law ministry's regional office no longer handles immigration
-        pytest.param(
-            "Kanwil Kemenkum Jawa Timur menggelar rapat.", [], id="kemenkum-not-immigration"
-        ),
         pytest.param("Imigrasi Malaysia menahan nelayan itu.", [], id="foreign-immigration"),
     ],
 )
@@ -321,3 +317,43 @@ def test_missing_gazetteer_fails_at_construction(tmp_path):
     p = spacy.blank("id")
     with pytest.raises(GazetteerError, match="missing.csv"):
         p.add_pipe("pantau_offices", config={"gazetteer_path": str(tmp_path / "missing.csv")})
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the ministry's regional office named by the ministry (old or new name) and a province
+        pytest.param("Kemenkumham Sumut menggelar rapat koordinasi.",
+                     [("Kemenkumham Sumut", "kanwil-sumut")], id="ministry-and-province-short"),
+        pytest.param("Kanwil Kemenkum Jatim mendeportasi tiga WNA.",
+                     [("Kanwil Kemenkum Jatim", "kanwil-jatim")], id="kemenkum-2025"),
+        pytest.param("Kantor Kementerian Hukum dan HAM Riau menggelar rapat.",
+                     [("Kantor Kementerian Hukum dan HAM Riau", "kanwil-riau")],
+                     id="kantor-kementerian"),
+        pytest.param("Kemenkumham menggelar rapat nasional.", [], id="ministry-alone-is-no-office"),
+        # typos in the organisation's name; a clean mention of the same office names it
+        pytest.param("Kantor Wilayah Kementrian Hukum dan Hak Asai Manusia Nusa Tenggara Timur "
+                     "menggelar rapat.",
+                     [("Kantor Wilayah Kementrian Hukum dan Hak Asai Manusia Nusa Tenggara Timur",
+                       "kanwil-ntt")], id="typos-in-ministry"),
+        pytest.param("Kantor Wilayah Kementrian Hukum dan Hak Asai Manusia Nusa Tenggara Timur "
+                     "hadir. Kakanwil Kemenkumham NTT lalu berbicara.",
+                     [("Kemenkumham NTT", "kanwil-ntt")], id="clean-form-preferred"),
+        pytest.param("Direktorat Jendral Imigrasi menerbitkan aturan baru.",
+                     [("Direktorat Jendral Imigrasi", "ditjen-imigrasi")], id="jendral"),
+        # a province's immigration named as an actor
+        pytest.param("Imigrasi Bali telah mendeportasi 68 WNA.", [("Imigrasi Bali", None)],
+                     id="imigrasi-province"),
+        pytest.param("Kakanwil Imigrasi Bali membuka acara.", [], id="kakanwil-is-a-role"),
+        # an owner only, and a dateline glued to the name
+        pytest.param("Rudenim adalah unit pelaksana teknis dari Direktorat Jenderal Imigrasi.",
+                     [], id="owner-after-dari"),
+        pytest.param("MERAUKE,ARAFURA,-Kantor Imigrasi Kelas II TPI Merauke menggelar rapat.",
+                     [("Kantor Imigrasi Kelas II TPI Merauke", "kanim-merauke")],
+                     id="glued-dateline"),
+    ],
+)
+def test_regional_offices_and_variants(text, expected):
+    import nlp as _nlp
+
+    assert [(o.name, o.office_id) for o in _nlp.extract(text).offices] == expected

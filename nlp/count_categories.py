@@ -121,7 +121,7 @@ LEAD_LINKERS = frozenset({"sebanyak", "sejumlah", "berjumlah", "yakni", "yaitu",
 CHAIN_GAP = 2  # non-cue words allowed inside a head-first chain of cues
 NP_GAP = 4  # words of a document noun phrase between its verb and the count
 RIGHT_MAX = 12  # tokens after the count searched for its predicate
-INHERIT_SENTENCES = 3  # how far back a count with no cue looks for its group
+INHERIT_SENTENCES = 5  # sentences back a count with no cue looks for its group (a quote between)
 STAFF = "staff"
 # Count nouns that are the category whatever the verb says: "50 petugas", "razia 4 kali".
 STRONG_UNITS = frozenset({STAFF, "operation"})

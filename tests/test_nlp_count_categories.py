@@ -136,6 +136,14 @@ def categories(text):
                      [(6, "detention"), (2, "detention")], id="owning-passport-is-no-cue"),
         pytest.param("Imigrasi mengamankan 10 WNA. Bahkan tiga di antaranya, diamankan di "
                      "Kupang.", [(10, "arrest"), (3, "arrest")], id="subset-own-verb"),
+        pytest.param("Kanim mendenda 30 WNA. Mereka melanggar aturan. \"Kami tegas,\" kata dia. "
+                     "Ia menambahkan itu. Adapun mereka berasal dari dua negara, yakni 20 orang "
+                     "dari Laos dan Nepal 10 orang.",
+                     [(30, "administrative_sanction"), (20, "administrative_sanction"),
+                      (10, "administrative_sanction")], id="breakdown-after-a-quote"),
+        pytest.param("Kanim mendenda 30 WNA. Satu. Dua. Tiga. Empat. Lima. Enam. Ada 12 orang "
+                     "dari Laos.", [(30, "administrative_sanction"), (12, "other")],
+                     id="no-group-far-back"),
         # --- clauses: a cue in another clause does not decide ------------------------------------
         pytest.param("Penolakan terbanyak karena alasan kesehatan, sebanyak 40 orang.",
                      [(40, "refusal_of_entry")], id="clause-reaches-over-comma-for-sebanyak"),

@@ -154,6 +154,12 @@ NUMBER_LINKS = XPath(".//a[@href][normalize-space(.) != '']"
 HEADLINE_LINKS = XPath(f".//a[string-length(normalize-space(.)) >= {HEADLINE_MIN_CHARS}]")
 
 
+def _page_text(tree: HtmlElement) -> str:
+    """The page's strings outside scripts and styles, whitespace normalised."""
+    body = tree.find(".//body")
+    return " ".join(" ".join(PAGE_STRINGS(body)).split()) if body is not None else ""
+
+
 def _holds_article(el) -> bool:
     """Whether an element is or holds the page's article markup."""
     return el.tag in ("article", "main") or bool(el.xpath(
@@ -416,18 +422,21 @@ def extract_article(html: str, url: str, reference: datetime | None = None) -> A
     headline = headline_el is not None and bool(title) and (
         _text_of(headline_el).lower() in str(title).lower())
 
-    # Bylines with the date often sit in theme furniture that pruning removes: read them first.
-    body = tree.find(".//body")
-    page_text = " ".join(" ".join(PAGE_STRINGS(body)).split()) if body is not None else ""
+    # Markup first, then an Indonesian date written in the page, then htmldate's guess. Bylines
+    # with the date often sit in theme furniture that pruning removes: read the page first.
+    published = normalise_date(published_raw, reference=reference) if published_raw else None
+    page_text = None
+    if published is None:
+        page_text = _page_text(tree)
+        published = normalise_date(published_raw, page_text=page_text, reference=reference)
     page_links = article_page_links_in(
         [(a.text_content(), a.get("href")) for a in NUMBER_LINKS(tree)], url)
     prune_boilerplate(tree)
     doc_text = _body(tree, url)
-    listing = _is_listing(tree, doc_text or "")
+    # The outlet's own "article" needs no listing test (nor its cost).
+    listing = not (ld or og_type == "article") and _is_listing(tree, doc_text or "")
     if not title:
         title = extract_title(tree)
-    # Markup first, then an Indonesian date written in the page, then htmldate's guess.
-    published = normalise_date(published_raw, page_text=page_text, reference=reference)
     if published is None and doc_text:
         guess = find_date(tree, **set_date_params(False))
         published = normalise_date(guess) if guess else None
@@ -447,5 +456,8 @@ def extract_article(html: str, url: str, reference: datetime | None = None) -> A
         text=text,
         is_article=is_article,
         page_links=page_links if is_article else [],
-        listing_newest=None if is_article else max(all_dates_in_text(page_text), default=None),
+        # (the text before pruning where the date search read it, else after)
+        listing_newest=None if is_article else max(
+            all_dates_in_text(page_text if page_text is not None else _page_text(tree)),
+            default=None),
     )

@@ -55,6 +55,9 @@ ARTICLE_PATH = re.compile(r"/(19|20)\d\d[/-]\d\d?[/-]|[a-z0-9]+(-[a-z0-9]+){3,}|
 SHORT_CONFIG = use_config()
 SHORT_CONFIG.set("DEFAULT", "MIN_EXTRACTED_SIZE", "150")
 BASELINE_DUMP_CHARS = 250
+# The share of a marked article's text the main extractor must return to be taken alone.
+MARKED_SHARE = 0.7
+ARTICLE_BODY = XPath("//*[@itemprop='articleBody']")
 # Below this many characters a page with no other article signal is a listing or a stub.
 MIN_TEXT_CHARS = 250
 # A short text (a news brief) is an article only with article markup and a date.
@@ -357,9 +360,24 @@ def is_article_page(*, text: str, ld: bool, types: set[str], og_type: str, marku
 
 
 def _body(tree: HtmlElement, url: str) -> str | None:
-    """trafilatura's main text (its own settings; tables, fallback extractors on)."""
-    doc = trafilatura.bare_extraction(tree, url=url, include_comments=False, include_tables=True)
-    text = doc.text if doc is not None else None
+    """trafilatura's main text (its own settings; tables, fallback extractors on).
+
+    Where the page marks its article (one <article>, or itemprop=articleBody) and trafilatura's
+    main extractor alone returns most of that element's text, its fallback extractors
+    (readability, jusText: over half of its time) have nothing to add and are not run.
+    """
+    text = None
+    marked = ARTICLE_BODY(tree) or tree.findall(".//article")
+    if len(marked) == 1:
+        doc = trafilatura.bare_extraction(tree, url=url, include_comments=False,
+                                          include_tables=True, fast=True)
+        text = doc.text if doc is not None else None
+        if not text or len(text) < MARKED_SHARE * len(marked[0].text_content().strip()):
+            text = None
+    if text is None:
+        doc = trafilatura.bare_extraction(tree, url=url, include_comments=False,
+                                          include_tables=True)
+        text = doc.text if doc is not None else None
     if text and "\n" not in text.strip() and len(text) < 2 * BASELINE_DUMP_CHARS:
         # One line: perhaps the baseline's dump of a short post. Its paragraphs, when the
         # main extractor finds them all inside that line, are the post without the furniture.

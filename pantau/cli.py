@@ -232,7 +232,8 @@ def demo(port, site_port, db_path, no_serve):
     from pipelines.extract import run_extract
 
     try:
-        site = DemoSite(port=site_port)
+        with user_errors():  # a malformed article file of the demo site (DemoSiteError)
+            site = DemoSite(port=site_port)
     except OSError as e:
         raise click.ClickException(f"cannot serve the demo site on 127.0.0.1:{site_port} ({e}); "
                                    "stop what uses it or pass --site-port") from None
@@ -312,10 +313,11 @@ def nlp(jsonl):
     """
     from pantau.nlp_io import run_jsonl, run_text
 
-    if jsonl:
-        run_jsonl(sys.stdin, sys.stdout)
-    else:
-        click.echo(json.dumps(run_text(sys.stdin.read()), ensure_ascii=False))
+    with user_errors():  # e.g. a missing or malformed pattern file (VocabularyError)
+        if jsonl:
+            run_jsonl(sys.stdin, sys.stdout)
+        else:
+            click.echo(json.dumps(run_text(sys.stdin.read()), ensure_ascii=False))
 
 
 def _add_groups() -> None:

@@ -81,3 +81,22 @@ def test_nlp_jsonl_bad_lines(line, message):
     result = CliRunner().invoke(cli, ["nlp", "--jsonl"], input=line)
     assert result.exit_code != 0
     assert message in result.output
+
+
+@pytest.mark.parametrize("article, message", [
+    pytest.param("no front matter at all", "expected +++ TOML front matter +++ then the body",
+                 id="no-front-matter"),
+    pytest.param('+++\noutlet = "nowhere"\n+++\nbody', "outlet must be one of", id="outlet"),
+])
+def test_a_malformed_demo_article_is_one_line(tmp_path, monkeypatch, article, message):
+    """DemoSiteError at the command line: the file and the reason, no traceback, no database."""
+    (tmp_path / "site" / "articles").mkdir(parents=True)
+    (tmp_path / "site" / "articles" / "01-bad.md").write_text(article, encoding="utf-8")
+    monkeypatch.setenv("PANTAU_DEMO_SITE", str(tmp_path / "site"))
+    result = CliRunner().invoke(cli, ["demo", "--no-serve", "--site-port", "0",
+                                      "--db", str(tmp_path / "demo.db")])
+    assert result.exit_code == 1
+    [line] = result.output.strip().splitlines()
+    assert line.startswith(f"Error: {tmp_path / 'site' / 'articles' / '01-bad.md'}: ")
+    assert message in line
+    assert not (tmp_path / "demo.db").exists()

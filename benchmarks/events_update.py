@@ -8,7 +8,7 @@ Usage:
 events up to date (the first run after an upgrade rebuilds them all: timed and reported apart),
 then adds --new invented articles published in the corpus's last three days (the articles of
 one daily crawl), and runs pipelines.extract.run_extract over them, timing each phase: the events
-phase recomputes only the events the new articles touch (pipelines/events.py update_events).
+phase recomputes only the events the new articles touch (pipelines/event_update.py update_events).
 With --check it then rebuilds every event from scratch and compares the three event tables
 row for row (a digest of each, in primary-key order) with what the update left.
 """

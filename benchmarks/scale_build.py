@@ -312,7 +312,7 @@ def write_readme(runs: list[dict], memory: dict[int, Path] | None = None,
         f"and {big['events']:,} events, each cited by about "
         f"{big['articles'] // max(big['events'] or 1, 1):,} articles. Real news forms many "
         "small groups, so the stories and events times here are for a worst case of a few "
-        "huge groups (story buckets of over 100,000 articles: see pipelines/stories.py "
+        "huge groups (story buckets of over 100,000 articles: see pipelines/story_groups.py "
         "EXACT_BUCKET).")
     cpu = big["cpu_seconds"]
     lines.append(

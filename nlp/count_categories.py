@@ -122,6 +122,17 @@ CHAIN_GAP = 2  # non-cue words allowed inside a head-first chain of cues
 NP_GAP = 4  # words of a document noun phrase between its verb and the count
 RIGHT_MAX = 12  # tokens after the count searched for its predicate
 INHERIT_SENTENCES = 5  # sentences back a count with no cue looks for its group (a quote between)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How far the searches look; the pantau_counts factory's config can change them."""
+
+    right_max: int = RIGHT_MAX
+    inherit_sentences: int = INHERIT_SENTENCES
+
+
+DEFAULT_LIMITS = Limits()
 STAFF = "staff"
 # Count nouns that are the category whatever the verb says: "50 petugas", "razia 4 kali".
 STRONG_UNITS = frozenset({STAFF, "operation"})
@@ -180,7 +191,7 @@ def _base(word: str) -> str:
     return word[:-3] if len(word) > 6 and word.endswith("nya") else word
 
 
-def categorise(tv: TokenView, counted: list[Counted]) -> list[str]:
+def categorise(tv: TokenView, counted: list[Counted], limits: Limits = DEFAULT_LIMITS) -> list[str]:
     """The category of each count, in order (see the module docstring for the rules)."""
     sentences: dict[int, _Sentence] = {}
     number_at = {c.start: c for c in counted}
@@ -197,17 +208,18 @@ def categorise(tv: TokenView, counted: list[Counted]) -> list[str]:
             owned.setdefault(id(gov), n)
     for n, c in enumerate(counted):
         sent = sentences[tv.sent_of[c.start]]
-        category = _decide(tv, sent, c, n, left_gov[n], owned, number_at, counted, result)
+        category = _decide(tv, sent, c, n, left_gov[n], owned, number_at, counted, result,
+                           limits)
         result.append(category)
     return result
 
 
-def _decide(tv, sent, c, n, gov, owned, number_at, counted, done) -> str:
+def _decide(tv, sent, c, n, gov, owned, number_at, counted, done, limits: Limits) -> str:
     words = tv.words
     unit_cat = _unit_category(words, c)
     if unit_cat in STRONG_UNITS:
         return unit_cat
-    pred, relative = _right_predicate(tv, sent, c, number_at, owned, n)
+    pred, relative = _right_predicate(tv, sent, c, number_at, owned, n, limits.right_max)
     if gov is not None and not _issued_to_people(gov, unit_cat):
         possessive = gov.kind == "noun" and gov.end == min(c.start, c.unit_start)
         between = words[max(c.unit_end, c.end) : pred.start] if pred is not None else []
@@ -226,7 +238,7 @@ def _decide(tv, sent, c, n, gov, owned, number_at, counted, done) -> str:
     if unit_cat is not None:
         return unit_cat
     if subset:
-        group = _group(tv, counted, done, n)
+        group = _group(tv, counted, done, n, limits.inherit_sentences)
         if group is not None:
             return group
     if pred is not None:
@@ -235,7 +247,7 @@ def _decide(tv, sent, c, n, gov, owned, number_at, counted, done) -> str:
     if near is not None:
         return _resolve(near, words, c, sent)
     if n > 0 and not in_clause:
-        group = _group(tv, counted, done, n)
+        group = _group(tv, counted, done, n, limits.inherit_sentences)
         if group is not None:
             return group
     return "other"
@@ -388,12 +400,12 @@ def _linker_ending_at(words: list[str], k: int, lo: int) -> int:
 
 
 def _right_predicate(tv: TokenView, sent: _Sentence, c: Counted, number_at, owned,
-                     n: int) -> tuple[Cue | None, bool]:
+                     n: int, right_max: int) -> tuple[Cue | None, bool]:
     """The verb or noun the count is the subject of: the first cue past its noun phrase that
     governs no other count; with whether it stands in a "yang" relative clause."""
     words = tv.words
     k = max(c.unit_end, c.end)
-    stop = min(sent.end, k + RIGHT_MAX)
+    stop = min(sent.end, k + right_max)
     first: Cue | None = None
     in_relative = False
     depth = 0
@@ -451,11 +463,12 @@ def _is_subset(words: list[str], c: Counted, sent_start: int) -> bool:
     return False
 
 
-def _group(tv: TokenView, counted: list[Counted], done: list[str], n: int) -> str | None:
+def _group(tv: TokenView, counted: list[Counted], done: list[str], n: int,
+           inherit_sentences: int) -> str | None:
     """The category of the count before, when it stands in this or the last few sentences."""
     here = tv.sent_of[counted[n].start]
     for m in range(n - 1, -1, -1):
-        if here - tv.sent_of[counted[m].start] > INHERIT_SENTENCES:
+        if here - tv.sent_of[counted[m].start] > inherit_sentences:
             return None
         if done[m] in STRONG_UNITS:
             return None  # staff is who was counted, not what happened: nothing to continue

@@ -9,7 +9,14 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.count_categories import CATEGORIES as CATEGORIES  # re-exported
-from nlp.count_categories import Counted, categorise
+from nlp.count_categories import (
+    DEFAULT_LIMITS,
+    INHERIT_SENTENCES,
+    RIGHT_MAX,
+    Counted,
+    Limits,
+    categorise,
+)
 from nlp.numbers import NUMBER_WORDS, parse_at, starts_number
 from nlp.schema import Count, as_rows
 from nlp.tokenview import TokenView, clean_text, token_view
@@ -108,14 +115,27 @@ class _Found:
     end: int = -1  # after the last number token (-1: right after start)
 
 
-@Language.factory("pantau_counts", assigns=["doc._.pantau_counts"], default_config={})
-def make_counts(nlp: Language, name: str) -> CountFinder:
-    """Build the count finder for a pipeline."""
-    return CountFinder()
+@Language.factory(
+    "pantau_counts",
+    assigns=["doc._.pantau_counts"],
+    default_config={"right_max": RIGHT_MAX, "inherit_sentences": INHERIT_SENTENCES},
+)
+def make_counts(nlp: Language, name: str, right_max: int, inherit_sentences: int) -> CountFinder:
+    """Build the count finder for a pipeline.
+
+    Args:
+        right_max: tokens after a count searched for the verb it is the subject of.
+        inherit_sentences: sentences back a count with no cue looks for the group it breaks
+            down (nlp/count_categories.py).
+    """
+    return CountFinder(Limits(right_max=right_max, inherit_sentences=inherit_sentences))
 
 
 class CountFinder:
     """Finds numbers followed by a person, document or event noun; skips dates, money, ranks."""
+
+    def __init__(self, limits: Limits = DEFAULT_LIMITS):
+        self.limits = limits
 
     def __call__(self, doc: Doc) -> Doc:
         tv = token_view(doc)
@@ -209,7 +229,7 @@ class CountFinder:
         by_key: dict[tuple, Count] = {}
         categories = categorise(tv, [
             Counted(f.start, f.end if f.end > f.start else f.start + 1, f.unit_start, f.unit_end)
-            for f in found])
+            for f in found], self.limits)
         for f, category in zip(found, categories, strict=True):
             key_unit = f.unit_class if f.unit_class != "action" else tv.words[f.unit_start]
             key = (f.value, key_unit)

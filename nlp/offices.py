@@ -11,6 +11,7 @@ from rapidfuzz import fuzz, process
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from nlp.docstate import doc_state
 from nlp.gazetteer import GazetteerError, fold, load_offices, load_places, place_words
 from nlp.schema import Evidence, Office, as_rows
 from nlp.sentences import doc_text, token_texts
@@ -87,7 +88,7 @@ def _trie_add(trie: dict, words: tuple[str, ...], value) -> None:
     node[None] = value
 
 
-def _trie_longest(trie: dict, words: list, i: int):
+def trie_longest(trie: dict, words: list, i: int):
     """Longest key of `trie` starting at words[i]; returns (end, value) or (i, None)."""
     node, best = trie, (i, None)
     j = i
@@ -179,17 +180,12 @@ def _fold_token(text: str) -> tuple[tuple[str, ...], bool, int, str]:
     return hit
 
 
-# The words and office mentions of the Doc being processed, for pantau_officials: components
-# run one after another on the same Doc, and doc.user_data must stay serialisable.
-_LAST_WORDS: list = []
-_LAST_MENTIONS: list = []
-_LAST_LINKS: list = []
-
 
 def related_links(doc: Doc) -> list[tuple[int, int]]:
     """Token ranges of "Baca juga: ..." lines (links to other stories)."""
-    if _LAST_LINKS and _LAST_LINKS[0] is doc:  # pantau_offices and pantau_officials both ask
-        return _LAST_LINKS[1]
+    state = doc_state(doc)
+    if state.links is not None:  # pantau_offices and pantau_officials both ask
+        return state.links
     out = []
     text = doc_text(doc)
     # Every match has "juga" or "pula": most texts are passed over without the regex, which
@@ -200,19 +196,20 @@ def related_links(doc: Doc) -> list[tuple[int, int]]:
         span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
         if span is not None:
             out.append((span.start, span.end))
-    _LAST_LINKS[:] = [doc, out]
+    state.links = out
     return out
 
 
 def last_mentions(doc: Doc) -> list[Mention] | None:
     """The office mentions pantau_offices found in `doc`, if it was the last Doc it saw."""
-    return _LAST_MENTIONS[1] if _LAST_MENTIONS and _LAST_MENTIONS[0] is doc else None
+    return doc_state(doc).mentions
 
 
 def doc_words(doc: Doc) -> Words:
     """Fold the doc into words; punctuation stays as itself, a hyphen inside a name disappears."""
-    if _LAST_WORDS and _LAST_WORDS[0] is doc:
-        return _LAST_WORDS[1]
+    state = doc_state(doc)
+    if state.words is not None:
+        return state.words
     out = Words()
     texts, glued = token_texts(doc)
     n = len(texts)
@@ -228,7 +225,7 @@ def doc_words(doc: Doc) -> Words:
     special = list(compress(range(n), kinds))  # _WORD is 0
     if not special:
         out.word, out.tok, out.upper = first_words, list(range(n)), uppers
-        _LAST_WORDS[:] = [doc, out]
+        state.words = out
         return out
     # A hyphen glued on both sides of a word is dropped: "Soekarno-Hatta" is tokenised
     # Soekarno / - / Hatta. "Glued before" looks back past hyphens already dropped.
@@ -261,7 +258,7 @@ def doc_words(doc: Doc) -> Words:
     word += first_words[prev:]
     upper += uppers[prev:]
     tok += range(prev, n)
-    _LAST_WORDS[:] = [doc, out]
+    state.words = out
     return out
 
 
@@ -361,7 +358,7 @@ class OfficeFinder:
         j = i
         for _ in range(3):  # at most "Bandara Internasional" before the place
             if j < len(words) and words.upper[j]:
-                end, oid = _trie_longest(trie, words, j)
+                end, oid = trie_longest(trie, words, j)
                 if oid:
                     return end, oid
             if j < len(words) and words.word[j] in PLACE_PREFIXES:
@@ -407,7 +404,7 @@ class OfficeFinder:
     def _region(self, words: Words, i: int) -> int:
         """Index after a province name or abbreviation at i ("Sulawesi Tenggara", "Jatim")."""
         if i < len(words) and words.upper[i]:
-            end, hit = _trie_longest(self.regions, words, i)
+            end, hit = trie_longest(self.regions, words, i)
             if hit:
                 return end
         return i
@@ -415,7 +412,7 @@ class OfficeFinder:
     def _city(self, words: Words, i: int) -> int:
         """Index after a regency or city name at i."""
         if i < len(words) and words.upper[i]:
-            end, hit = _trie_longest(self.cities, words, i)
+            end, hit = trie_longest(self.cities, words, i)
             if hit:
                 return end
         return i
@@ -423,7 +420,7 @@ class OfficeFinder:
     def _general_place(self, words: Words, i: int, province: str | None = None) -> int:
         """Index after a place name at i; given `province`, only a city or regency in it."""
         if i < len(words) and words.upper[i]:
-            end, provinces = _trie_longest(
+            end, provinces = trie_longest(
                 self.places if province is None else self.cities, words, i
             )
             if provinces and (province is None or fold(province) in provinces):
@@ -498,7 +495,7 @@ class OfficeFinder:
                 org_end = self._paren(words, k)
                 fuzzy = True
         k = org_end + 1 if org_end < len(words) and words.word[org_end] == "provinsi" else org_end
-        end, oid = _trie_longest(self.tries.get("kanwil_imigrasi", {}), words, k)
+        end, oid = trie_longest(self.tries.get("kanwil_imigrasi", {}), words, k)
         if oid is None and k < len(words) and words.upper[k]:
             end, oid = self._fuzzy_place(words, k, "kanwil_imigrasi")
         if oid is not None:
@@ -536,7 +533,7 @@ class OfficeFinder:
     def __call__(self, doc: Doc) -> Doc:
         mentions = self.mentions(doc)
         _resolve_unlinked(mentions)
-        _LAST_MENTIONS[:] = [doc, mentions]
+        doc_state(doc).mentions = mentions
         doc._.pantau_offices = as_rows(self.offices_from(doc, mentions))
         return doc
 

@@ -9,18 +9,19 @@ from rapidfuzz import fuzz
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from nlp.docstate import doc_state
 from nlp.gazetteer import fold
 from nlp.offices import (
     Mention,
     OfficeFinder,
     Word,
     Words,
-    _trie_longest,
     doc_words,
     evidence_for_tokens,
     last_mentions,
     register_word_triggers,
     related_links,
+    trie_longest,
 )
 from nlp.schema import Official, as_rows
 from nlp.sentences import token_texts
@@ -88,8 +89,6 @@ register_word_triggers(TITLE_FIRSTS, LED_BY)
 # fold() of token texts read as possible names; bounded, for a long crawl.
 _fold_cached = lru_cache(maxsize=100_000)(fold)
 
-# Lower-case words of the Doc being processed (one slot, like nlp.sentences.token_texts).
-_LOWER: list = []
 
 
 def _is_role_word(w: Word, texts: list[str]) -> bool:
@@ -326,7 +325,7 @@ class OfficialFinder:
         )
         if kind is None:
             return None
-        end, oid = _trie_longest(self.offices.tries.get(kind, {}), place_words, 0)
+        end, oid = trie_longest(self.offices.tries.get(kind, {}), place_words, 0)
         return oid if end == len(place_words) else None
 
     def _office_by_role(self, kinds, title_words, doc_offices) -> str | None:
@@ -384,9 +383,10 @@ class OfficialFinder:
         first word the article also writes in lower case ("Tinjau" / "tinjau") is a verb."""
         if not toks:
             return False
-        if not (_LOWER and _LOWER[0] is doc):
-            _LOWER[:] = [doc, set(filter(str.islower, token_texts(doc)[0]))]
-        lower_words = _LOWER[1]
+        state = doc_state(doc)
+        if state.lower_words is None:
+            state.lower_words = set(filter(str.islower, token_texts(doc)[0]))
+        lower_words = state.lower_words
         texts = token_texts(doc)[0]
         if texts[toks[0]].lower() in lower_words:
             return False

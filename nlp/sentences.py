@@ -10,6 +10,7 @@ from spacy.attrs import IDX, LENGTH, ORTH, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from nlp.docstate import doc_state
 from nlp.tokenizer import source_text
 
 # Tokens that end a sentence when what follows looks like a sentence start.
@@ -141,10 +142,6 @@ def _start_indices(texts: list[str], glued: list[bool]) -> list[int]:
     return starts
 
 
-# The arrays of the Doc being processed: components run one after another on the same Doc, so
-# one slot is enough. Not in doc.user_data, which must stay serialisable.
-_LAST: list = []
-
 
 class DocArrays(NamedTuple):
     """Plain Python lists over one Doc's tokens, read once from its arrays."""
@@ -172,8 +169,10 @@ def doc_text(doc: Doc) -> str:
 def sentence_start_indices(doc: Doc) -> list[int] | None:
     """Token indices where pantau_sentences started a sentence in `doc`, if it was the last Doc
     it processed (None otherwise: read SENT_START instead)."""
-    if _LAST and _LAST[0] is doc and _LAST[2] is not None and len(_LAST[1].texts) == len(doc):
-        return _LAST[2]
+    state = doc_state(doc)
+    if state.sent_starts is not None and state.arrays is not None \
+            and len(state.arrays.texts) == len(doc):
+        return state.sent_starts
     return None
 
 
@@ -193,8 +192,9 @@ def _orth_text(doc: Doc, orth: int) -> str:
 
 def doc_arrays(doc: Doc) -> DocArrays:
     """The DocArrays of `doc`, built once per Doc and shared by the components."""
-    if _LAST and _LAST[0] is doc and len(_LAST[1].texts) == len(doc):
-        return _LAST[1]
+    state = doc_state(doc)
+    if state.arrays is not None and len(state.arrays.texts) == len(doc):
+        return state.arrays
     n = len(doc)
     if n:
         # One array read, columns derived with numpy: a Python step per token per column cost
@@ -217,7 +217,7 @@ def doc_arrays(doc: Doc) -> DocArrays:
     if text is None:
         text = "".join([t if g else t + " " for t, g in zip(texts, glued, strict=True)])
     arrays = DocArrays(text, texts, glued, ws, idx, end)
-    _LAST[:] = [doc, arrays, None]
+    state.arrays, state.sent_starts = arrays, None
     return arrays
 
 
@@ -231,5 +231,6 @@ def pantau_sentences(doc: Doc) -> Doc:
     arr[starts] = 1
     arr = arr.astype("uint64")
     doc.from_array(["SENT_START"], arr.reshape(-1, 1))
-    _LAST[2] = starts  # for nlp.tokenview, which would otherwise read SENT_START back
+    # for nlp.tokenview, which would otherwise read SENT_START back
+    doc_state(doc).sent_starts = starts
     return doc

@@ -18,6 +18,8 @@ from spacy.lang.id import IndonesianDefaults
 from spacy.tokenizer import Tokenizer
 from spacy.util import registry
 
+from nlp.docstate import doc_state
+
 # Single-token exceptions that contain an infix: kept whole by a set lookup.
 _INFIX_RE = util.compile_infix_regex(IndonesianDefaults.infixes)
 _RULES = IndonesianDefaults.tokenizer_exceptions
@@ -67,14 +69,10 @@ def find_infixes(string: str) -> list:
     return [m for k, m in enumerate(matches) if k not in inside]
 
 
-# The last Doc made and the string it was made from (components run on it next, one after
-# another): its token texts are slices of that string, cheaper than string-store lookups.
-_SOURCE: list = []
-
-
 def source_text(doc) -> str | None:
-    """The text `doc` was tokenised from, if it is the last Doc this process tokenised."""
-    return _SOURCE[1] if _SOURCE and _SOURCE[0] is doc else None
+    """The text `doc` was tokenised from (kept in its shared state, nlp/docstate.py): its token
+    texts are slices of that string, cheaper than string-store lookups."""
+    return doc_state(doc).source
 
 
 class PantauTokenizer(Tokenizer):
@@ -83,7 +81,7 @@ class PantauTokenizer(Tokenizer):
 
     def __call__(self, string):
         doc = super().__call__(string)
-        _SOURCE[:] = [doc, string]
+        doc_state(doc).source = string
         return doc
 
     def to_bytes(self, *, exclude=tuple()) -> bytes:

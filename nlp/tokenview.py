@@ -8,6 +8,7 @@ from itertools import compress
 from spacy.attrs import IS_PUNCT, IS_SPACE, IS_TITLE, IS_UPPER, SENT_START
 from spacy.tokens import Doc
 
+from nlp.docstate import doc_state
 from nlp.schema import Evidence
 from nlp.sentences import doc_arrays, sentence_start_indices
 
@@ -74,7 +75,6 @@ class TokenView:
     """Plain Python lists over a Doc: indexing them is ~20x cheaper than creating Token objects."""
 
     def __init__(self, doc: Doc):
-        self.doc = doc
         self.country_starts: dict[int, str] = {}  # set by pantau_nationalities for pantau_counts
         n = len(doc)
         # Token texts, offsets and Doc.text as pantau_sentences already read them.
@@ -142,15 +142,11 @@ class TokenView:
         return self.space[k] and self.words[k].count("\n") >= 2
 
 
-# The view of the Doc being processed. Components run one after another on the same Doc, so one
-# slot is enough; it lives here, not in doc.user_data, because user_data must stay serialisable.
-_LAST: list[TokenView] = []
-
-
 def token_view(doc: Doc) -> TokenView:
-    """The Doc's TokenView, built by the first component that asks and reused by the next ones."""
-    if _LAST and _LAST[0].doc is doc and len(_LAST[0].words) == len(doc):
-        return _LAST[0]
-    view = TokenView(doc)
-    _LAST[:] = [view]
+    """The Doc's TokenView, built by the first component that asks and reused by the next ones
+    (kept in the Doc's shared state, nlp/docstate.py)."""
+    state = doc_state(doc)
+    view = state.view
+    if view is None or len(view.words) != len(doc):
+        view = state.view = TokenView(doc)
     return view

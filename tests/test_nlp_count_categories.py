@@ -166,3 +166,17 @@ def test_every_category_is_known():
             "Empat petugas berjaga.")
     assert {c for _, c in categories(text)} <= set(CATEGORIES)
     assert len(CATEGORIES) == 15
+
+
+def test_limits_come_from_the_factory_config(tmp_path):
+    """A saved pipeline's config.cfg carries the limits; changing one changes the categories."""
+    import spacy
+
+    nlp.load_pipeline().to_disk(tmp_path)
+    assert "inherit_sentences = 5" in (tmp_path / "config.cfg").read_text()
+    text = "Kanim mendeportasi 9 WNA. Dengan rincian Laos 4 orang dan Nepal 5 orang."
+    overrides = {"components": {"pantau_counts": {"inherit_sentences": 0}}}
+    strict = spacy.load(tmp_path, config=overrides)
+    assert [(c["value"], c["category"]) for c in strict(text)._.pantau_counts] == [
+        (9, "deportation"), (4, "other"), (5, "other")]
+    assert categories(text) == [(9, "deportation"), (4, "deportation"), (5, "deportation")]

@@ -1,0 +1,35 @@
+"""Tests for nlp/docstate.py: per-Doc state shared by the components through doc._.pantau_state."""
+
+import gc
+import weakref
+
+import nlp
+from nlp.docstate import _STATES, doc_state
+
+
+def test_components_interleaved_over_two_docs_keep_each_docs_state():
+    pipe = nlp.load_pipeline()
+    first = pipe.make_doc("Kepala Kantor Imigrasi Kelas I TPI Kendari Andi Pratama hadir.")
+    second = pipe.make_doc("Kepala Kantor Imigrasi Kelas II TPI Merauke Budi Santoso hadir.")
+    stages = [pipe.get_pipe(name) for name in ("pantau_sentences", "pantau_offices")]
+    for stage in stages:  # both Docs through the first stages, one after the other
+        first, second = stage(first), stage(second)
+    officials = pipe.get_pipe("pantau_officials")
+    # the first Doc goes on after the second one was processed: its own mentions are used
+    assert [p["name"] for p in officials(first)._.pantau_people] == ["Andi Pratama"]
+    assert [p["name"] for p in officials(second)._.pantau_people] == ["Budi Santoso"]
+    assert first._.pantau_state is doc_state(first) is not doc_state(second)
+
+
+def test_state_is_freed_with_its_doc_and_never_serialised():
+    pipe = nlp.load_pipeline()
+    doc = pipe("Kanim Ambon mendeportasi sebelas WNA asal Nigeria kemarin.")
+    assert doc._.pantau_state.view is not None
+    data = doc.to_bytes()  # the shared views are not in user_data
+    assert b"TokenView" not in data
+    ref = weakref.ref(doc)
+    before = len(_STATES)
+    del doc
+    gc.collect()
+    assert ref() is None
+    assert len(_STATES) == before - 1

@@ -83,13 +83,28 @@ def test_topic_pages_are_requested_first(tmp_path):
                     'topic_urls = ["https://uji.antaranews.com/tag/imigrasi"]\n', encoding="utf-8")
     spider = NewsSpider.from_crawler(get_crawler(NewsSpider, {"PANTAU_SOURCES": str(path)}))
     reqs = spider.begin(spider.states["antara-uji"])
+    # antara runs feed and listing: no sitemap stage, so robots.txt is left to Scrapy's
+    # RobotsTxtMiddleware (once per host) and not read again for sitemaps
     assert [(r.url, r.meta["via"]) for r in reqs] == [
         ("https://uji.antaranews.com/tag/imigrasi", "topic"),
-        ("https://uji.antaranews.com/terkini", "home"),
-        ("https://uji.antaranews.com/robots.txt", "home")]
-    assert reqs[0].priority > max(r.priority for r in reqs[1:])
+        ("https://uji.antaranews.com/terkini", "home")]
+    assert reqs[0].priority > reqs[1].priority
     assert spider.runs(spider.states["antara-uji"], "feed")
-    assert not spider.runs(spider.states["antara-uji"], "wordpress")  # antara: feed, listing
+    assert not spider.runs(spider.states["antara-uji"], "wordpress")
+
+
+def test_robots_txt_read_for_sitemaps_only_by_kinds_that_use_them(tmp_path):
+    path = tmp_path / "sources.toml"
+    path.write_text('[[sources]]\nname = "Tribun Uji"\nsite_kind = "tribun"\n'
+                    'start_urls = ["https://uji.tribunnews.com/news"]\n\n'
+                    '[[sources]]\nname = "RRI Uji"\nsite_kind = "rri"\n'
+                    'start_urls = ["https://rri.example/uji/"]\n'
+                    'url_prefix = "https://rri.example/uji/"\n', encoding="utf-8")
+    spider = NewsSpider.from_crawler(get_crawler(NewsSpider, {"PANTAU_SOURCES": str(path)}))
+    assert [r.url for r in spider.begin(spider.states["tribun-uji"])] == [
+        "https://uji.tribunnews.com/news", "https://uji.tribunnews.com/robots.txt"]
+    assert [r.url for r in spider.begin(spider.states["rri-uji"])] == [
+        "https://rri.example/uji/"]
 
 
 @pytest.mark.parametrize("kind", sorted(OLDER_FIXTURES))

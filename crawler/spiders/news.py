@@ -78,8 +78,12 @@ class NewsSpider(BaseNewsSpider):
                              listing_depth=self.max_depth - 1) for u in source.topic_urls]
         reqs += [self.request(state, u, "parse_home", "home") for u in source.start_urls]
         root = "{0.scheme}://{0.netloc}/".format(urlsplit(source.start_urls[0]))
-        reqs.append(self.request(state, urljoin(root, "/robots.txt"), "parse_robots", "home",
-                                 probe=True, again=True))
+        # robots.txt is read here for the sitemaps it names; a kind without the sitemap stage
+        # does not need it (Scrapy still reads it once per host to obey it), which spares a host
+        # shared by many sources (rri.co.id/<station>) one request per source.
+        if self.runs(state, "sitemap"):
+            reqs.append(self.request(state, urljoin(root, "/robots.txt"), "parse_robots",
+                                     "home", probe=True, again=True))
         return [r for r in reqs if r]
 
     def advance(self, state: SourceState):

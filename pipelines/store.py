@@ -8,6 +8,7 @@ import logging
 import sqlite3
 
 from itemadapter import ItemAdapter
+from scrapy import signals
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 from sqlite_utils.db import NotFoundError
@@ -115,8 +116,20 @@ class StoreArticlePipeline:
         return cls(crawler, db_path)
 
     def open_spider(self):
-        self.db = open_db(self.db_path)
-        retry_locked(upsert_sources, self.db, getattr(self.crawler.spider, "sources", []))
+        try:
+            self.db = open_db(self.db_path)
+            retry_locked(upsert_sources, self.db, getattr(self.crawler.spider, "sources", []))
+        except (sqlite3.Error, DatabaseError) as e:
+            # Raised from here it would fail the engine's start with a Twisted traceback (and
+            # the command would exit 0): the crawl closes as soon as it is open, with the error
+            # in the stats for pantau.crawl.run_crawl to turn into one line.
+            logger.error("cannot use %s: %s; stopping the crawl", self.db_path, e)
+            self.crawler.stats.set_value("pantau/database_error", str(e))
+            self.db, self.closing = None, True
+            self.crawler.signals.connect(self._close_at_once, signal=signals.spider_opened)
+
+    def _close_at_once(self, spider):
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason="database_error"))
 
     def close_spider(self):
         if self.db is not None:
@@ -124,6 +137,8 @@ class StoreArticlePipeline:
 
     def process_item(self, item):
         row = ItemAdapter(item).asdict()
+        if self.db is None:
+            raise DropItem(f"not stored: {row['url']} (the database could not be opened)")
         try:
             # Other workers may write the same database: a lock is waited for, within bounds.
             outcome = retry_locked(store_article, self.db, row)

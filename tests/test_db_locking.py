@@ -11,7 +11,7 @@ import time
 
 import pytest
 import sqlite_utils
-from conftest import ROOT
+from conftest import ROOT, run_pantau
 
 from pipelines.db import DatabaseError, open_db, retry_locked
 from pipelines.schema import SCHEMA_VERSION
@@ -104,3 +104,16 @@ def test_a_lock_held_too_long_is_one_clear_error(locked):
                                             r"for 1 s \(database is locked\)$"):
         retry_locked(store_article, db, article(2), seconds=1)
     assert db["articles"].count == 0  # the failed write left nothing half done
+
+
+def test_a_database_the_crawl_cannot_open_stops_it_with_one_line(tmp_path):
+    # The store pipeline opens the database itself (the setting, as Scrapyd passes it); when
+    # that fails the crawl ends at once: one line and exit 1, no Twisted traceback, no exit 0.
+    (tmp_path / "s.toml").write_text('[[sources]]\nname = "A"\nstart_urls = '
+                                     '["http://127.0.0.1:9/"]\n', encoding="utf-8")
+    result = run_pantau("crawl", "--sources", tmp_path / "s.toml", "--db", tmp_path / "p.db",
+                        "-s", f"PANTAU_DB={tmp_path / 'gone' / 'p.db'}")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith(
+        f"Error: the crawl stopped: cannot write to {tmp_path / 'p.db'}: folder does not exist")

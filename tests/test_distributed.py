@@ -270,7 +270,9 @@ def test_a_worker_killed_its_share_finished_then_merged_like_one_crawl(site, tmp
     for table in RESULT_TABLES:
         assert rows(merged, table) == rows(single, table), table
     facts = sum(len(rows(merged, t)) for t in RESULT_TABLES[:5])
-    assert facts >= 200 and len(rows(merged, "events")) >= 100
+    # Something to compare: a fact or more per article, and events (the site's dates repeat
+    # every 84 articles, and one office's deportations on one day are one event).
+    assert facts >= 200 and len(rows(merged, "events")) >= 50
     same = ("article_id", "url", "source", "title", "published", "text", "content_hash",
             "nlp_version", "story_id", "event_type", "event_date", "on_topic")
     assert rows(merged, "articles", leave_out=set(

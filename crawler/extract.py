@@ -15,6 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 import trafilatura
 from htmldate import find_date
+from lxml import etree
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 from trafilatura.metadata import extract_title
@@ -57,6 +58,7 @@ SHORT_CONFIG.set("DEFAULT", "MIN_EXTRACTED_SIZE", "150")
 BASELINE_DUMP_CHARS = 250
 # The share of a marked article's text the main extractor must return to be taken alone.
 MARKED_SHARE = 0.7
+MARKED_PAGE_SHARE = 0.25
 ARTICLE_BODY = XPath("//*[@itemprop='articleBody']")
 # Below this many characters a page with no other article signal is a listing or a stub.
 MIN_TEXT_CHARS = 250
@@ -149,9 +151,8 @@ def _text_of(el) -> str:
 # Strings that may be a "Baca juga" label (XPath: the test runs in libxml2).
 READ_ALSO_STRINGS = XPath(".//text()[contains(., 'juga') or contains(., 'Juga') or "
                           "contains(., 'JUGA') or contains(., 'pula') or contains(., 'Pula')]")
-# The page's strings outside scripts and styles; links whose text is a number; links as long
-# as a headline.
-PAGE_STRINGS = XPath(".//text()[not(ancestor::script or ancestor::style or ancestor::template)]")
+# Scripts and styles; links whose text is a number; links as long as a headline.
+LD_FREE_SCRIPTS = XPath("//script[not(@type='application/ld+json')]")
 NUMBER_LINKS = XPath(".//a[@href][normalize-space(.) != '']"
                      "[translate(normalize-space(.), '0123456789', '') = '']")
 HEADLINE_LINKS = XPath(f".//a[string-length(normalize-space(.)) >= {HEADLINE_MIN_CHARS}]")
@@ -160,7 +161,7 @@ HEADLINE_LINKS = XPath(f".//a[string-length(normalize-space(.)) >= {HEADLINE_MIN
 def _page_text(tree: HtmlElement) -> str:
     """The page's strings outside scripts and styles, whitespace normalised."""
     body = tree.find(".//body")
-    return " ".join(" ".join(PAGE_STRINGS(body)).split()) if body is not None else ""
+    return " ".join(body.text_content().split()) if body is not None else ""
 
 
 def _holds_article(el) -> bool:
@@ -359,7 +360,7 @@ def is_article_page(*, text: str, ld: bool, types: set[str], og_type: str, marku
     return len(text) >= MIN_BRIEF_CHARS and markup and (headline or bool(ARTICLE_PATH.search(path)))
 
 
-def _body(tree: HtmlElement, url: str) -> str | None:
+def _body(tree: HtmlElement, url: str, marked: HtmlElement | None = None) -> str | None:
     """trafilatura's main text (its own settings; tables, fallback extractors on).
 
     Where the page marks its article (one <article>, or itemprop=articleBody) and trafilatura's
@@ -367,12 +368,17 @@ def _body(tree: HtmlElement, url: str) -> str | None:
     (readability, jusText: over half of its time) have nothing to add and are not run.
     """
     text = None
-    marked = ARTICLE_BODY(tree) or tree.findall(".//article")
-    if len(marked) == 1:
+    body = tree.find(".//body")
+    marked_chars = len(marked.text_content().strip()) if marked is not None else 0
+    # The marked element must be in the page still and hold a good part of it (not a teaser
+    # box), and the main extractor must return about its text (not much less, not the page
+    # around it).
+    if (marked_chars and body is not None and marked.getroottree().getroot() is tree
+            and marked_chars >= MARKED_PAGE_SHARE * len(body.text_content().strip())):
         doc = trafilatura.bare_extraction(tree, url=url, include_comments=False,
                                           include_tables=True, fast=True)
         text = doc.text if doc is not None else None
-        if not text or len(text) < MARKED_SHARE * len(marked[0].text_content().strip()):
+        if not text or not MARKED_SHARE <= len(text) / marked_chars <= 1 / MARKED_SHARE:
             text = None
     if text is None:
         doc = trafilatura.bare_extraction(tree, url=url, include_comments=False,
@@ -412,6 +418,12 @@ def extract_article(html: str, url: str, reference: datetime | None = None) -> A
                              author=None, section=None, language=None, description=None,
                              text="", is_article=False)
     ld, ld_types = _json_ld(tree)
+    # Scripts and styles are no text: gone once here, not skipped by every step after (JSON-LD
+    # stays: trafilatura reads it for forum pages and articleBody; <noscript> too: some pages
+    # hold their text there).
+    etree.strip_elements(tree, "style", "template", with_tail=False)
+    for el in LD_FREE_SCRIPTS(tree):
+        _drop(el)
     ld0 = ld[0] if ld else {}
     metas = _metas(tree)
     canonical = next((el.get("href") for el in tree.iterfind(".//link[@href]")
@@ -435,8 +447,8 @@ def extract_article(html: str, url: str, reference: datetime | None = None) -> A
     language = ld0.get("inLanguage") or (html_tag.get("lang") if html_tag is not None else None)
     description = _meta(metas, "description", "og:description")
     og_type = (_meta(metas, "og:type") or "").lower()
-    markup = (len(tree.findall(".//article")) == 1
-              or bool(tree.xpath("//*[@itemprop='articleBody']")))
+    marked = ARTICLE_BODY(tree) or tree.findall(".//article")
+    markup = len(marked) == 1
     headline = headline_el is not None and bool(title) and (
         _text_of(headline_el).lower() in str(title).lower())
 
@@ -450,7 +462,7 @@ def extract_article(html: str, url: str, reference: datetime | None = None) -> A
     page_links = article_page_links_in(
         [(a.text_content(), a.get("href")) for a in NUMBER_LINKS(tree)], url)
     prune_boilerplate(tree)
-    doc_text = _body(tree, url)
+    doc_text = _body(tree, url, marked[0] if markup else None)
     # The outlet's own "article" needs no listing test (nor its cost).
     listing = not (ld or og_type == "article") and _is_listing(tree, doc_text or "")
     if not title:

@@ -153,6 +153,7 @@ READ_ALSO_STRINGS = XPath(".//text()[contains(., 'juga') or contains(., 'Juga') 
                           "contains(., 'JUGA') or contains(., 'pula') or contains(., 'Pula')]")
 # Scripts and styles; links whose text is a number; links as long as a headline.
 LD_FREE_SCRIPTS = XPath("//script[not(@type='application/ld+json')]")
+STRINGS = XPath(".//text()")
 NUMBER_LINKS = XPath(".//a[@href][normalize-space(.) != '']"
                      "[translate(normalize-space(.), '0123456789', '') = '']")
 HEADLINE_LINKS = XPath(f".//a[string-length(normalize-space(.)) >= {HEADLINE_MIN_CHARS}]")
@@ -161,7 +162,8 @@ HEADLINE_LINKS = XPath(f".//a[string-length(normalize-space(.)) >= {HEADLINE_MIN
 def _page_text(tree: HtmlElement) -> str:
     """The page's strings outside scripts and styles, whitespace normalised."""
     body = tree.find(".//body")
-    return " ".join(body.text_content().split()) if body is not None else ""
+    # Strings joined by a space, as a reader sees them ("Ambon" and "15 Maret" apart).
+    return " ".join(" ".join(STRINGS(body)).split()) if body is not None else ""
 
 
 def _holds_article(el) -> bool:

@@ -211,3 +211,13 @@ def test_read_also_label_and_its_list_leave_the_text():
             f"<p>{end}</p></article></body></html>")
     fields = extract_article(html, BASE + "/2026/01/02/pemeriksaan-paspor-di-bandara/")
     assert fields.text.split("\n\n") == [body.strip(), end.strip()]
+
+
+def test_listing_dates_read_between_adjacent_elements():
+    # No whitespace between a headline and its date: the strings are still apart.
+    items = "".join(f'<div><h3><a href="/b/{d}">Kanim Ambon periksa WNA hari ke-{d} operasi</a>'
+                    f"</h3><div>{d} Maret 2026 10:12 WIB</div></div>" for d in (12, 15, 9))
+    html = f"<html><head><title>Indeks</title></head><body>{items}</body></html>"
+    fields = extract_article(html, BASE + "/indeks")
+    assert not fields.is_article
+    assert fields.listing_newest == "2026-03-15T10:12:00+07:00"

@@ -246,6 +246,12 @@ from events e left join offices o on o.office_id = e.office_id
 where e.type = 'passport_issued' and e.kind = 'event'
 group by e.office_id, e.month""",
 }
+# Indexes of the summary tables the headline pages filter and sort (`where type = ...
+# order by month desc`): at 100,000 articles headline_by_office_month holds ~100,000 rows.
+SUMMARY_INDEXES = {
+    "headline_by_office_month": [["type", "month"], ["office_id", "type", "month"]],
+    "headline_by_province_year": [["type", "year"]],
+}
 # Copies of the aggregates made by earlier versions at server start; dropped on upgrade.
 LEGACY_SUMMARY_TABLES = ("summary_deportations", "summary_nationalities", "summary_arrests",
                          "summary_passports")
@@ -451,6 +457,13 @@ def create_summary_tables(db: sqlite_utils.Database) -> list[str]:
             db.execute(f"drop table if exists [{name}]")
             db.execute(f"create table [{name}] as select * from ({sql}) where 0")
             created.append(name)
+        indexes = {r[0] for r in db.execute("select name from sqlite_master where type = 'index'")}
+        for name, columns_list in SUMMARY_INDEXES.items():
+            for columns in columns_list:
+                index = f"idx_{name}_{'_'.join(columns)}"
+                if index not in indexes:  # checked first: an unchanged file is not written
+                    db.execute(f"create index [{index}] on [{name}] "
+                               f"({', '.join(f'[{c}]' for c in columns)})")
     return created
 
 

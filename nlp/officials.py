@@ -58,7 +58,8 @@ VERB_SHAPE = re.compile(
     r"|^(?:meng|meny|mem|men)[a-z]{4,}i$"
 )
 # pe-/per-/ke- ... -an nouns name units ("Bidang Perizinan", "Seksi Kepegawaian"), not people.
-UNIT_NOUN_SHAPE = re.compile(r"^(?:pe|per|pen|pem|peng|peny|ke)[a-z]{3,}an$")
+UNIT_NOUN_SHAPE = re.compile(
+    r"^(?:pe|per|pen|pem|peng|peny|ke)[a-z]{3,}an$|^[a-z]{5,}(?:asi|isasi)$")
 FUZZY_ROLE_WORD = 85  # "Dirjen Imgrasi Ronny Sompie": a typo of a role word is still a role word
 FUZZY_OTHER_ROLE_WORD = 88  # the same for the other role words ("Kementrian", "Administrari")
 LONG_ROLE_WORDS = tuple(r for r in ROLE_WORDS if len(r) >= 5)
@@ -79,6 +80,11 @@ TITLE_FIRSTS = frozenset(_TITLE_INDEX)
 # Words between a role and its holder's name: a handover ("jabatan Kadiv X dari A kepada B"),
 # a listing ("dua staf KJRI, yaitu A dan B").
 NAME_INTRODUCERS = frozenset({"dari", "yaitu", "yakni"})
+# Academic degrees written after a name: "MSi", "SPd", "MHum", "SH", "MM".
+DEGREE_SHAPE = re.compile(r"^(?:[A-Z][a-z]{0,2}[A-Z][A-Za-z]{0,3}|[A-Z]{1,4})\.?$")
+APPOSITION_ROLE_WORDS = 6  # role words after a comma that still belong to the role
+FUZZY_TITLE = 85  # "Kepla", "Kepal": a typo of a title before an office still opens a role
+ONE_WORD_TITLES = tuple(t[0] for t in TITLES if len(t) == 1 and len(t[0]) >= 5)
 # "... kepada B" after a handover's first name, "... dan B" after a listed one: the same role.
 SECOND_NAME = {"dari": "kepada", "yaitu": "dan", "yakni": "dan"}
 # "kantor yang dipimpin Budi": the office's head, named by the verb.
@@ -88,7 +94,6 @@ register_word_triggers(TITLE_FIRSTS, LED_BY)
 
 # fold() of token texts read as possible names; bounded, for a long crawl.
 _fold_cached = lru_cache(maxsize=100_000)(fold)
-
 
 
 def _is_role_word(w: Word, texts: list[str]) -> bool:
@@ -149,11 +154,12 @@ class OfficialFinder:
         people: list[Official] = []
         links = related_links(doc)
         done = 0  # words before this index belong to a role or name already read
-        for i in words.positions(TITLE_FIRSTS):
+        typo_titles = _typo_titles(words, mentions)
+        for i in sorted({*words.positions(TITLE_FIRSTS), *typo_titles}):
             if i < done or (links and any(a <= words.tok[i] < b for a, b in links)):
                 continue
             w = words[i]
-            j = self._title_at(words, i)
+            j = typo_titles.get(i) or self._title_at(words, i)
             if j == i or j >= len(words):
                 continue
             # a title in lower case ("dua staf Konsuler KJRI") only before a capitalised role
@@ -174,6 +180,30 @@ class OfficialFinder:
         people += [(p, False) for p in self._led_by(doc, words, mentions)]
         doc._.pantau_people = as_rows(_dedupe(people))
         return doc
+
+    def _apposed_name(self, doc, words, k: int, texts: list[str]):
+        """After a comma at words[k]: role words up to another comma, or none, then a name
+        closed by a comma or followed by a lower-case word. Returns (role end, name) or None."""
+        j = k + 1
+        while j < len(words) and j - k <= APPOSITION_ROLE_WORDS and (
+                (words.upper[j] and _is_role_word(words[j], texts))
+                or words.word[j] in CONNECTORS):
+            j += 1
+        if j > k + 1:
+            if j >= len(words) or words.word[j] != ",":
+                return None
+            role_end, j = j, j + 1
+        else:
+            role_end = k
+        if j >= len(words) or words.word[j] in TITLE_FIRSTS:
+            return None
+        name = self._name_after(doc, words, j)
+        if name is None or any(DEGREE_SHAPE.match(t) for t in texts[name[0] : name[1]]):
+            return None  # "Drs H Longki Djanggola, MSi": a degree after the name, not a name
+        after = name[2]
+        closes = after >= len(words) or words.word[after] in (",", ".") or (
+            not words.upper[after] and words.word[after].isalpha())
+        return (role_end, name) if closes else None
 
     def _second_name(self, doc, words, k, first: Official):
         """ "... dari A kepada B", "... yaitu A dan B": B holds the same role."""
@@ -295,6 +325,13 @@ class OfficialFinder:
                 listed = self._name_after(doc, words, k + 2)
                 if listed is not None:
                     role_end, name, self._introducer = k, listed, words.word[k + 1]
+            elif k + 1 < len(words) and words.word[k] == ",":
+                # "Deputi Bidang Koordinasi Politik, Hukum dan Keamanan, Rudi Hartono," and
+                # "Atase Imigrasi KBRI Kuala Lumpur, Andi Widjaja,": the role goes on to the
+                # last comma before a name that closes the apposition
+                later = self._apposed_name(doc, words, k, texts)
+                if later is not None:
+                    role_end, name = later
         if name is None:
             name = self._name_before(doc, words, i, bool(kinds))
             next_i = role_end
@@ -435,6 +472,25 @@ class OfficialFinder:
         if before >= 0 and (doc[before].text[:1].isupper() and not doc[before].is_punct):
             return None
         return toks[0], toks[-1] + 1, i
+
+
+def _typo_titles(words: Words, mentions) -> dict[int, int]:
+    """ "Kepla Kantor Imigrasi Bogor, Ruhiyat": a capitalised word right before an office
+    mention that is a typo of a one-word title opens a role. Returns {word index: index after}."""
+    out = {}
+    starts = {m.start for m in mentions}
+    for i in range(1, len(words)):
+        if words.tok[i] in starts and words.tok[i - 1] != words.tok[i]:
+            w = words[i - 1]
+            if w.upper and w.word not in TITLE_FIRSTS and _near_title(w.word):
+                out[i - 1] = i
+    return out
+
+
+@lru_cache(maxsize=20_000)
+def _near_title(word: str) -> bool:
+    return len(word) >= 5 and word.isalpha() and any(
+        fuzz.ratio(word, t) >= FUZZY_TITLE for t in ONE_WORD_TITLES)
 
 
 @lru_cache(maxsize=20_000)  # every pair of people compares keys: fold() once per name

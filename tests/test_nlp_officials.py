@@ -358,3 +358,27 @@ def names(pipe, text):
 )
 def test_names_by_role_grammar(pipe, text, expected):
     assert names(pipe, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a long role with a comma inside, then the name closing the apposition
+        pytest.param("Deputi Bidang Koordinasi Politik, Hukum dan Keamanan, Rudi Hartono, hadir.",
+                     [("Rudi Hartono", "Deputi Bidang Koordinasi Politik, Hukum dan Keamanan")],
+                     id="role-with-comma"),
+        pytest.param("Atase Imigrasi KBRI Kuala Lumpur, Andi Widjaja, menjelaskan prosedurnya.",
+                     [("Andi Widjaja", "Atase Imigrasi KBRI Kuala Lumpur")],
+                     id="foreign-place-in-role"),
+        pytest.param("Gubernur Jambi Drs H Sutan Malik, MSi, membuka acara.",
+                     [("Sutan Malik", "Gubernur Jambi")], id="degree-after-name"),
+        pytest.param("Kepala Kanim Bogor Ruhiyat, Selasa (3/4), mengatakan hal itu.",
+                     [("Ruhiyat", "Kepala Kanim Bogor")], id="weekday-after-name"),
+        # a typo in the title before an office still opens the role
+        pytest.param("Kepla Kantor Imigrasi Bogor, Ruhiyat, menyampaikan hal itu.",
+                     [("Ruhiyat", "Kepla Kantor Imigrasi Bogor")], id="typo-in-title"),
+        pytest.param("Kepada Kantor Imigrasi Bogor, warga melapor.", [], id="kepada-is-no-title"),
+    ],
+)
+def test_long_roles_and_typos(pipe, text, expected):
+    assert [(o.name, o.role) for o in facts(pipe(text))] == expected

@@ -241,8 +241,9 @@ class AwardFinder:
     def _noun_name(self, tv, words, sent, t, length):
         """ "penghargaan kepatuhan standar pelayanan publik", "predikat “Sangat Baik”"."""
         if words[t] in TITLED:  # "Immigration Award 2023": the name stands before the word
-            while t > sent.start and tv.title[t - 1] and words[t - 1] not in VERBS:
-                t -= 1
+            while t > sent.start and (tv.title[t - 1] or tv.upper[t - 1]) \
+                    and not tv.punct[t - 1] and words[t - 1] not in VERBS:
+                t -= 1  # "IKPA Award": an acronym may open the name too
         self_named = " ".join(words[t : t + length]) in SELF_NAMED
         content = self_named
         giver = None
@@ -278,6 +279,9 @@ class AwardFinder:
             if w in RANK_TRIGGERS:  # "predikat Terbaik ke 3 ...": the rank stays in the name
                 k = max(k + 1, _skip_rank(words, k + 1, sent.end))
                 content = True
+                continue
+            if w == "-" and not tv.ws[k - 1] and not tv.ws[k] and k + 1 < sent.end:
+                k += 1  # "se-Jawa Barat", "Anti-Korupsi": a hyphen inside a word
                 continue
             if tv.space[k] or tv.punct[k]:
                 break

@@ -299,3 +299,23 @@ def test_award_year_and_evidence():
 )
 def test_givers_lists_and_tallies(text, expected):
     assert awards(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        pytest.param("Kanim Medan meraih opini kualitas tertinggi dari Ombudsman RI.",
+                     [("opini kualitas tertinggi", None, "Ombudsman RI")],
+                     id="ombudsman-grade"),
+        pytest.param("Kanim Serang mendapatkan penghargaan sebagai Kantor Pelayanan Terbaik "
+                     "se-Jawa Barat.",
+                     [("penghargaan sebagai Kantor Pelayanan Terbaik se-Jawa Barat", None, None)],
+                     id="hyphen-inside-a-word"),
+        pytest.param("Kanim Jakarta Utara meraih IKPA Award dari KPPN Jakarta.",
+                     [("IKPA Award", None, "KPPN Jakarta")], id="acronym-opens-english-name"),
+        pytest.param("Kanim Serang memberikan penghargaan kepada anggota Timpora berprestasi.",
+                     [], id="given-to-others"),
+    ],
+)
+def test_names_whole_and_grades(text, expected):
+    assert awards(text) == expected

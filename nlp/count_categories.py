@@ -120,6 +120,7 @@ LEAD_LINKERS = frozenset({"sebanyak", "sejumlah", "berjumlah", "yakni", "yaitu",
 # How far each search looks, in tokens.
 CHAIN_GAP = 2  # non-cue words allowed inside a head-first chain of cues
 NP_GAP = 4  # words of a document noun phrase between its verb and the count
+RELATIVE_MAX = 4  # words of a "yang" clause between a count noun and "mencapai N"
 RIGHT_MAX = 12  # tokens after the count searched for its predicate
 INHERIT_SENTENCES = 5  # sentences back a count with no cue looks for its group (a quote between)
 
@@ -292,6 +293,13 @@ def _unit_left(tv: TokenView, sent: _Sentence, c: Counted) -> str | None:
     if k == first:
         return None  # "izin tinggal 46 WNA" is the permits of 46 people, not 46 permits
     j = _unit_phrase_start(words, k, sent.start)
+    if j is None:
+        # "Pemohon yang datang mencapai 400 orang": the noun before a short "yang" clause
+        for y in range(k, max(sent.start, k - RELATIVE_MAX) - 1, -1):
+            if words[y] == "yang":
+                j = _unit_phrase_start(words, y - 1, sent.start) if y > sent.start else None
+                k = y - 1
+                break
     return None if j is None else UNIT_OF[" ".join(words[j : k + 1])]
 
 

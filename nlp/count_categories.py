@@ -109,7 +109,7 @@ DEPARTURE_WORDS = frozenset({"keberangkatan", "keberangkatannya", "berangkat", "
                              "tki", "prosedural", "nonprosedural"})
 PASSPORT_WORDS = frozenset({"paspor", "buku", "splp", "paspornya", "e-paspor"})
 # What was counted decides the resolved kinds.
-PERMIT_WORDS = frozenset({"izin", "itk", "itas", "itap", "kitas", "kitap", "visa", "voa",
+PERMIT_WORDS = frozenset({"izin", "ijin", "itk", "itas", "itap", "kitas", "kitap", "visa", "voa",
                           "e-visa", "evisa", "affidavit", "itt", "plb"})
 APPLICATION_WORDS = frozenset({"paspor", "permohonan", "pemohon", "paspornya", "pengajuan"})
 # Clause ends; a comma ends a clause unless the count's own clause opens with a linker.

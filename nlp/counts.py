@@ -175,6 +175,8 @@ class CountFinder:
             vague.add(value)
             return None
         j = skip_spelled_out(words, j, value)
+        if j < len(words) and words[j] == ")" and i > 0 and words[i - 1] == "(":
+            j += 1  # "ITK (489) orang": the unit follows the bracket
         if j < len(words) and words[j] in BETWEEN and unit_at(words, j + 1):
             j += 1  # "dua lainnya warga negara Bangladesh"
         if (
@@ -218,6 +220,8 @@ class CountFinder:
             keep = True  # "menangani 1.257 di Community House"
         elif prev in ELLIPSIS_PREV and earlier and _clause_goes_on(tv, j):
             keep = True  # "2 WNA dideportasi karena ... dan 4 karena ..."
+        elif prev == "(" and _bracketed_figure(words, i, j - 1):
+            keep = True  # "penerbitan paspor 2016 (4.764), 2017 (6.322)": a figure per year
         if not keep:
             return None
         # The unit stays null: annotators leave it so for "17 di antaranya" (GOLD.md), and
@@ -234,6 +238,9 @@ class CountFinder:
         for f, category in zip(found, categories, strict=True):
             key_unit = f.unit_class if f.unit_class != "action" else tv.words[f.unit_start]
             key = (f.value, key_unit)
+            bracketed = f.start > 0 and tv.words[f.start - 1] == "("
+            if key_unit is None and bracketed and any(k[0] == f.value for k in by_key):
+                continue  # "2018 (6.558)" after "6.558 paspor": the same figure, restated
             if key in by_key:
                 if by_key[key].category == "other":
                     by_key[key].category = category
@@ -261,7 +268,7 @@ def _excluded(tv: TokenView, i: int, j: int) -> bool:
             return True  # "Pasal 75", "Kelas I", "ke 69", "pukul 22.00", "Rp 7.583"
         if not tv.ws[i - 1] and not tv.space[i - 1] and before not in OPENERS:
             return True  # glued to a word or sign: "Rp1", "ke-67", "Covid-19", "26/11"
-        if before == "(" and j < n and words[j] == ")":
+        if before == "(" and j < n and words[j] == ")" and not _bracketed_figure(words, i, j):
             return True  # "MCC (33)": an age or a reference in brackets
     if j < n:
         nxt = words[j]
@@ -274,6 +281,13 @@ def _excluded(tv: TokenView, i: int, j: int) -> bool:
         if not tv.ws[j - 1] and nxt == "." and j + 1 < n and words[j + 1][:1].isdigit():
             return True
     return False
+
+
+def _bracketed_figure(words: list[str], i: int, close: int) -> bool:
+    """ "2016 (4.764)", "ITK (489) orang": a figure in brackets after a year, or before a unit
+    noun; not "MCC (33)", an age or a reference. `close`: the index of ")"."""
+    after_year = i >= 2 and words[i - 2].isdigit() and int(words[i - 2]) in YEARS
+    return after_year or unit_at(words, close + 1) is not None
 
 
 def _clause_goes_on(tv: TokenView, j: int) -> bool:

@@ -81,6 +81,8 @@ def categories(text):
                      [(120, "detention")], id="asylum-seekers-held"),
         pytest.param("Sebanyak 3 WNA telah disidangkan di Pengadilan Negeri sebelum dideportasi.",
                      [(3, "prosecution")], id="taken-to-court"),
+        pytest.param("Kami mengeluarkan ijin tinggal bagi WNA yang terbagi dari ITK (48) orang.",
+                     [(48, "permit_issued")], id="ijin-spelling-and-bracket"),
         # object voice: "[pronoun] [root]" after the count
         pytest.param("Dari hasil razia, delapan WNA kami amankan ke kantor.", [(8, "arrest")],
                      id="object-voice"),

@@ -223,3 +223,19 @@ def test_count_evidence_is_the_sentence():
     assert ev.sentence == "Petugas mendeportasi 5 WNA asal Yaman."
     assert text[ev.start : ev.end] == ev.sentence
     assert "WNA" in found[0].what
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        pytest.param("Penerbitan paspor per tahun, yakni 2016 (4.764) dan 2017 (6.322).",
+                     [(4764, None), (6322, None)], id="figure-in-brackets-after-year"),
+        pytest.param("Izin tinggal terbagi dari ITK (489) orang dan ITAS (101) orang.",
+                     [(489, "orang"), (101, "orang")], id="figure-in-brackets-before-unit"),
+        pytest.param("Pelaku berinisial MCC (33) ditangkap.", [], id="age-in-brackets"),
+        pytest.param("Tahun lalu terbit 6.558 paspor. Rinciannya 2018 (6.558).",
+                     [(6558, "paspor")], id="restated-figure-once"),
+    ],
+)
+def test_bracketed_figures(text, expected):
+    assert counts(text) == expected

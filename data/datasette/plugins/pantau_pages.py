@@ -42,9 +42,9 @@ LATEST = 20
 OFFICE_SQL = {
     "coverage": """
 select a.month, count(*) as articles
-from articles a
-where a.article_id in (select article_id from office_mentions where office_id = :office_id)
-  and a.on_topic = 1 and a.month is not null
+from (select distinct article_id from office_mentions where office_id = :office_id) m
+join articles a on a.article_id = m.article_id
+where a.on_topic = 1 and a.month is not null
 group by a.month order by a.month""",
     "outlets": """
 select a.source, coalesce(s.name, a.source) as outlet, count(*) as articles,

@@ -104,6 +104,11 @@ def test_office_feed_names_the_office_and_each_outlet(renamed_server, demo_db):
         outlet = outlets[article["source"]]
         assert entry.find(ATOM + "title").text == f"{article['title']} ({outlet})"
         assert entry.find(ATOM + "author/" + ATOM + "name").text == outlet
+        links = {link.get("rel", "alternate"): link.get("href")
+                 for link in entry.findall(ATOM + "link")}
+        assert links["alternate"] == article["url"]
+        status, archived, _ = fetch(links["related"])  # the archived copy answers
+        assert status == 200 and "Salinan arsip Pantau" in archived
         content = entry.find(ATOM + "content").text
         whole = " ".join((article["description"] or article["text"]).split())
         if len(whole) > 500:

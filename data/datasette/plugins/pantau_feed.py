@@ -4,18 +4,22 @@
 this route answers before Datasette does). datasette-atom titles every feed of a canned query
 with the query's title, so every office's feed was "Atom feed of one office", and it fails on
 an empty feed; here the feed is named after the office, each entry after its article and outlet,
-cut text ends with an ellipsis, an office with no articles yet gives a valid empty feed, and an
-unknown office id a 404 that says so. Built with feedgen, the library datasette-atom uses.
+cut text ends with an ellipsis, each entry links the archived copy beside the original, an
+office with no articles yet gives a valid empty feed, and an unknown office id a 404 that says
+so. Built with feedgen, the library datasette-atom uses.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from urllib.parse import quote
 
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 from feedgen.feed import FeedGenerator
+from lxml import etree
 
+ATOM = "http://www.w3.org/2005/Atom"
 ENTRIES = 50
 SUMMARY_CHARS = 500
 
@@ -76,8 +80,24 @@ async def office_feed(request, datasette):
         entry.updated(_when(row["published"]))
         entry.author({"name": row["outlet"]})
         entry.content(cut(row["description"] or row["text"]), type="text")
-    return Response(feed.atom_str(pretty=True), status=200,
+    archive = datasette.absolute_url(request, datasette.urls.path(f"/{database}/-/archive?url="))
+    return Response(with_archived_links(feed.atom_str(pretty=True), archive), status=200,
                     content_type="application/atom+xml; charset=utf-8")
+
+
+def with_archived_links(atom: bytes, archive: str) -> bytes:
+    """Each entry's archived copy (pantau_archive) as a second link, rel="related".
+
+    Added to the XML feedgen wrote because feedgen 1.0 drops the attributes of an entry's
+    links (its atom_entry rebinds the loop variable before reading rel and title), so a
+    second entry.link() would come out as a second alternate link.
+    """
+    root = etree.fromstring(atom)
+    for entry in root.iter(f"{{{ATOM}}}entry"):
+        url = entry.findtext(f"{{{ATOM}}}id") or ""
+        etree.SubElement(entry, f"{{{ATOM}}}link", href=archive + quote(url, safe=""),
+                         rel="related", title="arsip / archived copy")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
 @hookimpl

@@ -30,9 +30,10 @@ otherwise. The words are data: data/patterns/count_categories.jsonl.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
-from nlp.tokenview import TokenView
+from nlp.tokenview import TokenView, register_triggers
 from nlp.vocabulary import load_vocabulary, match_phrase, phrase_index
 
 CATEGORIES = (
@@ -85,6 +86,10 @@ PRED_INDEX = phrase_index(list(PRED_OF))
 UNIT_INDEX = phrase_index(list(UNIT_OF))
 MASK_INDEX = phrase_index(VOCAB["mask"])
 FIRST_WORDS = frozenset(PRED_INDEX) | frozenset(MASK_INDEX)
+# the same words with the clitic "-nya", which the tokenizer leaves attached
+FIRST_WORDS_ANY = FIRST_WORDS | frozenset(w + "nya" for w in FIRST_WORDS)
+register_triggers(FIRST_WORDS_ANY)
+MAX_CUE_WORDS = max(len(p.split()) for p in (*PRED_OF, *VOCAB["mask"]))
 LINKER_INDEX = phrase_index(VOCAB["linker"])
 NP_WORDS = frozenset(VOCAB["np_word"])
 SUBSET_AFTER = phrase_index(VOCAB["subset_after"])
@@ -162,25 +167,30 @@ class Counted:
 class _Sentence:
     """The cues, masks and counts of one sentence, found once for all its counts."""
 
-    def __init__(self, tv: TokenView, start: int, end: int):
+    def __init__(self, tv: TokenView, start: int, end: int, firsts: list[int]):
         self.start, self.end = start, end
         self.cue_at: dict[int, Cue] = {}  # token -> the cue covering it
         self.cues: list[Cue] = []
-        # the sentence's words without "-nya"; cues are looked for where one may start
-        words = [_base(w) for w in tv.words[start:end]]
-        k = 0
-        for k0 in [i for i, w in enumerate(words) if w in FIRST_WORDS]:
+        words = tv.words
+        k = start
+        # only where a cue or a mask may start (`firsts`: such words, found once per Doc)
+        for k0 in firsts[bisect_left(firsts, start) : bisect_left(firsts, end)]:
             if k0 < k:
                 continue
             k = k0
-            masked = match_phrase(MASK_INDEX, words, k)
+            w = words[k]
+            if w in FIRST_WORDS:
+                window, at = words, k
+            else:  # "pemulangannya": the words from k, without "-nya" on the first
+                window, at = [_base(w), *words[k + 1 : min(end, k + MAX_CUE_WORDS)]], 0
+            masked = match_phrase(MASK_INDEX, window, at) if window[at] in MASK_INDEX else 0
             if masked:
                 k += masked
                 continue
-            length = match_phrase(PRED_INDEX, words, k)
-            if length:
-                kind, cat = PRED_OF[" ".join(words[k : k + length])]
-                cue = Cue(start + k, start + k + length, kind, cat)
+            length = match_phrase(PRED_INDEX, window, at) if window[at] in PRED_INDEX else 0
+            if length and k + length <= end:
+                kind, cat = PRED_OF[" ".join(window[at : at + length])]
+                cue = Cue(k, k + length, kind, cat)
                 self.cues.append(cue)
                 for t in range(cue.start, cue.end):
                     self.cue_at[t] = cue
@@ -195,34 +205,40 @@ def _base(word: str) -> str:
 def categorise(tv: TokenView, counted: list[Counted], limits: Limits = DEFAULT_LIMITS) -> list[str]:
     """The category of each count, in order (see the module docstring for the rules)."""
     sentences: dict[int, _Sentence] = {}
+    firsts = tv.positions(FIRST_WORDS_ANY)
     number_at = {c.start: c for c in counted}
     owned: dict[int, int] = {}  # id(cue) -> index of the count it governs from the left
     result: list[str] = []
     left_gov: list[Cue | None] = []
+    unit_cats: list[str | None] = []
     for n, c in enumerate(counted):
         s = tv.sent_of[c.start]
         if s not in sentences:
-            sentences[s] = _Sentence(tv, *tv.sents[s])
-        gov = _left_governor(tv, sentences[s], c, number_at)
+            sentences[s] = _Sentence(tv, *tv.sents[s], firsts)
+        unit_cat = _unit_category(tv.words, c)
+        unit_cats.append(unit_cat)
+        gov = _left_governor(tv, sentences[s], c, number_at, unit_cat)
         left_gov.append(gov)
         if gov is not None:
             owned.setdefault(id(gov), n)
     for n, c in enumerate(counted):
         sent = sentences[tv.sent_of[c.start]]
         category = _decide(tv, sent, c, n, left_gov[n], owned, number_at, counted, result,
-                           limits)
+                           limits, unit_cats[n])
         result.append(category)
     return result
 
 
-def _decide(tv, sent, c, n, gov, owned, number_at, counted, done, limits: Limits) -> str:
+def _decide(tv, sent, c, n, gov, owned, number_at, counted, done, limits: Limits,
+            unit_cat: str | None) -> str:
     words = tv.words
-    unit_cat = _unit_category(words, c)
     if unit_cat in STRONG_UNITS:
         return unit_cat
+    possessive = gov is not None and gov.kind == "noun" and gov.end == min(c.start, c.unit_start)
+    if gov is not None and not possessive and not _issued_to_people(gov, unit_cat):
+        return _resolve(gov, words, c, sent)  # the usual case: the predicate is not needed
     pred, relative = _right_predicate(tv, sent, c, number_at, owned, n, limits.right_max)
     if gov is not None and not _issued_to_people(gov, unit_cat):
-        possessive = gov.kind == "noun" and gov.end == min(c.start, c.unit_start)
         between = words[max(c.unit_end, c.end) : pred.start] if pred is not None else []
         own_verb = pred is not None and pred.kind == "verb" and not relative and not any(
             w in COORDINATORS or w in CLAUSE_PUNCT for w in between)
@@ -312,7 +328,8 @@ def _unit_phrase_start(words: list[str], k: int, lo: int) -> int | None:
     return None
 
 
-def _left_governor(tv: TokenView, sent: _Sentence, c: Counted, number_at) -> Cue | None:
+def _left_governor(tv: TokenView, sent: _Sentence, c: Counted, number_at,
+                   unit_cat: str | None) -> Cue | None:
     """The verb or noun the count is the object of: the head of a chain of cues that stands
     right before it, past linking words ("melakukan penundaan terhadap 238 pemohon")."""
     words = tv.words
@@ -344,7 +361,7 @@ def _left_governor(tv: TokenView, sent: _Sentence, c: Counted, number_at) -> Cue
         cue = sent.cue_at.get(j)
     if cue is None or cue.kind == "weak":
         return None
-    return _chain_head(tv, sent, cue, number_at, _unit_category(words, c))
+    return _chain_head(tv, sent, cue, number_at, unit_cat)
 
 
 def _chain_head(tv: TokenView, sent: _Sentence, cue: Cue, number_at,

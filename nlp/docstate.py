@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from weakref import WeakKeyDictionary
+from weakref import WeakKeyDictionary, ref
 
 from spacy.tokens import Doc
 
@@ -35,13 +35,19 @@ class DocState:
 
 
 _STATES: WeakKeyDictionary[Doc, DocState] = WeakKeyDictionary()
+# The Doc asked for last and its state: the components ask tens of thousands of times per
+# thousand Docs, and a weak reference called is cheaper than a WeakKeyDictionary lookup.
+_LAST: list = [lambda: None, None]
 
 
 def doc_state(doc: Doc) -> DocState:
     """The Doc's shared state (the getter of `doc._.pantau_state`)."""
+    if _LAST[0]() is doc:
+        return _LAST[1]
     state = _STATES.get(doc)
     if state is None:
         state = _STATES[doc] = DocState()
+    _LAST[:] = [ref(doc), state]
     return state
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import lru_cache
 
 from rapidfuzz import fuzz
@@ -325,7 +326,7 @@ class OfficialFinder:
                 listed = self._name_after(doc, words, k + 2)
                 if listed is not None:
                     role_end, name, self._introducer = k, listed, words.word[k + 1]
-            elif k + 1 < len(words) and words.word[k] == ",":
+            elif k + 1 < len(words) and words.word[k] == "," and words.word[name_at - 1] != ",":
                 # "Deputi Bidang Koordinasi Politik, Hukum dan Keamanan, Rudi Hartono," and
                 # "Atase Imigrasi KBRI Kuala Lumpur, Andi Widjaja,": the role goes on to the
                 # last comma before a name that closes the apposition
@@ -478,9 +479,10 @@ def _typo_titles(words: Words, mentions) -> dict[int, int]:
     """ "Kepla Kantor Imigrasi Bogor, Ruhiyat": a capitalised word right before an office
     mention that is a typo of a one-word title opens a role. Returns {word index: index after}."""
     out = {}
-    starts = {m.start for m in mentions}
-    for i in range(1, len(words)):
-        if words.tok[i] in starts and words.tok[i - 1] != words.tok[i]:
+    tok = words.tok
+    for m in mentions:
+        i = bisect_left(tok, m.start)  # the first word of the mention
+        if 0 < i < len(tok) and tok[i] == m.start and tok[i - 1] != m.start:
             w = words[i - 1]
             if w.upper and w.word not in TITLE_FIRSTS and _near_title(w.word):
                 out[i - 1] = i

@@ -15,6 +15,9 @@ What scrapy-redis gives: a priority queue and a duplicate filter in Redis. What 
   that the worker stops cleanly (reason "frontier_lost"): what it stored is kept, and the
   requests it held are still listed in Redis for the next run. A Redis restart loses nothing
   only when Redis keeps its data (appendonly yes, or an RDB save on shutdown).
+
+Over 400 lines: one owner of the Redis frontier (queue, duplicate filter, seeding, heartbeats,
+reconnects), whose parts share the same keys and scripts.
 """
 
 from __future__ import annotations

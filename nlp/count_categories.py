@@ -26,6 +26,9 @@ Two cue kinds are resolved by what was counted: "issued" (diterbitkan, penerbita
 permit_issued for stay permits and visas, passport_issued otherwise; "refused" (ditolak,
 penolakan) is departure_postponed when a passport or an application was refused, refusal_of_entry
 otherwise. The words are data: data/patterns/count_categories.jsonl.
+
+Over 400 lines: one rule set, the eight ordered steps above and the cue tables they share;
+split, each step would import the others' helpers.
 """
 
 from __future__ import annotations

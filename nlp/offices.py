@@ -1,4 +1,9 @@
-"""The pantau_offices component: immigration-unit mentions linked to gazetteer office_ids."""
+"""The pantau_offices component: immigration-unit mentions linked to gazetteer office_ids.
+
+Over 400 lines: one component, the office grammar (heads, classes, places, the gazetteer tries
+and the regional-office forms) that pantau_officials reads too; split, each part would
+import the others.
+"""
 
 from __future__ import annotations
 

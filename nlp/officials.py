@@ -1,4 +1,8 @@
-"""The pantau_officials component: named officials with their role as written, linked to offices."""
+"""The pantau_officials component: named officials with their role as written, linked to offices.
+
+Over 400 lines: one component, the role grammar (titles, role words, names by shape,
+handovers, appositions) whose steps call each other.
+"""
 
 from __future__ import annotations
 

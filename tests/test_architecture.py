@@ -288,3 +288,20 @@ def test_every_user_error_becomes_one_line_at_the_command_line():
                 raise cls("first line,\n  second line (the fix)")
         assert raised.value.message == "first line, second line (the fix)", name
     assert missing == [], "add them to pantau/errors.py user_error_types()"
+
+
+MAX_MODULE_LINES = 400
+# What a long module's docstring says of itself: one cohesive thing, and why.
+SAYS_WHY = re.compile(r"(over|longer than) 400 lines", re.IGNORECASE)
+
+
+def test_a_module_over_400_lines_says_why_at_its_top():
+    long = {}
+    for path in source_files():
+        text = path.read_text(encoding="utf-8")
+        if text.count("\n") <= MAX_MODULE_LINES:
+            continue
+        doc = ast.get_docstring(ast.parse(text)) or ""
+        if not SAYS_WHY.search(doc):
+            long[str(path.relative_to(ROOT))] = text.count("\n")
+    assert long == {}, "split these modules, or say at their top why each is one thing"

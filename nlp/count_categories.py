@@ -128,6 +128,7 @@ LEAD_LINKERS = frozenset({"sebanyak", "sejumlah", "berjumlah", "yakni", "yaitu",
 # How far each search looks, in tokens.
 CHAIN_GAP = 2  # non-cue words allowed inside a head-first chain of cues
 NP_GAP = 4  # words of a document noun phrase between its verb and the count
+COORDINATION_MAX = 8  # words between two coordinated counts ("7 WNA asal Malaysia dan 2 ...")
 RELATIVE_MAX = 4  # words of a "yang" clause between a count noun and "mencapai N"
 RIGHT_MAX = 12  # tokens after the count searched for its predicate
 INHERIT_SENTENCES = 5  # sentences back a count with no cue looks for its group (a quote between)
@@ -263,6 +264,8 @@ def _decide(tv, sent, c, n, gov, owned, number_at, counted, done, limits: Limits
             return group
     if pred is not None:
         return _resolve(pred, words, c, sent)
+    if n > 0 and done[n - 1] != "other" and _coordinated(tv, sent, counted[n - 1], c):
+        return done[n - 1]  # "mendeportasi 7 WNA asal Malaysia dan 2 WNA asal Bangladesh"
     near, in_clause = _nearest(tv, sent, c, owned, n)
     if near is not None:
         return _resolve(near, words, c, sent)
@@ -478,6 +481,19 @@ def _right_predicate(tv: TokenView, sent: _Sentence, c: Counted, number_at, owne
                 continue
         k += 1
     return first, first is not None
+
+
+def _coordinated(tv: TokenView, sent: _Sentence, before: Counted, c: Counted) -> bool:
+    """The count is joined to the one before by "dan", "serta" or a comma, in the same
+    sentence, with nothing between that could govern it (no cue, no other verb)."""
+    lo, hi = max(before.unit_end, before.end), min(c.start, c.unit_start)
+    if not sent.start <= lo <= hi or hi - lo > COORDINATION_MAX:
+        return False
+    between = tv.words[lo:hi]
+    if not any(w in COORDINATORS or w == "," for w in between):
+        return False
+    return not any(k in sent.cue_at for k in range(lo, hi)) and not any(
+        len(w) > 5 and w[:2] in ("me", "di", "be", "te") for w in between)
 
 
 def _is_subset(words: list[str], c: Counted, sent_start: int) -> bool:

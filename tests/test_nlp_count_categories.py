@@ -83,6 +83,10 @@ def categories(text):
                      [(3, "prosecution")], id="taken-to-court"),
         pytest.param("Kami mengeluarkan ijin tinggal bagi WNA yang terbagi dari ITK (48) orang.",
                      [(48, "permit_issued")], id="ijin-spelling-and-bracket"),
+        pytest.param("Kanim Pekanbaru mendeportasi 7 WNA asal Malaysia dan 2 WNA asal Laos.",
+                     [(7, "deportation"), (2, "deportation")], id="coordinated-objects"),
+        pytest.param("Kanim Bogor mendeportasi 5 WNA, sementara 3 WNA lain masih diperiksa.",
+                     [(5, "deportation"), (3, "supervision")], id="coordinated-own-verb"),
         # object voice: "[pronoun] [root]" after the count
         pytest.param("Dari hasil razia, delapan WNA kami amankan ke kantor.", [(8, "arrest")],
                      id="object-voice"),

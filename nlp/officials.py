@@ -88,6 +88,11 @@ NAME_INTRODUCERS = frozenset({"dari", "yaitu", "yakni"})
 # Academic degrees written after a name: "MSi", "SPd", "MHum", "SH", "MM".
 DEGREE_SHAPE = re.compile(r"^(?:[A-Z][a-z]{0,2}[A-Z][A-Za-z]{0,3}|[A-Z]{1,4})\.?$")
 APPOSITION_ROLE_WORDS = 6  # role words after a comma that still belong to the role
+MAX_POST_PLACE = 4  # words of the place after "di" in a role ("Konsul Jenderal RI di Johor Bahru")
+# Police and army ranks: after one, the name begins ("Kapolresta Barelang Kombes Pol Heri").
+RANKS = frozenset({"akbp", "kombes", "kompol", "akp", "iptu", "ipda", "aiptu", "brigjen",
+                   "irjen", "komjen", "kolonel", "letkol", "mayor", "kapten", "pol",
+                   "laksma", "marsma", "mayjen", "letjen", "serka", "serma", "bripka"})
 FUZZY_TITLE = 85  # "Kepla", "Kepal": a typo of a title before an office still opens a role
 ONE_WORD_TITLES = tuple(t[0] for t in TITLES if len(t) == 1 and len(t[0]) >= 5)
 # "... kepada B" after a handover's first name, "... dan B" after a listed one: the same role.
@@ -284,6 +289,14 @@ class OfficialFinder:
             ):
                 k += 1
                 continue
+            if w.word == "di" and content and k + 1 < len(words) and words.upper[k + 1]:
+                # "Konsul Jenderal RI di Johor Bahru, Sigit ...": where the post is, up to a comma
+                j = k + 1
+                while j < len(words) and words.upper[j] and j - k <= MAX_POST_PLACE:
+                    j += 1
+                if j < len(words) and words.word[j] == ",":
+                    k, role_end = j, j
+                    continue
             if w.word == "(":
                 k = self.offices._paren(words, k)  # "Kepala Seksi ... (Inteldakim) Kantor ..."
                 if k > role_end:
@@ -413,6 +426,12 @@ class OfficialFinder:
                     continue
                 break
             if low.replace(" ", "") in HONORIFICS and step > 0 and not toks:
+                t += step
+                continue
+            if step > 0 and toks and low in RANKS:
+                # "Kapolresta Barelang Kombes Pol Heri ...": what stood before the rank was the
+                # unit or place of the role, and the name follows the rank
+                toks = []
                 t += step
                 continue
             toks.append(t)

@@ -378,6 +378,12 @@ def test_names_by_role_grammar(pipe, text, expected):
         pytest.param("Kepla Kantor Imigrasi Bogor, Ruhiyat, menyampaikan hal itu.",
                      [("Ruhiyat", "Kepla Kantor Imigrasi Bogor")], id="typo-in-title"),
         pytest.param("Kepada Kantor Imigrasi Bogor, warga melapor.", [], id="kepada-is-no-title"),
+        # a rank inside the run: the name follows it
+        pytest.param("Kapolresta Barelang Kombes Pol Heri Susanto mendukung operasi itu.",
+                     [("Heri Susanto", "Kapolresta")], id="rank-inside-run"),
+        # where a post is, after "di", belongs to the role
+        pytest.param("Konsul Jenderal RI di Johor Bahru, Sigit Widodo, menjemput para WNI.",
+                     [("Sigit Widodo", "Konsul Jenderal RI di Johor Bahru")], id="post-place"),
     ],
 )
 def test_long_roles_and_typos(pipe, text, expected):

@@ -37,7 +37,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from nlp.tokenview import TokenView, register_triggers
-from nlp.vocabulary import load_vocabulary, match_phrase, phrase_index
+from nlp.vocabulary import VocabularyError, load_vocabulary, match_phrase, phrase_index
 
 CATEGORIES = (
     "deportation",
@@ -70,8 +70,6 @@ for _label in VOCAB:
     if _kind in ("detention_place", "light_verb", "reason", "specifier"):
         continue
     if _cat and (_kind not in KINDS or (_cat not in CATEGORIES and _cat not in RESOLVED)):
-        from nlp.vocabulary import VocabularyError
-
         raise VocabularyError(f"count_categories.jsonl: unknown label {_label!r}")
 
 # phrase -> (kind, category) for predicates (verbs, nouns, weak cues) and for count nouns
@@ -85,9 +83,9 @@ for _label, _phrases in VOCAB.items():
         elif _kind in KINDS:
             PRED_OF.setdefault(_p, (_kind, _cat))
 PRED_INDEX = phrase_index(list(PRED_OF))
-# Words a cue or a mask may start with: the only tokens a sentence is matched at.
 UNIT_INDEX = phrase_index(list(UNIT_OF))
 MASK_INDEX = phrase_index(VOCAB["mask"])
+# Words a cue or a mask may start with: the only tokens a sentence is matched at.
 FIRST_WORDS = frozenset(PRED_INDEX) | frozenset(MASK_INDEX)
 # the same words with the clitic "-nya", which the tokenizer leaves attached
 FIRST_WORDS_ANY = FIRST_WORDS | frozenset(w + "nya" for w in FIRST_WORDS)
@@ -238,17 +236,20 @@ def _decide(tv, sent, c, n, gov, owned, number_at, counted, done, limits: Limits
     words = tv.words
     if unit_cat in STRONG_UNITS:
         return unit_cat
+    if gov is not None and _issued_to_people(gov, unit_cat):
+        gov = None
     possessive = gov is not None and gov.kind == "noun" and gov.end == min(c.start, c.unit_start)
-    if gov is not None and not possessive and not _issued_to_people(gov, unit_cat):
+    if gov is not None and not possessive:
         return _resolve(gov, words, c, sent)  # the usual case: the predicate is not needed
     pred, relative = _right_predicate(tv, sent, c, number_at, owned, n, limits.right_max)
-    if gov is not None and not _issued_to_people(gov, unit_cat):
+    if possessive:
+        # "permohonan 12 orang ditolak": the noun before is a possessive head, and a verb of
+        # the count's own (not one across "dan" or a comma) decides instead
         between = words[max(c.unit_end, c.end) : pred.start] if pred is not None else []
         own_verb = pred is not None and pred.kind == "verb" and not relative and not any(
             w in COORDINATORS or w in CLAUSE_PUNCT for w in between)
-        if not (possessive and own_verb):
+        if not own_verb:
             return _resolve(gov, words, c, sent)
-        # "permohonan 12 orang ditolak": the noun before is a possessive head; the verb decides
     subset = n > 0 and _is_subset(words, c, sent.start)
     if pred is not None and _issued_to_people(pred, unit_cat):
         pred = None

@@ -55,7 +55,7 @@ def run_crawl(sources: Path, db: Path, overrides: dict | None = None,
         crawler.frontier.FrontierError: before the crawl starts.
     """
     crawled = [s for s in load_sources(sources) if s.enabled]  # fail fast, before a db exists
-    open_db(db).close()
+    started = _crawl_start(db)  # opens (creates, upgrades) the database first
     if frontier:
         from crawler.frontier import check_frontier
 
@@ -66,7 +66,6 @@ def run_crawl(sources: Path, db: Path, overrides: dict | None = None,
 
     from crawler.spiders.news import NewsSpider
 
-    started = _crawl_start(db)
     process = CrawlerProcess(crawl_settings(sources, db, overrides))
     crawler = process.create_crawler(NewsSpider)
     process.crawl(crawler)

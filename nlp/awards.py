@@ -7,7 +7,7 @@ mentions; the giver rules are apart (nlp/award_givers.py).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from spacy.language import Language
@@ -473,12 +473,10 @@ def _split_list(c: _Candidate) -> list[_Candidate]:
     if len(parts) < 2 or any(len(p.split()) < 2 for p in parts):
         return [c]
     out = []
-    for p in parts:
+    for p in parts:  # each item keeps the mention's rank, giver, year, evidence and sentence
         tokens = frozenset(_fold_tokens(p)) - NAME_NOISE
-        out.append(_Candidate(name=p, tokens=tokens, quoted=_quoted(p), rank=c.rank,
-                              giver=c.giver, giver_rank=c.giver_rank, year=c.year,
-                              evidence=c.evidence, generic=tokens <= GENERIC_WORDS,
-                              sent=c.sent))
+        out.append(replace(c, name=p, tokens=tokens, quoted=_quoted(p),
+                           generic=tokens <= GENERIC_WORDS, contest=False))
     return out
 
 

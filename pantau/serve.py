@@ -11,6 +11,7 @@ import yaml
 from datasette.utils import tilde_encode
 
 from core.settings import beside_db, datasette_settings
+from pantau.i18n import bilingual, indonesian_description
 from pipelines.db import DatabaseError, checkpoint, open_db, refresh_summaries_if_stale
 
 # Datasette settings Pantau always applies: the settings table's, each with its reason there.
@@ -87,6 +88,18 @@ def _follow_name(value, name: str):
     return value
 
 
+def _both_languages(database: dict) -> None:
+    """Table and column descriptions in Bahasa Indonesia and English (issue 18), as Datasette's
+    table pages show them: "Indonesian / English", the Indonesian from data/codebook_id.yml.
+    Descriptions already written in both (the headline tables') are left as they are."""
+    for table, meta in (database.get("tables") or {}).items():
+        if meta.get("description"):
+            meta["description"] = bilingual(indonesian_description(table), meta["description"])
+        if meta.get("columns"):  # a new dict: YAML aliases share one between tables
+            meta["columns"] = {column: bilingual(indonesian_description(table, column), english)
+                               for column, english in meta["columns"].items()}
+
+
 def metadata_for(db_path: Path, metadata_path: Path) -> dict:
     """Load metadata.yml and key its database section by the database's file stem."""
     try:
@@ -96,6 +109,8 @@ def metadata_for(db_path: Path, metadata_path: Path) -> dict:
     except yaml.YAMLError as e:
         raise MetadataError(f"{metadata_path}: not valid YAML: {e}") from None
     databases = meta.get("databases") or {}
+    if "pantau" in databases:
+        _both_languages(databases["pantau"])
     if "pantau" in databases and db_path.stem != "pantau":
         databases[db_path.stem] = databases.pop("pantau")
     # Links in descriptions are written for a database called `pantau`; `--db /x/demo.db` is

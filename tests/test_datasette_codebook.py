@@ -4,6 +4,7 @@ page, internal tables kept out of sight (home page and `pantau export`)."""
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 import urllib.request
 
@@ -53,6 +54,46 @@ def test_codebook_describes_every_published_column_in_both_languages(renamed_ser
     for table in published:  # and each table says what it holds, in both languages
         assert re.search(rf'id="{table}">.*?<p lang="id">.+?</p>\s*<p lang="en">.+?</p>',
                          fetch(renamed_server + "/codebook"), flags=re.S), table
+
+
+def column_descriptions(html: str) -> dict[str, str]:
+    """{column: description} from the list Datasette's table page puts above the rows."""
+    [block] = re.findall(r'<dl class="column-descriptions">(.*?)</dl>', html, flags=re.S)
+    return {c: html_lib.unescape(d) for c, d in
+            re.findall(r"<dt>([^<]+)</dt><dd>(.*?)</dd>", block, flags=re.S)}
+
+
+@pytest.mark.parametrize("table", ["events", "counts", "headline_by_province_year"])
+def test_table_pages_describe_columns_in_indonesian_then_english(renamed_server, table):
+    from pantau.i18n import indonesian_description
+
+    html = fetch(f"{renamed_server}/{RENAMED}/{table}")
+    shown = column_descriptions(html)
+    english = TABLES[table]["columns"]
+    assert sorted(shown) == sorted(english)
+    for column, text in shown.items():
+        indonesian = indonesian_description(table, column)
+        assert indonesian, (table, column)
+        # Indonesian first, then the metadata's English (or one already written in both)
+        assert text in (f"{indonesian} / {english[column]}", english[column]), (table, column)
+        assert " / " in text, (table, column)
+    assert shown["year"].startswith("Tahun")
+    # and the table's own description, in both (the headline table's was written so already)
+    description = html_lib.unescape(re.search(
+        r'<div class="metadata-description">\s*(.*?)\s*</div>', html, flags=re.S).group(1))
+    assert description.endswith(TABLES[table]["description"])
+    assert description.split(" / ", 1)[0].split()[0] in (
+        indonesian_description(table).split()[0], TABLES[table]["description"].split()[0])
+    assert " / " in description
+
+
+def test_codebook_english_column_stays_the_metadata_s_own(renamed_server):
+    sections = codebook_sections(fetch(renamed_server + "/codebook"))
+    rows = {c: (i, e) for c, i, e in sections["events"]}
+    for column in ("year", "type", "conflict"):
+        indonesian, english = rows[column]
+        assert html_lib.unescape(english) == TABLES["events"]["columns"][column]
+        assert " / " not in html_lib.unescape(indonesian)
 
 
 def described_values(text: str) -> set[str]:

@@ -1,34 +1,18 @@
 """Datasette plugin: the /codebook page, every published table's description and columns, in
 Bahasa Indonesia and English side by side.
 
-English descriptions come from the metadata (data/metadata.yml, which Datasette's table pages
-show too); Indonesian ones from data/codebook_id.yml, by column name with per-table overrides.
+English descriptions come from the metadata (data/metadata.yml); Indonesian ones from
+data/codebook_id.yml, by column name with per-table overrides (pantau.i18n). `pantau serve`
+gives Datasette's table pages both, "Indonesian / English": the English column here is the
+metadata's own text.
 Hidden tables and views (working data, the basemap tiles) are left out.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
-
-import yaml
 from datasette import hookimpl
 
-INDONESIAN = Path(__file__).resolve().parent.parent.parent / "codebook_id.yml"
-
-
-@lru_cache(maxsize=1)
-def indonesian() -> dict:
-    """The Indonesian codebook: {"columns": {name: text}, "tables": {table: {...}}}."""
-    return yaml.safe_load(INDONESIAN.read_text(encoding="utf-8"))
-
-
-def indonesian_description(table: str, column: str | None = None) -> str:
-    """The Indonesian description of a table (column None) or of one of its columns."""
-    own = (indonesian().get("tables") or {}).get(table) or {}
-    if column is None:
-        return own.get("description", "")
-    return own.get(column) or (indonesian().get("columns") or {}).get(column, "")
+from pantau.i18n import english_part, indonesian_description
 
 
 async def codebook(datasette) -> list[dict]:
@@ -47,10 +31,11 @@ async def codebook(datasette) -> list[dict]:
             columns = (await database.execute(f"pragma table_info([{table}])")).rows
             entries.append({
                 "database": name, "table": table, "kind": kind,
-                "description": meta.get("description", ""),
+                "description": english_part(meta.get("description", ""), table),
                 "description_id": indonesian_description(table),
                 "columns": [{"name": c["name"], "type": c["type"] or "",
-                             "description": described.get(c["name"], ""),
+                             "description": english_part(described.get(c["name"], ""),
+                                                         table, c["name"]),
                              "description_id": indonesian_description(table, c["name"])}
                             for c in columns],
             })

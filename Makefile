@@ -27,6 +27,7 @@ system-deps:
 	@test -x /usr/bin/chromium -a -x /usr/bin/chromedriver || \
 		(apt-get update && apt-get install -y chromium chromium-driver)
 	@test -x /usr/bin/redis-server || (apt-get update && apt-get install -y redis-server)
+	@test -x /usr/sbin/nginx || (apt-get update && apt-get install -y nginx)
 
 test: install system-deps
 	$(BIN)/python -m pytest

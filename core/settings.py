@@ -62,6 +62,9 @@ SETTINGS = (
             "PANTAU_BATCH_SIZE"),
     Setting("idle_exit", 30.0, "With --frontier: exit once the shared queue has stayed empty "
             "this long, in seconds; 0 never exits (a long-running worker).", "PANTAU_IDLE_EXIT"),
+    Setting("cache_ttl", 300, "Seconds browsers and a caching proxy may reuse a page of "
+            "`pantau serve` (Cache-Control: public, max-age); not with --live. 0 leaves "
+            "Datasette's own headers.", "PANTAU_CACHE_TTL"),
 )
 
 # Settings `pantau serve` passes to Datasette (`--setting NAME VALUE`), each with its reason.

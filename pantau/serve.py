@@ -11,6 +11,7 @@ import yaml
 from datasette.utils import tilde_encode
 
 from core.settings import beside_db, datasette_settings
+from core.settings import value as setting_value
 from pantau.i18n import bilingual, indonesian_description
 from pipelines.db import DatabaseError, checkpoint, open_db, refresh_summaries_if_stale
 
@@ -159,6 +160,8 @@ def datasette_command(db_path: Path, metadata_path: Path, host: str = "127.0.0.1
     # archived copy of each article, data/datasette/plugins/pantau_archive.py).
     plugins = meta.setdefault("plugins", {})
     plugins.setdefault("pantau", {})["archive_dir"] = str(beside_db("archive", Path(db_path)))
+    if not live:  # an immutable file: every reader gets the same page until a restart
+        plugins["pantau"]["cache_ttl"] = setting_value("cache_ttl")
     handle = tempfile.NamedTemporaryFile("w", suffix=".yml", prefix="pantau-metadata-",
                                          delete=False, encoding="utf-8")
     with handle:

@@ -85,6 +85,7 @@ def test_personalised_and_uncached_answers_keep_their_headers(served):
     with pytest.raises(urllib.error.HTTPError) as e:
         fetch(served.base + "/pantau/no_such_table")
     assert "public" not in (e.value.headers.get("cache-control") or "")
+    e.value.close()
 
 
 def test_live_database_gets_no_long_cache(demo_db, tmp_path):

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import html
 import threading
+import weakref
 from pathlib import Path
 from urllib.parse import quote
 
 from datasette import hookimpl
 from datasette.utils.asgi import Response
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
@@ -140,11 +141,30 @@ def register_routes():
     return [(r"^/(?P<database>[^/]+)/-/archive$", archived_page)]
 
 
+# Per Datasette instance and database: where archived copies are linked from, or None without
+# an archive. Worked out once: render_cell runs for every cell of every page (1,000 rows of
+# articles_since are 4,000 calls), and the plugin settings and URL builder cost ~50 µs a call.
+_archive_prefixes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _archive_prefix(datasette, database: str) -> str | None:
+    prefixes = _archive_prefixes.setdefault(datasette, {})
+    if database not in prefixes:
+        prefixes[database] = (datasette.urls.database(database) + "/-/archive?url="
+                              if _index(datasette) else None)
+    return prefixes[database]
+
+
 @hookimpl
 def render_cell(value, column, table, database, datasette):
     """An article URL cell: the original link and, beside it, the archived copy."""
     if column not in URL_COLUMNS or not isinstance(value, str) \
-            or not value.startswith(("http://", "https://")) or not _index(datasette):
+            or not value.startswith(("http://", "https://")):
         return None
-    return Markup('<a href="{url}">{url}</a> · <a class="pantau-archived" href="{archive}">'
-                  'arsip</a>').format(url=value, archive=archive_path(datasette, database, value))
+    prefix = _archive_prefix(datasette, database)
+    if prefix is None:
+        return None
+    # Built with escape(), not Markup.format (string.Formatter: ~130 µs a cell).
+    url = escape(value)
+    return Markup(f'<a href="{url}">{url}</a> · <a class="pantau-archived" '
+                  f'href="{escape(prefix + quote(value, safe=""))}">arsip</a>')

@@ -14,11 +14,12 @@ the served database's name, so it works whatever the file is called.
 from __future__ import annotations
 
 import json
+import weakref
 from urllib.parse import quote
 
 from datasette import hookimpl
 from datasette.utils.asgi import Response
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from pantau.i18n import TYPE_LABELS, country_name, indonesian_date
 
@@ -31,8 +32,16 @@ def render_cell(value, column, database, datasette):
     if column != EVIDENCE_COLUMN or not isinstance(value, str) \
             or not value.startswith(EVIDENCE_TABLES):
         return None
-    return Markup('<a href="{}/{}">bukti / evidence</a>').format(
-        datasette.urls.database(database), Markup(value.replace("&", "&amp;")))
+    # escape() and an f-string, not Markup.format (string.Formatter: ~70 µs a cell, 500 rows a
+    # headline page); the database's path worked out once.
+    base = _database_paths.setdefault(datasette, {})
+    if database not in base:
+        base[database] = str(escape(datasette.urls.database(database)))
+    return Markup(f'<a href="{base[database]}/{escape(value)}">bukti / evidence</a>')
+
+
+# Per Datasette instance: {database: its escaped path} (tilde-encoding it costs ~20 µs a cell).
+_database_paths: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 # --- The office page: everything communications staff look for about one office ---------------

@@ -1,14 +1,14 @@
 """HTTP caching of the published database (issue 21): `pantau serve` marks its pages public for
 PANTAU_CACHE_TTL seconds, and the nginx setup of docs/deployment.md (data/deploy/
-nginx-pantau.conf, run here as shipped but for its paths and ports) answers repeats from its
-cache, in front of a real `pantau serve` process. No timing asserts."""
+nginx-pantau.conf, run as shipped but for its paths and ports by benchmarks/nginx_proxy.py)
+answers repeats from its cache, in front of a real `pantau serve` process. No timing asserts."""
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -18,8 +18,8 @@ import pytest
 from conftest import PANTAU, ROOT, free_port, wait_until_responds
 from test_reliability_datasette import copy_db
 
-NGINX_CONF = ROOT / "data" / "deploy" / "nginx-pantau.conf"
-NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from nginx_proxy import nginx_binary, nginx_in_front  # noqa: E402  (beside load_test.py)
 
 
 def fetch(url: str, **headers) -> tuple[dict, bytes]:
@@ -100,62 +100,12 @@ def test_live_database_gets_no_long_cache(demo_db, tmp_path):
         live.stop()
 
 
-def nginx_config(folder: Path, listen: int, upstream: int) -> Path:
-    """data/deploy/nginx-pantau.conf with its cache folder and ports swapped for test ones,
-    included from a main file that keeps every path of nginx's inside `folder`."""
-    shipped = NGINX_CONF.read_text(encoding="utf-8")
-    for old, new in (("/var/cache/nginx/pantau", str(folder / "cache")),
-                     ("server 127.0.0.1:8001;", f"server 127.0.0.1:{upstream};"),
-                     ("listen 80;", f"listen 127.0.0.1:{listen};")):
-        assert old in shipped, old
-        shipped = shipped.replace(old, new)
-    site = folder / "pantau.conf"
-    site.write_text(shipped, encoding="utf-8")
-    main = folder / "nginx.conf"
-    # As root, nginx's workers would run as nobody, who cannot enter pytest's private folders.
-    user = "user root;" if os.geteuid() == 0 else ""
-    main.write_text(f"""
-{user}
-daemon off;
-worker_processes 1;
-pid {folder}/nginx.pid;
-error_log {folder}/error.log;
-events {{ worker_connections 256; }}
-http {{
-    access_log {folder}/access.log;
-    client_body_temp_path {folder}/body;
-    proxy_temp_path {folder}/proxy;
-    fastcgi_temp_path {folder}/fastcgi;
-    uwsgi_temp_path {folder}/uwsgi;
-    scgi_temp_path {folder}/scgi;
-    include {site};
-}}
-""", encoding="utf-8")
-    return main
-
-
 @pytest.fixture(scope="module")
 def proxy(served, tmp_path_factory):
-    if NGINX is None:
+    if nginx_binary() is None:
         pytest.skip("nginx is not installed (make system-deps installs it)")
-    folder = tmp_path_factory.mktemp("nginx")
-    port = free_port()
-    main = nginx_config(folder, port, served.port)
-    check = subprocess.run([NGINX, "-t", "-p", str(folder), "-c", str(main), "-e",
-                            str(folder / "error.log")], capture_output=True, text=True)
-    assert check.returncode == 0, check.stderr
-    proc = subprocess.Popen([NGINX, "-p", str(folder), "-c", str(main), "-e",
-                             str(folder / "error.log")], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_responds(base + "/-/versions.json", timeout=30)
-    except OSError:
-        proc.kill()
-        raise AssertionError((folder / "error.log").read_text(errors="replace")) from None
-    yield base
-    proc.terminate()
-    proc.wait(timeout=30)
+    with nginx_in_front(tmp_path_factory.mktemp("nginx"), free_port(), served.port) as base:
+        yield base
 
 
 # Paths no other test of the module asks for: the upstream log counts each once.

@@ -56,7 +56,8 @@ def digest(db_path: Path) -> dict[str, str]:
     return out
 
 
-def run(db_path: Path, new: int, workers: int, check: bool, reprints: float | None) -> dict:
+def run(db_path: Path, new: int, workers: int, check: bool, reprints: float | None,
+        news: bool = False) -> dict:
     db = open_db(db_path, create=False)
     total = db.execute("select count(*) from articles").fetchone()[0]
     started = time.perf_counter()
@@ -65,7 +66,7 @@ def run(db_path: Path, new: int, workers: int, check: bool, reprints: float | No
     started = time.perf_counter()
     # Numbered on from the corpus ("a1000000" sorts after "a0999999"), in its last three days.
     load_articles(db, new, seed=total, first=total, since=CORPUS_UNTIL - timedelta(days=3),
-                  until=CORPUS_UNTIL, reprints=reprints)
+                  until=CORPUS_UNTIL, reprints=reprints, news=news)
     db.close()
     load = time.perf_counter() - started
     load_average = os.getloadavg()[0]
@@ -73,8 +74,8 @@ def run(db_path: Path, new: int, workers: int, check: bool, reprints: float | No
     row = {
         "command": f".venv/bin/python benchmarks/events_update.py --db {db_path} --new {new}"
                    + (f" --reprints {reprints}" if reprints is not None else "")
-                   + (" --check" if check else ""),
-        "corpus": corpus_name(reprints),
+                   + (" --news" if news else "") + (" --check" if check else ""),
+        "corpus": corpus_name(reprints, news),
         "run": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "articles_before": total,
         "new": new, "workers": workers,
         "catch_up": {"rebuilt": before["rebuilt"], "seconds": round(catch_up, 1)},
@@ -138,6 +139,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="NLP worker processes")
     parser.add_argument("--reprints", type=float, default=None, metavar="SHARE",
                         help="the corpus kind the database was built with (scale_build.py)")
+    parser.add_argument("--news", action="store_true",
+                        help="with --reprints: the news corpus (scale_build.py --news)")
     parser.add_argument("--check", action="store_true",
                         help="then rebuild every event and compare the tables")
     parser.add_argument("--log", type=Path, default=LOG, help="JSON lines file of the runs")
@@ -147,7 +150,7 @@ def main() -> None:
                         help="with --readme: one more note under the table (repeatable)")
     args = parser.parse_args()
     if args.db:
-        row = run(args.db, args.new, args.workers, args.check, args.reprints)
+        row = run(args.db, args.new, args.workers, args.check, args.reprints, args.news)
         print(json.dumps(row, ensure_ascii=False), flush=True)
         with args.log.open("a", encoding="utf-8") as log:
             log.write(json.dumps(row, ensure_ascii=False) + "\n")

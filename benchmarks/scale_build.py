@@ -16,6 +16,7 @@ of each size, with how time, memory and size grow with N and a projection to 1,0
 from __future__ import annotations
 
 import argparse
+import bisect
 import json
 import math
 import os
@@ -31,7 +32,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from nlp_throughput import generate_article  # noqa: E402
+from nlp_throughput import (  # noqa: E402
+    COUNTRIES,
+    DAYS,
+    FILLER,
+    MONTHS,
+    NUMBERS,
+    _distinct,
+    generate_article,
+    person,
+)
 from readme import replace_section  # noqa: E402
 
 from crawler.sources import Source  # noqa: E402
@@ -52,17 +62,95 @@ TARGET_ARTICLES, TARGET_SECONDS, TARGET_RSS_MB = 1_000_000, 3600, 2048
 
 CORPUS_SINCE, CORPUS_UNTIL = datetime(2019, 1, 1, tzinfo=UTC), datetime(2026, 11, 1, tzinfo=UTC)
 
+# The news corpus (article_rows news=True): each immigration office of the gazetteer has a
+# happening every HAPPENING_DAYS days on average (a Poisson process: some weeks two, some
+# months none), and an article about an office reports its latest happening when that is at
+# most REPORT_DAYS old; otherwise it is general coverage (socialisation, service, quotes) with
+# no figure. Most articles are then distinct, a happening is reported by a few outlets, and an
+# office's events do not chain into one (as the giant-story corpus's daily figures do).
+HAPPENING_DAYS = 21
+REPORT_DAYS = 4
+HAPPENINGS = (
+    "Kantor Imigrasi {place} mendeportasi {n} WNA asal {country} pada {day} ({d}/{m}/{year}) "
+    "karena melanggar izin tinggal.",
+    "Sebanyak {n} warga negara {country} diamankan petugas Kantor Imigrasi {place} dalam "
+    "operasi pengawasan pada {day} ({d}/{m}/{year}).",
+    "Kantor Imigrasi {place} meraih predikat Wilayah Birokrasi Bersih dan Melayani (WBBM) "
+    "dari Kementerian PANRB pada {d} {month} {year}.",
+    "Kantor Imigrasi {place} menolak masuk {n} WNA asal {country} di tempat pemeriksaan "
+    "imigrasi pada {day} ({d}/{m}/{year}).",
+)
+GENERAL = (
+    "Kantor Imigrasi {place} menggelar sosialisasi keimigrasian kepada warga dan pelajar "
+    "di wilayah kerjanya pada {day} ({d}/{m}/{year}).",
+    "Kantor Imigrasi {place} membuka layanan paspor pada akhir pekan untuk memudahkan "
+    "masyarakat, {day} ({d}/{m}/{year}).",
+    "Kepala Kantor Imigrasi {place} menerima kunjungan kerja pemerintah daerah setempat "
+    "pada {day} ({d}/{m}/{year}).",
+)
+
+
+def _date_fields(ts: float) -> dict:
+    when = datetime.fromtimestamp(ts, UTC)
+    return {"day": DAYS[when.weekday()], "d": when.day, "m": when.month, "year": when.year,
+            "month": MONTHS[when.month - 1]}
+
+
+def office_happenings(since: datetime = CORPUS_SINCE, until: datetime = CORPUS_UNTIL
+                      ) -> dict[str, tuple[list[float], list[str]]]:
+    """Each office's happenings over the corpus: place -> (times, lead paragraphs), in time
+    order. Drawn from a fixed seed, so a daily update's articles see the same happenings."""
+    from nlp.gazetteer import load_offices
+
+    rng = random.Random(21)
+    places = sorted({o["place"] for o in load_offices()
+                     if o.get("kind") == "kantor_imigrasi" and o.get("place")})
+    out = {}
+    for place in places:
+        times, leads = [], []
+        ts = since.timestamp()
+        while (ts := ts + rng.expovariate(1 / (HAPPENING_DAYS * 86400))) < until.timestamp():
+            times.append(ts)
+            leads.append(rng.choice(HAPPENINGS).format(
+                place=place, n=rng.choice(NUMBERS), country=rng.choice(COUNTRIES),
+                **_date_fields(ts)))
+        out[place] = (times, leads)
+    return out
+
+
+def news_article(rng: random.Random, when: float, happenings: dict, words: int = 400) -> str:
+    """One distinct article about one office, published at `when`: its latest happening when
+    recent (else a general lead without a figure), a quote, and the article's own filler."""
+    place = rng.choice(list(happenings))
+    times, leads = happenings[place]
+    latest = bisect.bisect_right(times, when) - 1
+    if latest >= 0 and when - times[latest] <= REPORT_DAYS * 86400:
+        lead = leads[latest]
+    else:
+        lead = rng.choice(GENERAL).format(place=place, **_date_fields(when))
+    paragraphs = [lead, f"\"{rng.choice(FILLER)}\" ujar Kepala Kantor Imigrasi {place}, "
+                        f"{person(rng)}, kepada wartawan."]
+    count = sum(len(p.split()) for p in paragraphs)
+    while count < words:
+        paragraphs.append(_distinct(" ".join(rng.sample(FILLER, 3)), rng))
+        count += len(paragraphs[-1].split())
+    return "\n\n".join(paragraphs)
+
 
 def article_rows(n: int, seed: int = 11, first: int = 0, since: datetime = CORPUS_SINCE,
-                 until: datetime = CORPUS_UNTIL, reprints: float | None = None):
+                 until: datetime = CORPUS_UNTIL, reprints: float | None = None,
+                 news: bool = False):
     """N invented articles as `articles` rows, with the columns store_article would write,
     numbered from `first` and published between `since` and `until`.
 
     reprints: None for the giant-story corpus (generate_article); else the articles are
     distinct and this share of them reprints a recent one (another outlet, a dateline added,
     published up to two days later), as syndicated press releases are.
+    news: with reprints, the originals are news_article()s (offices' happenings every few
+    weeks, office_happenings) instead of generate_article(distinct=True)'s random figures.
     """
     rng = random.Random(seed)
+    happenings = office_happenings() if news else None
     start = since.timestamp()
     span = until.timestamp() - start
     recent: list[tuple[str, float]] = []  # (text, timestamp) of the last originals
@@ -73,8 +161,9 @@ def article_rows(n: int, seed: int = 11, first: int = 0, since: datetime = CORPU
             text = f"{rng.choice(('JAKARTA', 'SERANG', 'BATAM', 'MEDAN'))} - {text}"
             when = min(when + rng.random() * 2 * 86400, until.timestamp())
         else:
-            text = generate_article(rng, distinct=reprints is not None)
             when = start + rng.random() * span
+            text = (news_article(rng, when, happenings) if happenings
+                    else generate_article(rng, distinct=reprints is not None))
             recent = [*recent[-99:], (text, when)]
         published = datetime.fromtimestamp(when, UTC).isoformat()
         row = {"article_id": f"a{i:07d}", "url": f"https://outlet{outlet}.example/berita/{i}",
@@ -138,7 +227,8 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def build(n: int, workers: int, db_path: Path, reprints: float | None = None) -> dict:
+def build(n: int, workers: int, db_path: Path, reprints: float | None = None,
+          news: bool = False) -> dict:
     """Build a database of n articles and their facts; the result row."""
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
@@ -147,7 +237,7 @@ def build(n: int, workers: int, db_path: Path, reprints: float | None = None) ->
     seconds, cpu = {}, {}
     wall, own = time.perf_counter(), time.process_time()
     db = open_db(db_path)
-    load_articles(db, n, reprints=reprints)
+    load_articles(db, n, reprints=reprints, news=news)
     db.close()
     seconds["load"], cpu["load"] = time.perf_counter() - wall, time.process_time() - own
     size_articles = database_mb(db_path)
@@ -166,8 +256,9 @@ def build(n: int, workers: int, db_path: Path, reprints: float | None = None) ->
     return {
         "command": f".venv/bin/python benchmarks/scale_build.py --articles {n} "
                    f"--workers {workers} --db {db_path}"
-                   + (f" --reprints {reprints}" if reprints is not None else ""),
-        "corpus": corpus_name(reprints),
+                   + (f" --reprints {reprints}" if reprints is not None else "")
+                   + (" --news" if news else ""),
+        "corpus": corpus_name(reprints, news),
         "run": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "articles": n,
         "workers": workers, "facts": result["facts"], "events": result["events"],
         "shared_stories": result["shared_stories"],
@@ -183,9 +274,12 @@ def build(n: int, workers: int, db_path: Path, reprints: float | None = None) ->
     }
 
 
-def corpus_name(reprints: float | None) -> str:
+def corpus_name(reprints: float | None, news: bool = False) -> str:
     if reprints is None:
         return "giant stories"
+    if news:
+        return (f"news: a happening per office every ~{HAPPENING_DAYS} days, "
+                f"{reprints:.0%} reprints")
     return f"distinct articles, {reprints:.0%} reprints"
 
 
@@ -344,6 +438,9 @@ def main() -> None:
     parser.add_argument("--reprints", type=float, default=None, metavar="SHARE",
                         help="distinct articles, SHARE of them reprints (default: the corpus "
                              "of giant stories every row of the README section was built with)")
+    parser.add_argument("--news", action="store_true",
+                        help="with --reprints: the originals report their office's happenings "
+                             f"(one every ~{HAPPENING_DAYS} days an office), else no figure")
     parser.add_argument("--db", type=Path, default=Path("/tmp/scale_build/pantau.db"),
                         help="database to build (replaced)")
     parser.add_argument("--log", type=Path, default=LOG,
@@ -357,7 +454,9 @@ def main() -> None:
                              "N articles (repeatable)")
     args = parser.parse_args()
     if args.articles:
-        row = build(args.articles, args.workers, args.db, args.reprints)
+        if args.news and args.reprints is None:
+            parser.error("--news needs --reprints SHARE")
+        row = build(args.articles, args.workers, args.db, args.reprints, args.news)
         print(json.dumps(row, ensure_ascii=False), flush=True)
         with args.log.open("a", encoding="utf-8") as log:
             log.write(json.dumps(row, ensure_ascii=False) + "\n")

@@ -6,6 +6,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from pipelines.db import open_db, refresh_summaries
 from pipelines.events import PENDING_TABLE as EVENT_PENDING
 from pipelines.events import rebuild_events, update_events
 from pipelines.facts import store_facts_batch, sync_offices
+from pipelines.schema import facts_table_names
 from pipelines.stories import PENDING_TABLE as STORY_PENDING
 from pipelines.stories import rebuild_stories, signature_blob, store_signatures
 
@@ -29,6 +31,13 @@ WORKER_BATCH_SIZE = 64
 # SQLite page cache for the run, in KiB (negative cache_size): the fact tables' indexes are
 # updated at random places, and at a million articles they outgrow the default 2 MB cache.
 CACHE_KIB = 256 * 1024
+
+# A run that extracts at least this many articles, and more than the fact tables already
+# describe, is a bulk load: the fact tables' secondary indexes are dropped for it and built
+# again at its end (bulk_indexes). Each fact row otherwise updates ~10 indexes at random
+# places, the main cost of storing at 1,000,000 articles (benchmarks/README.md, Scale build);
+# building an index afterwards is one sort.
+BULK_ARTICLES = 20_000
 
 ARTICLE_FIELDS = "article_id, title, published, text, on_topic, content_hash"
 PENDING = "(extracted_at is null or nlp_version is not ?)"
@@ -101,13 +110,14 @@ def run_extract(db_path: Path, redo: bool = False,
     done = facts = 0
     started = time.perf_counter()
     extractions = _extractions(pending_articles(db, redo, page=batch_size), workers, batch_size)
-    while batch := list(islice(extractions, max(1, batch_size))):
-        facts += store_facts_batch(db, [(a, e) for a, e, _ in batch], nlp.NLP_VERSION)
-        # The story signatures computed beside the facts: the stories phase then only groups.
-        store_signatures(db, [s for _, _, s in batch if s])
-        done += len(batch)
-        if progress:
-            progress(done, max(total, done))
+    with bulk_indexes(db, total >= BULK_ARTICLES and total > _extracted(db)):
+        while batch := list(islice(extractions, max(1, batch_size))):
+            facts += store_facts_batch(db, [(a, e) for a, e, _ in batch], nlp.NLP_VERSION)
+            # The story signatures computed beside the facts: the stories phase then only groups.
+            store_signatures(db, [s for _, _, s in batch if s])
+            done += len(batch)
+            if progress:
+                progress(done, max(total, done))
     seconds["extract"] = time.perf_counter() - started
     stories = events = None
     # Also when nothing was extracted but an earlier run stopped before its later phases (a
@@ -127,6 +137,39 @@ def run_extract(db_path: Path, redo: bool = False,
             "events_rebuilt": events.get("rebuilt", True) if events else None,
             "events_queued": events.get("queued") if events else None,
             "seconds": {k: round(v, 3) for k, v in seconds.items()}}
+
+
+def _extracted(db) -> int:
+    """How many articles have facts stored (at any NLP version)."""
+    return db.execute("select count(*) from articles where extracted_at is not null").fetchone()[0]
+
+
+@contextmanager
+def bulk_indexes(db, bulk: bool):
+    """With bulk: drop the fact tables' secondary indexes (all but article_id's, which
+    store_facts_batch deletes by) for the block, and create them again after it.
+
+    Killed in between, the database lacks those indexes until the next open_db (ensure_schema
+    creates every missing index), so nothing is lost; readers meanwhile get slower pages.
+    """
+    if not bulk:
+        yield
+        return
+    tables = facts_table_names()
+    dropped = db.execute(
+        f"select name, sql from sqlite_master where type = 'index' and sql is not null "
+        f"and tbl_name in ({', '.join('?' for _ in tables)})", tables).fetchall()
+    keep = {f"idx_{t}_article_id" for t in tables}
+    dropped = [(name, sql) for name, sql in dropped if name not in keep]
+    with db.conn:
+        for name, _ in dropped:
+            db.execute(f"drop index [{name}]")
+    try:
+        yield
+    finally:
+        with db.conn:
+            for _, sql in dropped:
+                db.execute(sql)
 
 
 def _queued(db) -> bool:

@@ -263,3 +263,66 @@ def test_a_run_stopped_before_the_events_is_finished_by_the_next(tmp_path, monke
     assert result["articles"] == 0  # every article was extracted by the stopped run
     assert result["events"] > 0 and result["events_rebuilt"]
     assert event_rows(stopped) == event_rows(once)
+
+
+def index_sql(path) -> list:
+    conn = sqlite3.connect(path)
+    out = conn.execute("select name, sql from sqlite_master where type = 'index' "
+                       "order by name").fetchall()
+    conn.close()
+    return out
+
+
+def test_a_bulk_run_drops_the_fact_indexes_and_gives_the_same_tables(tmp_path, monkeypatch):
+    """A first extraction of many articles (pipelines/extract.py BULK_ARTICLES) stores the facts
+    without the fact tables' secondary indexes and creates them at the end: the same facts,
+    events and indexes as a run that keeps them."""
+    import pipelines.extract as extract
+
+    bulk, kept = tmp_path / "bulk.db", tmp_path / "kept.db"
+    build_db(bulk, 3)
+    build_db(kept, 3)
+    indexes = index_sql(kept)
+    monkeypatch.setattr(extract, "BULK_ARTICLES", 10**9)
+    extract.run_extract(kept)
+    seen = []
+    real = extract.store_facts_batch
+
+    def spy(db, batch, version):
+        seen.append({r[0] for r in db.execute("select name from sqlite_master where "
+                                              "type = 'index'")})
+        return real(db, batch, version)
+
+    monkeypatch.setattr(extract, "store_facts_batch", spy)
+    monkeypatch.setattr(extract, "BULK_ARTICLES", 10)
+    extract.run_extract(bulk, batch_size=20)
+    # While storing, only article_id's index is left on a fact table; after it, every index.
+    assert seen and all("idx_counts_article_id" in s and "idx_counts_category_year" not in s
+                        for s in seen)
+    assert index_sql(bulk) == index_sql(kept) == indexes
+    tables = (*FACT_TABLES, *EVENT_TABLES, "stories")
+    assert table_rows(bulk, tables) == table_rows(kept, tables)
+    assert len(table_rows(bulk, ("counts",))["counts"]) > 10
+
+
+def test_a_bulk_run_killed_midway_gets_its_indexes_back_at_the_next_open(tmp_path, monkeypatch):
+    import pipelines.extract as extract
+
+    path = tmp_path / "killed.db"
+    build_db(path, 2)
+    indexes = index_sql(path)
+    monkeypatch.setattr(extract, "BULK_ARTICLES", 10)
+
+    def crash(db, batch, version):
+        raise KeyboardInterrupt  # the block's end still runs: killed for real, it does not
+
+    monkeypatch.setattr(extract, "store_facts_batch", crash)
+    with pytest.raises(KeyboardInterrupt):
+        extract.run_extract(path)
+    assert index_sql(path) == indexes
+    # A kill -9 skips the block's end: the next open_db creates what is missing.
+    conn = sqlite3.connect(path)
+    conn.execute("drop index idx_counts_category_year")
+    conn.close()
+    open_db(path).close()
+    assert index_sql(path) == indexes

@@ -22,6 +22,7 @@ import math
 import os
 import random
 import resource
+import shutil
 import sys
 import time
 from datetime import UTC, datetime
@@ -55,6 +56,7 @@ SECTION = "## Scale build (`scale_build.py`)"
 README = ROOT / "benchmarks" / "README.md"
 LOG = Path("/tmp/scale_build.jsonl")
 OUTLETS = 40
+LOADED_SUFFIX = ".loaded.json"  # beside a loaded corpus: its size, kind and load time
 LOAD_BATCH = 1000  # articles per transaction while loading the corpus
 PHASES = ("load", "extract", "stories", "events", "summaries")
 TARGET_ARTICLES, TARGET_SECONDS, TARGET_RSS_MB = 1_000_000, 3600, 2048
@@ -228,18 +230,41 @@ def children_cpu() -> float:
 
 
 def build(n: int, workers: int, db_path: Path, reprints: float | None = None,
-          news: bool = False) -> dict:
-    """Build a database of n articles and their facts; the result row."""
+          news: bool = False, loaded: Path | None = None, load_only: bool = False) -> dict:
+    """Build a database of n articles and their facts; the result row.
+
+    loaded: a copy of the loaded corpus (a load_only run's --db) to start from instead of
+    generating and loading it again (an hour at 1,000,000 on a shared machine); its load time
+    is the one recorded beside it (LOADED_SUFFIX). load_only: stop after loading.
+    """
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     load_before = os.getloadavg()[0]
     seconds, cpu = {}, {}
     wall, own = time.perf_counter(), time.process_time()
-    db = open_db(db_path)
-    load_articles(db, n, reprints=reprints, news=news)
-    db.close()
-    seconds["load"], cpu["load"] = time.perf_counter() - wall, time.process_time() - own
+    if loaded:
+        recorded = json.loads(Path(f"{loaded}{LOADED_SUFFIX}").read_text(encoding="utf-8"))
+        if recorded["articles"] != n or recorded["corpus"] != corpus_name(reprints, news):
+            raise SystemExit(f"{loaded} holds {recorded['articles']} articles of the corpus "
+                             f"{recorded['corpus']!r}, not {n} of {corpus_name(reprints, news)!r}")
+        shutil.copyfile(loaded, db_path)
+        seconds["load"], cpu["load"] = recorded["seconds"], recorded["cpu_seconds"]
+        copied = time.perf_counter() - wall
+    else:
+        db = open_db(db_path)
+        load_articles(db, n, reprints=reprints, news=news)
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the whole corpus in the one file
+        db.close()
+        seconds["load"], cpu["load"] = time.perf_counter() - wall, time.process_time() - own
+        copied = None
+        Path(f"{db_path}{LOADED_SUFFIX}").write_text(json.dumps(
+            {"articles": n, "corpus": corpus_name(reprints, news), "seconds": seconds["load"],
+             "cpu_seconds": cpu["load"]}), encoding="utf-8")
+    if load_only:
+        return {"articles": n, "corpus": corpus_name(reprints, news), "load_only": True,
+                "seconds": {k: round(v, 1) for k, v in seconds.items()},
+                "db_mb_articles_only": database_mb(db_path)}
     size_articles = database_mb(db_path)
     progress_every = max(n // 10, 1)
 
@@ -257,7 +282,7 @@ def build(n: int, workers: int, db_path: Path, reprints: float | None = None,
         "command": f".venv/bin/python benchmarks/scale_build.py --articles {n} "
                    f"--workers {workers} --db {db_path}"
                    + (f" --reprints {reprints}" if reprints is not None else "")
-                   + (" --news" if news else ""),
+                   + (" --news" if news else "") + (f" --loaded {loaded}" if loaded else ""),
         "corpus": corpus_name(reprints, news),
         "run": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "articles": n,
         "workers": workers, "facts": result["facts"], "events": result["events"],
@@ -269,7 +294,8 @@ def build(n: int, workers: int, db_path: Path, reprints: float | None = None,
         "articles_per_s_all_after_load": round(n / extract_seconds, 1),
         **peak_rss_mb(), "db_mb_articles_only": size_articles, "db_mb": database_mb(db_path),
         "articles_loaded_by": "batched INSERT in scale_build.py (store_article commits per "
-                              "article)",
+                              "article)" + (f"; copied from {loaded} in {copied:.0f} s"
+                                            if loaded else ""),
         "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
     }
 
@@ -441,6 +467,11 @@ def main() -> None:
     parser.add_argument("--news", action="store_true",
                         help="with --reprints: the originals report their office's happenings "
                              f"(one every ~{HAPPENING_DAYS} days an office), else no figure")
+    parser.add_argument("--load-only", action="store_true",
+                        help="generate and load the corpus into --db, then stop (for --loaded)")
+    parser.add_argument("--loaded", type=Path, metavar="DB",
+                        help="start from a copy of DB, a --load-only run's corpus of the same "
+                             "size and kind, instead of generating and loading it again")
     parser.add_argument("--db", type=Path, default=Path("/tmp/scale_build/pantau.db"),
                         help="database to build (replaced)")
     parser.add_argument("--log", type=Path, default=LOG,
@@ -456,8 +487,11 @@ def main() -> None:
     if args.articles:
         if args.news and args.reprints is None:
             parser.error("--news needs --reprints SHARE")
-        row = build(args.articles, args.workers, args.db, args.reprints, args.news)
+        row = build(args.articles, args.workers, args.db, args.reprints, args.news,
+                    args.loaded, args.load_only)
         print(json.dumps(row, ensure_ascii=False), flush=True)
+        if args.load_only:
+            return
         with args.log.open("a", encoding="utf-8") as log:
             log.write(json.dumps(row, ensure_ascii=False) + "\n")
     if args.readme:

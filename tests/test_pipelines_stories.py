@@ -139,6 +139,22 @@ def test_grouping_matches_datasketch_lsh_on_random_overlaps():
     assert checked > 10  # the sets do contain stories, not only singletons
 
 
+def test_buckets_whose_keys_collide_are_sorted_by_their_values(monkeypatch):
+    """story_groups sorts each band by one hashed key per row; where two different bands share
+    a key it sorts by the values instead: the same groups as with no collision."""
+    import numpy as np
+
+    from pipelines import story_groups
+
+    texts = mixed_texts(7, 150)
+    expected = lsh_reference(texts, 0.3)
+    assert sum(len(g) > 1 for g in expected) > 3
+    # Every row the same key: every band collides.
+    monkeypatch.setattr(story_groups, "_band_keys",
+                        lambda sigs, rows, start, end: np.zeros(len(rows), dtype=np.uint64))
+    assert group_near_duplicates(texts, 0.3) == expected
+
+
 def store(db, article_id, text, published="2026-03-12", source="kabar"):
     store_article(db, {"article_id": article_id, "url": f"https://{source}.example/{article_id}",
                        "fetched_url": f"https://{source}.example/{article_id}",

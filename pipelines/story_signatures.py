@@ -93,16 +93,21 @@ def sync_signatures(db) -> tuple[set[str], bool]:
     hashed = {r[0] for r in conn.execute(f"select article_id from {PENDING_TABLE}")}
     changed = bool(conn.execute(f"select 1 from {PENDING_TABLE} where changed limit 1").fetchone())
     # content_hash covers title, date and text (pipelines/store.py); with no hash, hash again.
-    todo = f"""select a.article_id, a.content_hash, a.text, s.article_id from articles a
+    # The ids first, from the articles' (article_id, content_hash, story_id) index and the
+    # signatures (no text read), then the texts of those only.
+    todo = f"""select a.article_id, a.content_hash, s.article_id from articles a
                left join {SIGNATURE_TABLE} s on s.article_id = a.article_id
                where (s.article_id is null or a.content_hash is null
                       or s.content_hash is not a.content_hash) {{after}}
                order by a.article_id limit {BATCH_ROWS}"""
     for rows in pages(conn, todo):
-        batch = [(article_id, content_hash, signature_blob(text))
-                 for article_id, content_hash, text, _ in rows]
+        texts = dict(conn.execute("select article_id, text from articles where article_id in "
+                                  "(select value from json_each(?))",
+                                  [json.dumps([r[0] for r in rows])]))
+        batch = [(article_id, content_hash, signature_blob(texts.get(article_id)))
+                 for article_id, content_hash, _ in rows]
         hashed.update(r[0] for r in rows)
-        changed = changed or any(r[3] is not None for r in rows)
+        changed = changed or any(r[2] is not None for r in rows)
         with conn:
             conn.executemany(f"insert or replace into {SIGNATURE_TABLE} values (?, ?, ?)", batch)
     with conn:

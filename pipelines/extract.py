@@ -17,7 +17,7 @@ from pipelines.db import open_db, refresh_summaries
 from pipelines.events import PENDING_TABLE as EVENT_PENDING
 from pipelines.events import rebuild_events, update_events
 from pipelines.facts import store_facts_batch, sync_offices
-from pipelines.schema import facts_table_names
+from pipelines.schema import drop_fact_indexes, restore_indexes
 from pipelines.stories import PENDING_TABLE as STORY_PENDING
 from pipelines.stories import rebuild_stories, signature_blob, store_signatures
 
@@ -155,21 +155,13 @@ def bulk_indexes(db, bulk: bool):
     if not bulk:
         yield
         return
-    tables = facts_table_names()
-    dropped = db.execute(
-        f"select name, sql from sqlite_master where type = 'index' and sql is not null "
-        f"and tbl_name in ({', '.join('?' for _ in tables)})", tables).fetchall()
-    keep = {f"idx_{t}_article_id" for t in tables}
-    dropped = [(name, sql) for name, sql in dropped if name not in keep]
     with db.conn:
-        for name, _ in dropped:
-            db.execute(f"drop index [{name}]")
+        dropped = drop_fact_indexes(db.conn)
     try:
         yield
     finally:
         with db.conn:
-            for _, sql in dropped:
-                db.execute(sql)
+            restore_indexes(db.conn, dropped)
 
 
 def _queued(db) -> bool:

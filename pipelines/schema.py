@@ -507,6 +507,30 @@ def create_story_tables(conn) -> None:
     conn.execute(STORY_PENDING_SQL)
 
 
+def drop_fact_indexes(conn) -> list[str]:
+    """Drop the fact tables' secondary indexes (all but article_id's) for a bulk load
+    (pipelines/extract.py bulk_indexes), inside the caller's transaction.
+
+    Returns:
+        The SQL that creates them again (restore_indexes).
+    """
+    tables = facts_table_names()
+    keep = {f"idx_{t}_article_id" for t in tables}
+    found = conn.execute(
+        "select name, sql from sqlite_master where type = 'index' and sql is not null "
+        f"and tbl_name in ({', '.join('?' for _ in tables)})", tables).fetchall()
+    dropped = [(name, sql) for name, sql in found if name not in keep]
+    for name, _ in dropped:
+        conn.execute(f"drop index [{name}]")
+    return [sql for _, sql in dropped]
+
+
+def restore_indexes(conn, sqls: list[str]) -> None:
+    """Create the indexes drop_fact_indexes dropped (inside the caller's transaction)."""
+    for sql in sqls:
+        conn.execute(sql)
+
+
 def create_touched_stories(conn) -> None:
     """Create the connection's temp table of story ids to rewrite, and empty it."""
     conn.execute(TOUCHED_STORIES_SQL)

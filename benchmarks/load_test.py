@@ -5,6 +5,8 @@ what readers open (tables, facets, canned queries, map data, search for a specif
 as fast as the server answers. Any status other than 200, or a failed connection, is an error.
 
     .venv/bin/python benchmarks/load_test.py --db /tmp/b100k/pantau.db       # 50 clients, 60 s
+    .venv/bin/python benchmarks/load_test.py --db /tmp/b100k/pantau.db --nginx   # and through
+        # the shipped nginx cache (data/deploy/nginx-pantau.conf), one run after the other
     .venv/bin/python benchmarks/load_test.py --url http://127.0.0.1:8001 --clients 10 \\
         --seconds 5 --no-readme                                                 # a running server
 """
@@ -20,12 +22,14 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
 import aiohttp
+from nginx_proxy import nginx_in_front  # benchmarks/nginx_proxy.py, beside this script
 from readme import replace_section  # benchmarks/readme.py, beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,10 +63,11 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))]
 
 
-async def _client(session, base: str, start: int, deadline: float, out: dict) -> None:
+async def _client(session, base: str, start: int, deadline: float, out: dict,
+                  paths: list[str]) -> None:
     i = start
     while time.monotonic() < deadline:
-        path = PATHS[i % len(PATHS)]
+        path = paths[i % len(paths)]
         i += 1
         t0 = time.monotonic()
         try:
@@ -79,7 +84,8 @@ async def _client(session, base: str, start: int, deadline: float, out: dict) ->
             out["by_path"].setdefault(path, []).append(time.monotonic() - t0)
 
 
-async def run_load(base: str, clients: int, seconds: float, timeout: float = 60) -> dict:
+async def run_load(base: str, clients: int, seconds: float, timeout: float = 60,
+                   database: str = "pantau") -> dict:
     """Hold `clients` concurrent clients against `base` for `seconds`.
 
     Args:
@@ -87,16 +93,19 @@ async def run_load(base: str, clients: int, seconds: float, timeout: float = 60)
         clients: concurrent clients, each with one request in flight at a time.
         seconds: how long to keep requesting (requests in flight at the end are finished).
         timeout: seconds before one request counts as an error.
+        database: the name the database is served under (PATHS say `pantau`).
 
     Returns:
         {"requests", "errors", "error_samples", "seconds", "rps", "p50_ms", "p95_ms", "p99_ms"}.
     """
     out: dict = {"latencies": [], "errors": [], "by_path": {}}
+    paths = [p.replace("/pantau", f"/{database}", 1) for p in PATHS]
+    load_before = os.getloadavg()[0]
     connector = aiohttp.TCPConnector(limit=clients)
     async with aiohttp.ClientSession(connector=connector,
                                      timeout=aiohttp.ClientTimeout(total=timeout)) as session:
         t0 = time.monotonic()
-        await asyncio.gather(*(_client(session, base, n * 3, t0 + seconds, out)
+        await asyncio.gather(*(_client(session, base, n * 3, t0 + seconds, out, paths)
                                for n in range(clients)))
         elapsed = time.monotonic() - t0
     lat = out["latencies"]
@@ -104,6 +113,7 @@ async def run_load(base: str, clients: int, seconds: float, timeout: float = 60)
     return {"clients": clients, "requests": done, "errors": len(out["errors"]),
             "error_samples": out["errors"][:10], "seconds": round(elapsed, 1),
             "rps": round(done / elapsed, 1),
+            "load_before": round(load_before, 2), "load_after": round(os.getloadavg()[0], 2),
             **{f"p{q}_ms": round(percentile(lat, q) * 1000) for q in (50, 95, 99)},
             "paths": {p: {"requests": len(v), "p50_ms": round(percentile(v, 50) * 1000),
                           "p95_ms": round(percentile(v, 95) * 1000)}
@@ -135,52 +145,66 @@ def serve(db: Path, log: Path) -> tuple[subprocess.Popen, str]:
             time.sleep(0.5)
 
 
-def write_readme(path: Path, result: dict, db: Path, articles: int) -> None:
-    """Replace (or append) this benchmark's section of benchmarks/README.md."""
-    load = os.getloadavg()[0]
-    section = "\n".join([
+NOTES = [
+    "- 50 clients with no think time saturate the server: requests/s is its capacity here, and "
+    "latency is mostly waiting. Datasette is one Python process (one event loop, 3 SQL "
+    "threads) on 2 cores shared with the 50 clients (and, on this machine, other work: the "
+    "load averages). Pages that render many cells or facets take 20-60 ms of CPU each "
+    "(publishing latency table, server CPU column), so one process answers a few dozen a "
+    "second however its threads are set (num_sql_threads 3 or 8 gave the same in 2026-11).",
+    "- Through nginx (data/deploy/nginx-pantau.conf, docs/deployment.md) every page of the mix "
+    "is kept for its max-age (`pantau serve` sends Cache-Control: public, max-age=300 for an "
+    "immutable database): after the first request of each page, readers are answered by the "
+    "cache and Datasette sees one request per page per five minutes; proxy_cache_lock lets "
+    "one request per page through while others wait. The limit is then the machine's CPU, "
+    "shared by nginx and the 50 clients.",
+    "- Errors are any status but 200 or a failed connection (60 s client limit).",
+    "- Full-text search for common words and the aggregate view pages (over the target in "
+    "the publishing-latency table above) are left out of the mix: a reader opens them "
+    "rarely, and the canned queries over the summary tables answer the same questions.",
+    "- The short version runs in the suite (`tests/test_reliability_load.py`: 10 clients for "
+    "5 s against the demo database, asserting zero errors, no timing asserts); "
+    "`tests/test_deploy_cache.py` runs the nginx configuration in front of `pantau serve` "
+    "and checks a repeat is a cache HIT that never reaches Datasette.",
+]
+
+
+def write_readme(path: Path, runs: list[tuple[str, dict]], db: Path, articles: int,
+                 command: str) -> None:
+    """Replace (or append) this benchmark's section of benchmarks/README.md: one row per
+    setup (Datasette alone, through nginx), then each setup's pages."""
+    first = runs[0][1]
+    lines = [
         SECTION, "",
-        f"{result['clients']} concurrent clients for {result['seconds']:.0f} s against "
+        f"{first['clients']} concurrent clients for {first['seconds']:.0f} s per setup against "
         f"`pantau serve --public` (Datasette, --immutable) on the {articles:,}-article "
         f"benchmark database ({db.stat().st_size / 1e6:.0f} MB, built by "
         "`publish_latency.py`), from a second local process (aiohttp), each client with one "
         f"request in flight, cycling through {len(PATHS)} pages readers open (tables, facets, "
         "canned queries, map and chart data, a search for a place name, an Atom feed, CSV).",
         "",
-        f"Machine: {platform.machine()}, {os.cpu_count()} cores shared by server and clients "
-        f"(load average {load:.1f} at the end), Python {platform.python_version()}, SQLite "
-        f"{sqlite3.sqlite_version}; run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores shared by server, clients and "
+        f"other work (load averages below, 1-minute, from `uptime`), Python "
+        f"{platform.python_version()}, SQLite {sqlite3.sqlite_version}; run "
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
         "",
-        f"Command: `.venv/bin/python benchmarks/load_test.py --db {db}`",
+        f"Command: `{command}`",
         "",
-        "| clients | seconds | requests | errors | requests/s | p50 (ms) | p95 (ms) | p99 (ms) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|",
-        f"| {result['clients']} | {result['seconds']:.0f} | {result['requests']:,} | "
-        f"{result['errors']} | {result['rps']} | {result['p50_ms']} | {result['p95_ms']} | "
-        f"{result['p99_ms']} |",
-        "",
-        "| page | requests | p50 (ms) | p95 (ms) |", "|---|---:|---:|---:|",
-        *[f"| `{p}` | {v['requests']} | {v['p50_ms']} | {v['p95_ms']} |"
-          for p, v in result["paths"].items()], "",
-        "Notes:", "",
-        "- 50 clients with no think time saturate the server: requests/s is its capacity here, "
-        "and latency is mostly waiting. Datasette is one Python process (one event loop, 3 SQL "
-        "threads), on 2 cores shared with the 50 clients. A page that runs many queries one "
-        "after another waits once per query: the home and database pages (a count and a "
-        "listing per table) and the faceted table pages have the long tails; the canned "
-        "queries over summary tables stay near 200 ms p50.",
-        "- Raising Datasette's num_sql_threads from 3 to 8 changed nothing (two 30 s runs on "
-        "2026-11-22: 21.0 and 20.4 requests/s): the limit is Python CPU in one process. More "
-        "capacity means more processes behind a proxy, or caching pages in front.",
-        "- Zero errors: no timeouts (60 s client limit), no 5xx, no query over the 3 s SQL time "
-        "limit (the limit counts execution, not the wait for a thread).",
-        "- Full-text search for common words and the aggregate view pages (over the target in "
-        "the publishing-latency table above) are left out of the mix: a reader opens them "
-        "rarely, and the canned queries over the summary tables answer the same questions.",
-        "- The short version runs in the suite (`tests/test_reliability_load.py`: 10 clients "
-        "for 5 s against the demo database, asserting zero errors, no timing asserts).",
-        ""])
-    replace_section(path, SECTION, section)
+        "| setup | clients | seconds | requests | errors | requests/s | p50 (ms) | p95 (ms) "
+        "| p99 (ms) | load before / after |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        *[f"| {setup} | {r['clients']} | {r['seconds']:.0f} | {r['requests']:,} | "
+          f"{r['errors']} | {r['rps']} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | "
+          f"{r['load_before']:.1f} / {r['load_after']:.1f} |" for setup, r in runs],
+        ""]
+    for setup, r in runs:
+        lines += [f"{setup}:", "", "| page | requests | p50 (ms) | p95 (ms) |",
+                  "|---|---:|---:|---:|",
+                  *[f"| `{p}` | {v['requests']} | {v['p50_ms']} | {v['p95_ms']} |"
+                    for p, v in sorted(r["paths"].items(),
+                                       key=lambda kv: kv[1]["p50_ms"])], ""]
+    lines += ["Notes:", "", *NOTES, ""]
+    replace_section(path, SECTION, "\n".join(lines))
 
 
 def main(argv=None) -> None:
@@ -188,29 +212,47 @@ def main(argv=None) -> None:
     target = parser.add_mutually_exclusive_group(required=True)
     target.add_argument("--db", type=Path, help="Serve this database and load it.")
     target.add_argument("--url", help="Load a server that is already running.")
+    parser.add_argument("--database", default="pantau",
+                        help="With --url: the name the database is served under.")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--nginx", action="store_true",
+                        help="With --db: then run again through the shipped nginx cache.")
     parser.add_argument("--no-readme", action="store_true", help="Print only (as JSON).")
     args = parser.parse_args(argv)
     proc = None
     if args.db:
         proc, base = serve(args.db, Path(args.db).with_suffix(".load-serve.log"))
+        database = args.db.stem
     else:
-        base = args.url.rstrip("/")
+        base, database = args.url.rstrip("/"), args.database
+    runs = []
     try:
-        asyncio.run(run_load(base, 2, 2))  # warm-up: the first requests count every table
-        result = asyncio.run(run_load(base, args.clients, args.seconds))
+        asyncio.run(run_load(base, 2, 2, database=database))  # warm-up: counts every table
+        runs.append(("Datasette alone", asyncio.run(
+            run_load(base, args.clients, args.seconds, database=database))))
+        print(json.dumps(runs[-1][1]), flush=True)
+        if args.nginx and proc:
+            port = int(base.rsplit(":", 1)[1])
+            with tempfile.TemporaryDirectory(prefix="pantau-nginx-") as folder, \
+                    nginx_in_front(Path(folder), free_port(), port) as cached:
+                runs.append(("through nginx (cache)", asyncio.run(
+                    run_load(cached, args.clients, args.seconds, database=database))))
+            print(json.dumps(runs[-1][1]), flush=True)
     finally:
         if proc:
             proc.terminate()
             proc.wait(timeout=30)
-    print(json.dumps(result))
     if args.db and not args.no_readme:
         conn = sqlite3.connect(f"file:{args.db}?mode=ro", uri=True)
         articles = conn.execute("select count(*) from articles").fetchone()[0]
         conn.close()
-        write_readme(ROOT / "benchmarks" / "README.md", result, args.db, articles)
-    if result["errors"]:
+        command = (f".venv/bin/python benchmarks/load_test.py --db {args.db}"
+                   + (f" --clients {args.clients}" if args.clients != 50 else "")
+                   + (f" --seconds {args.seconds:g}" if args.seconds != 60 else "")
+                   + (" --nginx" if args.nginx else ""))
+        write_readme(ROOT / "benchmarks" / "README.md", runs, args.db, articles, command)
+    if any(r["errors"] for _, r in runs):
         sys.exit(1)
 
 

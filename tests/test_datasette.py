@@ -188,8 +188,13 @@ def test_aggregate_queries_and_tables_match_their_definition(demo_server, demo_d
         # the queries add the country's Indonesian name (negara) beside the table's columns
         assert all(r.pop("negara") == country_name(r["code"]) for r in rows if "negara" in r)
         rows = [{k: v for k, v in r.items() if k != "rowid"} for r in rows]
+        # the arrests and passports pages leave out office_id (the office's name is shown)
+        shown = set(rows[0]) if rows else set()
+        assert not rows or set(expected[0]) - shown <= {"office_id"}, path
+        wanted = [{k: v for k, v in r.items() if k in shown} for r in expected] if rows \
+            else expected
         assert sorted(repr(sorted(r.items())) for r in rows) == sorted(
-            repr(sorted(r.items())) for r in expected), path
+            repr(sorted(r.items())) for r in wanted), path
 
 
 def test_office_coverage_query_counts_articles_per_outlet_and_month(demo_server, demo_db):

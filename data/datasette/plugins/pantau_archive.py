@@ -3,7 +3,7 @@
 Every page the crawler fetched is kept in gzipped WARC files (crawler/archive.py). This plugin
 serves the copy of an article's page at `/<database>/-/archive?url=<article url>`, so an
 article can be read when its outlet's page is gone (the demo site, for one, stops before
-Datasette starts), and links it beside the original URL in every `url` cell.
+Datasette starts); pantau_pages.py links it beside the original URL in every `url` cell.
 
 The copy is served as archived, with a banner naming the original URL and the fetch date, and
 a Content-Security-Policy that lets the page load nothing from the network (no scripts, no
@@ -17,21 +17,17 @@ from __future__ import annotations
 
 import html
 import threading
-import weakref
 from pathlib import Path
 from urllib.parse import quote
 
 from datasette import hookimpl
 from datasette.utils.asgi import Response
-from markupsafe import Markup, escape
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 PLUGIN = "pantau"
 # Nothing of the archived page may reach the network; inline styles keep it readable.
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
-# Tables and canned queries whose `url` column is an article's URL.
-URL_COLUMNS = ("url", "latest_url")
 
 
 class ArchiveIndex:
@@ -139,32 +135,3 @@ async def archived_page(request, datasette):
 @hookimpl
 def register_routes():
     return [(r"^/(?P<database>[^/]+)/-/archive$", archived_page)]
-
-
-# Per Datasette instance and database: where archived copies are linked from, or None without
-# an archive. Worked out once: render_cell runs for every cell of every page (1,000 rows of
-# articles_since are 4,000 calls), and the plugin settings and URL builder cost ~50 µs a call.
-_archive_prefixes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _archive_prefix(datasette, database: str) -> str | None:
-    prefixes = _archive_prefixes.setdefault(datasette, {})
-    if database not in prefixes:
-        prefixes[database] = (datasette.urls.database(database) + "/-/archive?url="
-                              if _index(datasette) else None)
-    return prefixes[database]
-
-
-@hookimpl
-def render_cell(value, column, table, database, datasette):
-    """An article URL cell: the original link and, beside it, the archived copy."""
-    if column not in URL_COLUMNS or not isinstance(value, str) \
-            or not value.startswith(("http://", "https://")):
-        return None
-    prefix = _archive_prefix(datasette, database)
-    if prefix is None:
-        return None
-    # Built with escape(), not Markup.format (string.Formatter: ~130 µs a cell).
-    url = escape(value)
-    return Markup(f'<a href="{url}">{url}</a> · <a class="pantau-archived" '
-                  f'href="{escape(prefix + quote(value, safe=""))}">arsip</a>')

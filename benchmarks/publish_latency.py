@@ -55,7 +55,7 @@ PAGES = [
     ("full-text search, common word", "/pantau/articles?_search=deportasi"),
     ("full-text search, affixed form", "/pantau/articles?_search=kepasporan"),
     ("full-text search, place name", "/pantau/articles?_search=wonosobo"),
-    ("map page (office_map view)", "/pantau/office_map"),
+    ("map page (office_map table)", "/pantau/office_map"),
     ("map data (JSON)", "/pantau/office_map.json?_size=max&_shape=objects"),
     ("chart data: coverage_by_month", "/pantau/coverage_by_month.json?_size=max"),
     ("query: deportations", "/pantau/deportations"),

@@ -55,7 +55,7 @@ def test_processes_opening_an_old_database_at_once_see_it_upgraded(tmp_path):
     open_db(db).close()
     # An older schema: a view and an index missing, an older version number.
     old = sqlite_utils.Database(db)
-    old.execute("drop view office_map")
+    old.execute("drop view event_outlets")
     old.execute("drop index idx_articles_source_published")
     old.execute("update meta set value = '1' where key = 'schema_version'")
     old.conn.commit()
@@ -63,7 +63,7 @@ def test_processes_opening_an_old_database_at_once_see_it_upgraded(tmp_path):
     results = open_together(db, tmp_path)
     assert [(code, err) for code, _out, err in results] == [(0, "")] * 6
     check = sqlite_utils.Database(db)
-    assert "office_map" in check.view_names()
+    assert "event_outlets" in check.view_names()
     assert "idx_articles_source_published" in [i.name for i in check["articles"].indexes]
     assert check["meta"].get("schema_version")["value"] == str(SCHEMA_VERSION)
 

@@ -62,10 +62,10 @@ def test_reopening_a_current_database_writes_nothing(db_path):
 def test_a_dropped_view_and_index_come_back_on_open(db_path):
     open_db(db_path).close()
     conn = sqlite3.connect(db_path)
-    conn.execute("drop view office_map")
+    conn.execute("drop view event_outlets")
     conn.execute("drop index idx_articles_source")
     conn.commit()
     conn.close()
     open_db(db_path).close()
     found = objects(db_path)
-    assert "office_map" in found["view"] and "idx_articles_source" in found["index"]
+    assert "event_outlets" in found["view"] and "idx_articles_source" in found["index"]

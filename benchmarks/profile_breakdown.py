@@ -34,7 +34,7 @@ SQL_LINE = re.compile(r"execute|executemany|fetch|commit|rollback|insert_all|ups
 PHASES = (("load_articles", "load (not in the stage)"), ("rebuild_stories", "stories"),
           ("refresh_summaries", "summaries"), ("update_events", "events"),
           ("rebuild_events", "events"), ("_spill_part", "events"), ("bulk_indexes", "extract"),
-          ("_extract_batch", "extract"), ("run_extract", "extract"))
+          ("_extract_batch", "extract"), ("_extract_ids", "extract"), ("run_extract", "extract"))
 
 
 def _line(frame: str) -> str:
@@ -64,9 +64,9 @@ def kind(frames: list[str]) -> str:
     return "Python glue"
 
 
-def phase(frames: list[str]) -> str:
+def phase(frames: list[str], role: str) -> str:
     text = ";".join(frames)
-    if "multiprocessing/pool.py" in text and "run_extract" not in text:
+    if role == "main" and "multiprocessing/pool.py" in text and "run_extract" not in text:
         return "pool threads (extract, events)"  # the main process's threads feeding workers
     return next((name for key, name in PHASES if key in text), "other")
 
@@ -81,7 +81,7 @@ def breakdown(path: Path) -> tuple[Counter, Counter]:
         if not own:
             continue
         role = "worker" if len(procs) > 1 else "main"
-        key = (phase(own), role, kind(own))
+        key = (phase(own, role), role, kind(own))
         totals[key] += int(n)
         leaves[(*key, own[-1])] += int(n)
     return totals, leaves

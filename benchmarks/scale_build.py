@@ -273,10 +273,21 @@ def build(n: int, workers: int, db_path: Path, reprints: float | None = None,
             print(f"extracted {done}/{total}", file=sys.stderr, flush=True)
 
     own, kids = time.process_time(), children_cpu()
-    result = run_extract(db_path, workers=workers, progress=progress)
+    # CPU seconds of each phase, this process and its (reaped) workers together: steadier than
+    # wall time on a shared machine. A phase's workers are reaped before the next one starts.
+    marks = [("extract", own, kids)]
+
+    def mark(name: str) -> None:
+        marks.append((name, time.process_time(), children_cpu()))
+
+    result = run_extract(db_path, workers=workers, progress=progress, phase=mark)
+    mark("end")
     seconds.update(result["seconds"])
     cpu["extract_all_phases"] = time.process_time() - own
     cpu["workers"] = children_cpu() - kids
+    for (name, main_a, kids_a), (_, main_b, kids_b) in zip(marks, marks[1:], strict=False):
+        cpu[f"{name}_main"] = main_b - main_a
+        cpu[f"{name}_workers"] = kids_b - kids_a
     extract_seconds = sum(result["seconds"].values())
     return {
         "command": f".venv/bin/python benchmarks/scale_build.py --articles {n} "

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import multiprocessing
+import sqlite3
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -16,7 +19,7 @@ from nlp.gazetteer import load_offices
 from pipelines.db import open_db, refresh_summaries
 from pipelines.events import PENDING_TABLE as EVENT_PENDING
 from pipelines.events import rebuild_events, update_events
-from pipelines.facts import store_facts_batch, sync_offices
+from pipelines.facts import prepare_facts, store_prepared_batch, sync_offices
 from pipelines.schema import drop_fact_indexes, restore_indexes
 from pipelines.stories import PENDING_TABLE as STORY_PENDING
 from pipelines.stories import rebuild_stories, signature_blob, store_signatures
@@ -26,7 +29,7 @@ logger = logging.getLogger(__name__)
 # Articles per transaction: a kill -9 loses at most this many articles' work (the settings
 # table's batch_size, `pantau extract --batch-size`).
 BATCH_SIZE = value("batch_size")
-# Articles per piece of work sent to an NLP worker (nlp.extract_many's batch_size).
+# Articles per piece of work sent to an NLP worker (their ids: the worker reads them).
 WORKER_BATCH_SIZE = 64
 # SQLite page cache for the run, in KiB (negative cache_size): the fact tables' indexes are
 # updated at random places, and at a million articles they outgrow the default 2 MB cache.
@@ -51,26 +54,27 @@ def count_pending(db, redo: bool = False) -> int:
                       [nlp.NLP_VERSION]).fetchone()[0]
 
 
-def pending_articles(db, redo: bool = False, page: int = BATCH_SIZE) -> Iterator[dict]:
-    """Articles whose facts are missing or were made by an older NLP version, in id order.
+def pending_ids(db, redo: bool = False, page: int = WORKER_BATCH_SIZE) -> Iterator[list[str]]:
+    """The ids of the articles whose facts are missing or were made by an older NLP version, in
+    id order, `page` at a time.
 
-    Read by keyset pagination (article_id > the last one read, `page` at a time), never all
-    ids up front: memory stays flat however large the table, each page is fetched whole
-    before anything is written (no SELECT stays open across a write), and articles stored
-    meanwhile are skipped because the next page starts after the last id read.
+    Read by keyset pagination (article_id > the last one read), never all ids up front: memory
+    stays flat however large the table, each page is fetched whole before anything is written
+    (no SELECT stays open across a write), and articles stored meanwhile are skipped because
+    the next page starts after the last id read. The texts are read by whoever extracts them
+    (_extract_ids), not here: the main process never holds or sends them.
     """
     last = ""
     pending = "" if redo else f"and {PENDING}"
     while True:
         params = [last] if redo else [last, nlp.NLP_VERSION]
-        cursor = db.execute(f"select {ARTICLE_FIELDS} from articles where article_id > ? "
-                            f"{pending} order by article_id limit {int(page)}", params)
-        columns = [c[0] for c in cursor.description]
-        rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-        if not rows:
+        ids = [r[0] for r in db.execute(f"select article_id from articles where article_id > ? "
+                                        f"{pending} order by article_id limit {int(page)}",
+                                        params)]
+        if not ids:
             return
-        yield from rows
-        last = rows[-1]["article_id"]
+        yield ids
+        last = ids[-1]
 
 
 def run_extract(db_path: Path, redo: bool = False,
@@ -86,9 +90,8 @@ def run_extract(db_path: Path, redo: bool = False,
         db_path: an existing Pantau database.
         redo: extract every article again, not only pending ones.
         progress: called as progress(done, total) after each stored batch.
-        workers: NLP processes; above 1, nlp.extract_many runs the NLP (and the story
-            signatures) in worker processes while this process reads the next articles and
-            stores the results.
+        workers: NLP processes; above 1, worker processes read the articles and run the NLP
+            (and the story signatures) while this process stores the results (_extractions).
         batch_size: articles per transaction.
         phase: called as phase(name) when each phase after the extraction starts ("stories",
             "events", "summaries"): at a million articles they take minutes.
@@ -109,13 +112,15 @@ def run_extract(db_path: Path, redo: bool = False,
     seconds: dict[str, float] = {}
     done = facts = 0
     started = time.perf_counter()
-    extractions = _extractions(pending_articles(db, redo, page=batch_size), workers, batch_size)
+    extractions = _extractions(db, Path(db_path), redo, workers, batch_size)
     with bulk_indexes(db, total >= BULK_ARTICLES and total > _extracted(db)):
         while batch := list(islice(extractions, max(1, batch_size))):
-            facts += store_facts_batch(db, [(a, e) for a, e, _ in batch], nlp.NLP_VERSION)
+            written, stored = store_prepared_batch(db, [row[:5] for row in batch],
+                                                   nlp.NLP_VERSION)
+            facts += written
             # The story signatures computed beside the facts: the stories phase then only groups.
-            store_signatures(db, [s for _, _, s in batch if s])
-            done += len(batch)
+            store_signatures(db, [row[5] for row in batch if row[5] and row[0] in stored])
+            done += len(stored)
             if progress:
                 progress(done, max(total, done))
     seconds["extract"] = time.perf_counter() - started
@@ -181,44 +186,91 @@ def _timed(seconds: dict, name: str, phase: Callable[[str], None] | None, functi
         seconds[name] = time.perf_counter() - started
 
 
-def _extractions(articles: Iterator[dict], workers: int, batch_size: int = BATCH_SIZE
-                 ) -> Iterator[tuple[str, nlp.Extraction, tuple | None]]:
-    """(article_id, Extraction, signature row) in input order.
+# The worker's own state (_init_worker): a read connection and the offices' provinces.
+_WORKER: dict = {}
+READ_SQL = (f"select {ARTICLE_FIELDS}, source, published_date, year, month from articles "
+            "where article_id in (select value from json_each(?))")
 
-    Off-topic articles get an empty Extraction. The signature row (article_id, content_hash,
-    pipelines.stories.signature_blob) is computed with the NLP (by the workers when there are
-    several); None where the workers did not see the stored text (off-topic: no text is sent;
-    longer than nlp.MAX_CHARS: clipped), and the stories phase then hashes it itself.
+
+def _init_worker(db_path: str) -> None:
+    """Open the worker's own connection (readers never block the writer in WAL mode)."""
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA query_only = 1")
+    _WORKER.update(conn=conn, provinces=dict(conn.execute("select office_id, province "
+                                                          "from offices")))
+
+
+def _extract_ids(ids: list[str]) -> list[tuple]:
+    """Read, extract and prepare the storage of some articles (in a worker, or in this process
+    with one worker): (article_id, content_hash, source, fact rows, event stamp, signature row)
+    per article still in the table, in the order given.
+
+    Off-topic articles (crawler.relevance: kept and marked, but the NLP stage skips them) get an
+    empty Extraction. The signature row (article_id, content_hash,
+    pipelines.stories.signature_blob) is None where the text is off-topic or longer than
+    nlp.MAX_CHARS (the NLP reads it clipped): the stories phase then hashes it itself.
     """
+    conn = _WORKER["conn"]
+    rows = {r[0]: r for r in conn.execute(READ_SQL, [json.dumps(ids)])}
+    out = []
+    for article_id in ids:
+        if article_id not in rows:
+            continue  # deleted since it was listed
+        (_, title, published, text, on_topic, content_hash, source, published_date, year,
+         month) = rows[article_id]
+        signature = None
+        if on_topic == 0:
+            extraction = nlp.Extraction()
+        else:
+            extraction = nlp.extract(text or "", title=title, published=published)
+            if len(text or "") <= nlp.MAX_CHARS:
+                signature = (article_id, content_hash, _signature(text))
+        tables, stamp = prepare_facts(article_id, extraction,
+                                      {"source": source, "published_date": published_date,
+                                       "year": year, "month": month}, _WORKER["provinces"])
+        out.append((article_id, content_hash, source, tables, stamp, signature))
+    return out
+
+
+def _signature(text: str | None) -> bytes | None:
+    try:
+        return signature_blob(text)
+    except UnicodeEncodeError:  # a lone surrogate: left to the stories phase (as stored)
+        return None
+
+
+def _extractions(db, db_path: Path, redo: bool, workers: int, batch_size: int = BATCH_SIZE
+                 ) -> Iterator[tuple]:
+    """_extract_ids' rows of every pending article, in id order.
+
+    With workers > 1, worker processes forked after the NLP pipeline is built (so they share
+    it) read the articles themselves and send back only plain rows ready for executemany: this
+    process lists ids and stores, and never reads, pickles or rebuilds a text or an Extraction
+    (the costs of nlp.extract_many's way, benchmarks/README.md Scale build). Workers are
+    replaced every nlp.WORKER_BATCHES batches, as extract_many's are (spaCy's StringStore
+    grows with real text).
+    """
+    pages = pending_ids(db, redo)
     if workers <= 1:
-        for row in articles:
-            # Off-topic (crawler.relevance): kept and marked, but the NLP stage skips it.
-            if row.get("on_topic") == 0:
-                yield row["article_id"], nlp.Extraction(), None
-                continue
-            text = row["text"] or ""
-            yield (row["article_id"],
-                   nlp.extract(text, title=row["title"], published=row["published"]),
-                   (row["article_id"], row.get("content_hash"), signature_blob(text)))
+        _init_worker(str(db_path))
+        try:
+            for ids in pages:
+                yield from _extract_ids(ids)
+        finally:
+            _WORKER.pop("conn").close()
         return
-    pending: deque = deque()  # extract_many reads ahead: the rows wait here, in order
-
-    def texts():
-        for row in articles:
-            off_topic = row.get("on_topic") == 0
-            signed = not off_topic and len(row["text"] or "") <= nlp.MAX_CHARS
-            pending.append((row["article_id"], off_topic,
-                            row.get("content_hash") if signed else False))
-            yield {"text": "" if off_topic else row["text"] or "", "title": row["title"],
-                   "published": row["published"]}
-
+    nlp.load_pipeline()  # built before the fork: the workers share it
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
     # While this process stores a batch of `batch_size` results, the workers go on with the
-    # batches already queued: queue a stored batch's worth more than the workers hold.
+    # pages already queued: queue a stored batch's worth more than the workers hold.
     ahead = 2 * workers + -(-batch_size // WORKER_BATCH_SIZE)
-    for extraction, blob in nlp.extract_many(texts(), n_process=workers,
-                                             batch_size=WORKER_BATCH_SIZE, ahead=ahead,
-                                             digest=signature_blob):
-        article_id, off_topic, content_hash = pending.popleft()
-        signature = None if content_hash is False else (article_id, content_hash, blob)
-        # Off-topic (crawler.relevance): kept and marked, but the NLP stage skips it.
-        yield article_id, (nlp.Extraction() if off_topic else extraction), signature
+    with context.Pool(workers, initializer=_init_worker, initargs=(str(db_path),),
+                      maxtasksperchild=nlp.WORKER_BATCHES) as pool:
+        pending = deque(pool.apply_async(_extract_ids, (ids,)) for ids in islice(pages, ahead))
+        while pending:
+            rows = pending.popleft().get()
+            following = next(pages, None)
+            if following is not None:
+                pending.append(pool.apply_async(_extract_ids, (following,)))
+            yield from rows

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import fields
 from datetime import UTC, datetime
 from functools import cache
@@ -126,48 +127,99 @@ def store_facts_batch(db, extractions: list[tuple[str, Extraction]], nlp_version
     """
     if not extractions:
         return 0
-    now = datetime.now(UTC).replace(microsecond=0).isoformat()
-    ids = [article_id for article_id, _ in extractions]
     conn = db.conn
-    rows_by_table: dict[str, list[tuple]] = {table: [] for table in facts_table_names()}
     # The raw connection, not `with conn:`: an exception rolls back, and nothing in between
     # may commit (no sqlite-utils write helpers). The articles' outlet and dates are read in
     # the same transaction as the facts are written, so the derived columns match them.
     conn.execute("begin")
     try:
-        articles, provinces = _derived_sources(conn, ids)
-        stamps = []
-        for article_id, extraction in extractions:
-            tables = fact_rows(article_id, extraction)
-            _derive(tables, articles.get(article_id, {}), provinces)
-            for table, rows in tables.items():
-                rows_by_table[table].extend(_values(table, row) for row in rows)
-            event = article_event(extraction)
-            stamps.append((now, nlp_version, event["event_type"], event["event_date"],
-                           article_id))
-        for table in facts_table_names():
-            conn.executemany(f"delete from {table} where article_id = ?", [(i,) for i in ids])
-            if rows_by_table[table]:
-                columns = INSERTED_COLUMNS[table]
-                names = ", ".join(f"[{c}]" for c in columns)
-                marks = ", ".join("?" for _ in columns)
-                conn.executemany(f"insert into {table} ({names}) values ({marks})",
-                                 rows_by_table[table])
-        conn.executemany("update articles set extracted_at = ?, nlp_version = ?, "
-                         "event_type = ?, event_date = ? where article_id = ?", stamps)
-        queue_for_events(conn, ids)  # with its facts: a crash loses neither without the other
+        articles, provinces = _derived_sources(conn, [article_id for article_id, _ in extractions])
+        prepared = [(article_id, *prepare_facts(article_id, extraction,
+                                                articles.get(article_id, {}), provinces))
+                    for article_id, extraction in extractions]
+        written = _write_facts(conn, prepared, nlp_version)
         conn.execute("commit")
     except BaseException:
         # BaseException: a KeyboardInterrupt mid-batch must not leave the transaction open.
         conn.execute("rollback")
         raise
+    return written
+
+
+def prepare_facts(article_id: str, extraction: Extraction, article: dict,
+                  provinces: dict[str, str]) -> tuple[dict[str, list[tuple]], tuple]:
+    """One article's fact rows as INSERTED_COLUMNS tuples per table, with their derived
+    columns (article: its source, published_date, year and month), and its event stamp
+    (event_type, event_date). Plain data: the extract stage's NLP workers make it
+    (pipelines/extract.py) and send it back for store_prepared_batch."""
+    tables = fact_rows(article_id, extraction)
+    _derive(tables, article, provinces)
+    event = article_event(extraction)
+    return ({table: [_values(table, row) for row in rows] for table, rows in tables.items()},
+            (event["event_type"], event["event_date"]))
+
+
+def store_prepared_batch(db, prepared: list[tuple], nlp_version: str) -> tuple[int, set[str]]:
+    """store_facts_batch for rows prepare_facts made elsewhere, from articles read before this
+    transaction: an article whose content_hash or source changed since (a crawl stored it
+    again) is left pending for the next run, since its rows may be stale.
+
+    Args:
+        prepared: (article_id, content_hash, source, tables, stamp) per article, tables and
+            stamp from prepare_facts.
+
+    Returns:
+        The number of fact rows written and the ids of the articles stored.
+    """
+    if not prepared:
+        return 0, set()
+    conn = db.conn
+    conn.execute("begin")
+    try:
+        current = {r[0]: (r[1], r[2]) for r in conn.execute(
+            "select article_id, content_hash, source from articles "
+            "where article_id in (select value from json_each(?))",
+            [json.dumps([p[0] for p in prepared])])}
+        kept = [(article_id, tables, stamp)
+                for article_id, content_hash, source, tables, stamp in prepared
+                if current.get(article_id) == (content_hash, source)]
+        written = _write_facts(conn, kept, nlp_version)
+        conn.execute("commit")
+    except BaseException:
+        conn.execute("rollback")
+        raise
+    return written, {k[0] for k in kept}
+
+
+def _write_facts(conn, prepared: list[tuple], nlp_version: str) -> int:
+    """Replace the facts of prepared articles (article_id, tables, stamp) and mark them
+    extracted, inside the caller's transaction."""
+    if not prepared:
+        return 0
+    now = datetime.now(UTC).replace(microsecond=0).isoformat()
+    ids = [article_id for article_id, _, _ in prepared]
+    rows_by_table: dict[str, list[tuple]] = {table: [] for table in facts_table_names()}
+    for _, tables, _ in prepared:
+        for table, rows in tables.items():
+            rows_by_table[table].extend(rows)
+    for table in facts_table_names():
+        conn.executemany(f"delete from {table} where article_id = ?", [(i,) for i in ids])
+        if rows_by_table[table]:
+            columns = INSERTED_COLUMNS[table]
+            names = ", ".join(f"[{c}]" for c in columns)
+            marks = ", ".join("?" for _ in columns)
+            conn.executemany(f"insert into {table} ({names}) values ({marks})",
+                             rows_by_table[table])
+    conn.executemany("update articles set extracted_at = ?, nlp_version = ?, "
+                     "event_type = ?, event_date = ? where article_id = ?",
+                     [(now, nlp_version, *stamp, article_id)
+                      for article_id, _, stamp in prepared])
+    queue_for_events(conn, ids)  # with its facts: a crash loses neither without the other
     return sum(len(rows) for rows in rows_by_table.values())
 
 
 def _derived_sources(conn, ids: list[str]) -> tuple[dict[str, dict], dict[str, str]]:
     """The articles' source, date, year and month by id, and each office's province."""
-    import json  # only here: the ids travel as one JSON array (no limit of ? parameters)
-
     cursor = conn.execute("select article_id, source, published_date, year, month from articles "
                           "where article_id in (select value from json_each(?))",
                           [json.dumps(ids)])

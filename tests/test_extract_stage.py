@@ -286,14 +286,14 @@ def test_a_bulk_run_drops_the_fact_indexes_and_gives_the_same_tables(tmp_path, m
     monkeypatch.setattr(extract, "BULK_ARTICLES", 10**9)
     extract.run_extract(kept)
     seen = []
-    real = extract.store_facts_batch
+    real = extract.store_prepared_batch
 
     def spy(db, batch, version):
         seen.append({r[0] for r in db.execute("select name from sqlite_master where "
                                               "type = 'index'")})
         return real(db, batch, version)
 
-    monkeypatch.setattr(extract, "store_facts_batch", spy)
+    monkeypatch.setattr(extract, "store_prepared_batch", spy)
     monkeypatch.setattr(extract, "BULK_ARTICLES", 10)
     extract.run_extract(bulk, batch_size=20)
     # While storing, only article_id's index is left on a fact table; after it, every index.
@@ -316,7 +316,7 @@ def test_a_bulk_run_killed_midway_gets_its_indexes_back_at_the_next_open(tmp_pat
     def crash(db, batch, version):
         raise KeyboardInterrupt  # the block's end still runs: killed for real, it does not
 
-    monkeypatch.setattr(extract, "store_facts_batch", crash)
+    monkeypatch.setattr(extract, "store_prepared_batch", crash)
     with pytest.raises(KeyboardInterrupt):
         extract.run_extract(path)
     assert index_sql(path) == indexes
@@ -365,3 +365,32 @@ def test_stories_and_events_updated_day_by_day_equal_those_of_one_run(tmp_path, 
     assert story_rows(later) == story_rows(once)
     assert event_rows(later) == event_rows(once)
     assert sum(r[5] > 1 for r in story_rows(once)["stories"]) > 5  # stories of 2+ articles
+
+
+def test_an_article_stored_again_while_it_was_extracted_stays_pending(tmp_path, monkeypatch):
+    """The workers read the articles before the batch is stored: an article a crawl changed
+    in between keeps no facts of its old text and is extracted by the next run."""
+    import pipelines.extract as extract
+
+    path = tmp_path / "pantau.db"
+    build_db(path, 1)
+    target = sqlite3.connect(path).execute("select min(article_id) from articles").fetchone()[0]
+    real = extract._extract_ids
+
+    def then_a_crawl_changes_it(ids):
+        rows = real(ids)
+        if target in ids:
+            db = open_db(path, create=False)
+            store_article(db, {**db["articles"].get(target), "text": "Teks baru sama sekali.",
+                               "fetched_at": "2026-11-02T00:00:00+00:00"})
+            db.close()
+        return rows
+
+    monkeypatch.setattr(extract, "_extract_ids", then_a_crawl_changes_it)
+    first = extract.run_extract(path)
+    assert first["articles"] == 16
+    assert target not in extracted_ids(path)
+    assert not [r for rows in facts(path).values() for r in rows if r[1] == target]
+    monkeypatch.setattr(extract, "_extract_ids", real)
+    second = extract.run_extract(path)
+    assert second["articles"] == 1 and target in extracted_ids(path)

@@ -520,11 +520,17 @@ def drop_fact_indexes(conn) -> list[str]:
         The SQL that creates them again (restore_indexes).
     """
     tables = facts_table_names()
-    keep = {f"idx_{t}_article_id" for t in tables}
+    return drop_indexes(conn, tables, keep={f"idx_{t}_article_id" for t in tables})
+
+
+def drop_indexes(conn, tables, keep=()) -> list[str]:
+    """Drop the secondary indexes of `tables` but those named in `keep` (a table's own primary
+    key index stays), inside the caller's transaction; the SQL that creates them again."""
+    tables = tuple(tables)
     found = conn.execute(
         "select name, sql from sqlite_master where type = 'index' and sql is not null "
         f"and tbl_name in ({', '.join('?' for _ in tables)})", tables).fetchall()
-    dropped = [(name, sql) for name, sql in found if name not in keep]
+    dropped = [(name, sql) for name, sql in found if name not in set(keep)]
     for name, _ in dropped:
         conn.execute(f"drop index [{name}]")
     return [sql for _, sql in dropped]

@@ -42,6 +42,9 @@ CACHE_KIB = 256 * 1024
 # building an index afterwards is one sort.
 BULK_ARTICLES = 20_000
 
+# Up to this many pending articles are listed at once (pending_ids): a few among many.
+LIST_PENDING = 100_000
+
 ARTICLE_FIELDS = "article_id, title, published, text, on_topic, content_hash"
 PENDING = "(extracted_at is null or nlp_version is not ?)"
 
@@ -54,7 +57,8 @@ def count_pending(db, redo: bool = False) -> int:
                       [nlp.NLP_VERSION]).fetchone()[0]
 
 
-def pending_ids(db, redo: bool = False, page: int = WORKER_BATCH_SIZE) -> Iterator[list[str]]:
+def pending_ids(db, redo: bool = False, page: int = WORKER_BATCH_SIZE,
+                listed: int | None = None) -> Iterator[list[str]]:
     """The ids of the articles whose facts are missing or were made by an older NLP version, in
     id order, `page` at a time.
 
@@ -62,8 +66,17 @@ def pending_ids(db, redo: bool = False, page: int = WORKER_BATCH_SIZE) -> Iterat
     stays flat however large the table, each page is fetched whole before anything is written
     (no SELECT stays open across a write), and articles stored meanwhile are skipped because
     the next page starts after the last id read. The texts are read by whoever extracts them
-    (_extract_ids), not here: the main process never holds or sends them.
+    (_extract_ids), not here: the main process never holds or sends them. `listed`: how many
+    are pending (count_pending); up to LIST_PENDING, their ids are listed at once instead.
     """
+    if not redo and listed is not None and listed <= LIST_PENDING:
+        # A few among many (a daily update): listed from the (nlp_version, extracted_at,
+        # article_id) index in one pass, not found by walking every row in id order.
+        ids = sorted(r[0] for r in db.execute(f"select article_id from articles where {PENDING}",
+                                              [nlp.NLP_VERSION]))
+        for i in range(0, len(ids), page):
+            yield ids[i:i + page]
+        return
     last = ""
     pending = "" if redo else f"and {PENDING}"
     while True:
@@ -112,7 +125,7 @@ def run_extract(db_path: Path, redo: bool = False,
     seconds: dict[str, float] = {}
     done = facts = 0
     started = time.perf_counter()
-    extractions = _extractions(db, Path(db_path), redo, workers, batch_size)
+    extractions = _extractions(db, Path(db_path), redo, workers, batch_size, total)
     with bulk_indexes(db, total >= BULK_ARTICLES and total > _extracted(db)):
         while batch := list(islice(extractions, max(1, batch_size))):
             written, stored = store_prepared_batch(db, [row[:5] for row in batch],
@@ -239,8 +252,8 @@ def _signature(text: str | None) -> bytes | None:
         return None
 
 
-def _extractions(db, db_path: Path, redo: bool, workers: int, batch_size: int = BATCH_SIZE
-                 ) -> Iterator[tuple]:
+def _extractions(db, db_path: Path, redo: bool, workers: int, batch_size: int = BATCH_SIZE,
+                 total: int | None = None) -> Iterator[tuple]:
     """_extract_ids' rows of every pending article, in id order.
 
     With workers > 1, worker processes forked after the NLP pipeline is built (so they share
@@ -250,7 +263,7 @@ def _extractions(db, db_path: Path, redo: bool, workers: int, batch_size: int = 
     replaced every nlp.WORKER_BATCHES batches, as extract_many's are (spaCy's StringStore
     grows with real text).
     """
-    pages = pending_ids(db, redo)
+    pages = pending_ids(db, redo, listed=total)
     if workers <= 1:
         _init_worker(str(db_path))
         try:

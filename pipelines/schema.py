@@ -79,7 +79,10 @@ INDEXES = {
                  ["source", "body_hash"],
                  # What story grouping reads of every article (pipelines/stories.py): from this
                  # index, not from the rows with their texts (4 GB at 1,000,000 articles).
-                 ["article_id", "content_hash", "story_id"]],
+                 ["article_id", "content_hash", "story_id"],
+                 # The articles `pantau extract` has to do (pipelines/extract.py pending_ids),
+                 # found without reading the rows.
+                 ["nlp_version", "extracted_at", "article_id"]],
     "offices": [["province"], ["kind"], ["class"]],
     "stories": [["article_id"], ["outlets"], ["last_published"]],
     # date and story_id: the events a new article may join (pipelines/events.py update_events).

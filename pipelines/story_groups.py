@@ -122,7 +122,7 @@ def components(sigs: np.ndarray, valid: np.ndarray, threshold: float = THRESHOLD
         for b in np.flatnonzero(mixed):
             bucket = members[starts[b]:starts[b] + sizes[b]]
             if len(bucket) <= EXACT_BUCKET:
-                _join_bucket(bucket, sigs, need, uf)
+                _join_bucket(bucket, sigs, need, uf, new)
             else:
                 _join_neighbours(bucket, sigs, need, uf)
     return uf.labels().copy()
@@ -176,8 +176,22 @@ def _buckets(sigs: np.ndarray, rows: np.ndarray, start: int, end: int,
     return members, starts, sizes
 
 
-def _join_bucket(members: np.ndarray, sigs: np.ndarray, need: int, uf: _UnionFind) -> None:
-    """Compare each pair of one bucket that is in two stories; join the pairs that match."""
+def _join_bucket(members: np.ndarray, sigs: np.ndarray, need: int, uf: _UnionFind,
+                 new: np.ndarray | None = None) -> None:
+    """Compare each pair of one bucket that is in two stories; join the pairs that match.
+
+    With `new` (an update seeded by the last run), only the pairs with a new member: the run
+    that made the seed compared the others (a bucket's old members were in it then too), and
+    those that matched are joined in the seed.
+    """
+    if new is not None:
+        for x in members[new[members]]:
+            others = members[members != x]
+            apart = others[uf.roots(others) != uf.roots(np.array([x]))[0]]
+            if len(apart):
+                hit = _matching(apart, np.full(len(apart), x), sigs, need)
+                uf.union(apart[hit], np.full(np.count_nonzero(hit), x))
+        return
     for pos in range(1, len(members)):
         x = members[pos:pos + 1]
         earlier = members[:pos]

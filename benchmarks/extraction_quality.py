@@ -111,10 +111,13 @@ def main() -> None:
     runners = {"pantau": run_pantau, "trafilatura": run_trafilatura}
     scores = {name: [] for name in runners}
     times = {name: [] for name in runners}
-    for url, item, body in pages:
-        for name, run in runners.items():
+    for i, (url, item, body) in enumerate(pages):
+        # Which extractor goes first alternates page by page: the second one finds the page's
+        # bytes and much of lxml's and trafilatura's code warm in the CPU caches (run second
+        # on every page, trafilatura measured 10% faster against Pantau than run first).
+        for name in sorted(runners, reverse=bool(i % 2)):
             start = time.perf_counter()
-            text = run(body, url)
+            text = runners[name](body, url)
             times[name].append(time.perf_counter() - start)
             scores[name].append(score(item, text))
     results = {name: summary(scores[name], times[name]) for name in runners}

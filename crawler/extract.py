@@ -153,11 +153,17 @@ def _text_of(el) -> str:
 
 
 # Strings that may be a "Baca juga" label (XPath: the test runs in libxml2).
-READ_ALSO_STRINGS = XPath(".//text()[contains(., 'juga') or contains(., 'Juga') or "
-                          "contains(., 'JUGA') or contains(., 'pula') or contains(., 'Pula')]")
+READ_ALSO_WORDS = ("juga", "Juga", "JUGA", "pula", "Pula")
+READ_ALSO_STRINGS = XPath(".//text()[" + " or ".join(f"contains(., '{w}')" for w in READ_ALSO_WORDS)
+                          + "]")
+# Elements (the body too) with a class or an id, in document order; the values of each
+# (plain strings: lxml's "smart" ones carry a link to their element and cost more to make).
+CLASSED = XPath("descendant-or-self::*[@class or @id]")
+CLASS_VALUES = XPath("descendant-or-self::*/@class", smart_strings=False)
+ID_VALUES = XPath("descendant-or-self::*/@id", smart_strings=False)
 # Scripts and styles; links whose text is a number; links as long as a headline.
-LD_FREE_SCRIPTS = XPath("//script[not(@type='application/ld+json')]")
-STRINGS = XPath(".//text()")
+LD_SCRIPTS = XPath("//script[@type='application/ld+json']")
+STRINGS = XPath(".//text()", smart_strings=False)
 NUMBER_LINKS = XPath(".//a[@href][normalize-space(.) != '']"
                      "[translate(normalize-space(.), '0123456789', '') = '']")
 HEADLINE_LINKS = XPath(f".//a[string-length(normalize-space(.)) >= {HEADLINE_MIN_CHARS}]")
@@ -176,6 +182,32 @@ def _holds_article(el) -> bool:
         ".//article|.//main|.//*[@itemprop='articleBody']"))
 
 
+def _furniture_blocks(body: HtmlElement) -> list[HtmlElement]:
+    """The elements (body included) whose class or id has a furniture token, in page order.
+
+    A page repeats a few class names on hundreds of elements: each distinct value is tested
+    once, then libxml2 picks the elements carrying a matching one (a Python step per element
+    cost more than all the rest of the pruning).
+    """
+    tests = [(attr, _xpath_literal(value))
+             for attr, values in (("class", CLASS_VALUES(body)), ("id", ID_VALUES(body)))
+             for value in set(values) if not FURNITURE_TOKENS.isdisjoint(value.lower().split())]
+    if not tests:
+        return []
+    if any(literal is None for _, literal in tests):  # XPath cannot quote it: test each here
+        return [el for el in CLASSED(body) if not FURNITURE_TOKENS.isdisjoint(
+            f"{el.get('class') or ''} {el.get('id') or ''}".lower().split())]
+    return body.xpath("descendant-or-self::*[{}]".format(
+        " or ".join(f"@{attr}={literal}" for attr, literal in tests)))
+
+
+def _xpath_literal(value: str) -> str | None:
+    """`value` as an XPath 1.0 string literal; None when it holds both kinds of quote."""
+    if "'" not in value:
+        return f"'{value}'"
+    return f'"{value}"' if '"' not in value else None
+
+
 def prune_boilerplate(tree: HtmlElement) -> HtmlElement:
     """Remove theme furniture in place: the blocks the vocabulary names (furniture.toml).
 
@@ -186,12 +218,10 @@ def prune_boilerplate(tree: HtmlElement) -> HtmlElement:
     body = tree.find(".//body")
     if body is None:
         return tree
-    total = len(body.text_content())
+    body_text = body.text_content()
+    total = len(body_text)
     removed = set()
-    for attr in body.xpath(".//@class|.//@id"):
-        if FURNITURE_TOKENS.isdisjoint(attr.lower().split()):
-            continue
-        el = attr.getparent()
+    for el in _furniture_blocks(body):
         if el.tag in ("article", "main") or el in removed:
             continue
         if any(a in removed for a in el.iterancestors()):
@@ -210,7 +240,11 @@ def prune_boilerplate(tree: HtmlElement) -> HtmlElement:
                     for cell in row.xpath("./td|./th"):
                         cell.tag = "div"
                     row.tag = "div"
-    # A "Baca juga:" label alone: the list of links that follows it is furniture too.
+    # A "Baca juga:" label alone: the list of links that follows it is furniture too. (The
+    # XPath tests every string of the page; a page whose text has none of the words has no
+    # label, so it is not run there.)
+    if not any(word in body_text for word in READ_ALSO_WORDS):
+        return tree
     for string in READ_ALSO_STRINGS(body):
         el = string.getparent()
         if not (string.is_text and READ_ALSO_LABEL.match(string)
@@ -427,9 +461,14 @@ def extract_article(html: str, url: str, reference: datetime | None = None) -> A
     # Scripts and styles are no text: gone once here, not skipped by every step after (JSON-LD
     # stays: trafilatura reads it for forum pages and articleBody; <noscript> too: some pages
     # hold their text there).
-    etree.strip_elements(tree, "style", "template", with_tail=False)
-    for el in LD_FREE_SCRIPTS(tree):
-        _drop(el)
+    # (JSON-LD scripts are renamed while libxml2 strips the others in one pass, their text
+    # following them kept, as _drop does.)
+    ld_scripts = LD_SCRIPTS(tree)
+    for el in ld_scripts:
+        el.tag = "pantau-ld-json"
+    etree.strip_elements(tree, "style", "template", "script", with_tail=False)
+    for el in ld_scripts:
+        el.tag = "script"
     ld0 = ld[0] if ld else {}
     metas = _metas(tree)
     canonical = next((el.get("href") for el in tree.iterfind(".//link[@href]")

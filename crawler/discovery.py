@@ -167,12 +167,19 @@ def sitemap_entries(body: bytes) -> tuple[str, list[Entry]]:
 # --- Listing pages and site search ----------------------------------------------------------------
 def next_page_links(soup: BeautifulSoup, base_url: str) -> list[str]:
     """Links to a listing's next pages: rel=next, "Selanjutnya", "Berikutnya", /page/N/, ?page=N."""
-    links = [link["href"] for link in soup.find_all(["link", "a"], rel="next", href=True)]
-    for a in soup.find_all("a", href=True):
-        text = a.get_text(" ", strip=True)
-        classes = " ".join(a.get("class") or [])
-        if NEXT_WORDS.search(text) or "next" in classes.lower() or PAGED_URL.search(a["href"]):
-            links.append(a["href"])
+    return next_page_links_in(
+        [link["href"] for link in soup.find_all(["link", "a"], rel="next", href=True)],
+        [(a.get_text(" ", strip=True), " ".join(a.get("class") or []), a["href"])
+         for a in soup.find_all("a", href=True)], base_url)
+
+
+def next_page_links_in(rel_next: list[str], anchors, base_url: str) -> list[str]:
+    """next_page_links over the rel=next hrefs and the (text, class, href) of every <a href>,
+    from any parser."""
+    links = list(rel_next)
+    for text, classes, href in anchors:
+        if NEXT_WORDS.search(text) or "next" in classes.lower() or PAGED_URL.search(href):
+            links.append(href)
     return list(dict.fromkeys(urljoin(base_url, h) for h in links))
 
 

@@ -23,13 +23,14 @@ from crawler.discovery import (
     feed_entries,
     feed_links,
     is_before,
-    next_page_links,
+    next_page_links_in,
     search_urls,
     sitemap_entries,
     wordpress_api_root,
     wordpress_entries,
     wordpress_posts_url,
 )
+from crawler.extract import page_links
 from crawler.spiders.base import BaseNewsSpider, SourceState
 
 logger = logging.getLogger(__name__)
@@ -268,9 +269,10 @@ class NewsSpider(BaseNewsSpider):
             logger.info("not an article: %s (found by %s)", response.url, via)
             return
         depth = response.meta.get("listing_depth", 0)
-        soup = BeautifulSoup(response.text, "lxml")
+        rel_next, anchors = page_links(response.text)
         kind = self.kind_of(owner)
-        paging = {u for u in next_page_links(soup, response.url) if not kind or kind.follows(u)}
+        paging = {u for u in next_page_links_in(rel_next, anchors, response.url)
+                  if not kind or kind.follows(u)}
         # When everything this page lists predates --since, older pages do too: stop paging.
         if not is_before(fields.listing_newest, self.since):
             for url in paging:
@@ -278,8 +280,8 @@ class NewsSpider(BaseNewsSpider):
                                    listing_depth=depth)
         if depth >= self.max_depth:
             return
-        for a in soup.find_all("a", href=True):
-            url = urljoin(response.url, a["href"])
+        for _, _, href in anchors:
+            url = urljoin(response.url, href)
             if url not in paging and (not kind or kind.follows(url)):
                 yield self.request(state, url, "parse_page", via, article=True, owner=owner,
                                    listing_depth=depth + 1)

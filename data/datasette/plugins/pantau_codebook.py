@@ -28,7 +28,9 @@ async def codebook(datasette) -> list[dict]:
         for table, kind in tables:
             meta = datasette.table_metadata(name, table)
             described = meta.get("columns") or {}
-            columns = (await database.execute(f"pragma table_info([{table}])")).rows
+            # Datasette's own lookup: kept after the first page by pantau_schema_cache.py
+            columns = [{"name": c.name, "type": c.type}
+                       for c in await database.table_column_details(table)]
             entries.append({
                 "database": name, "table": table, "kind": kind,
                 "description": english_part(meta.get("description", ""), table),

@@ -245,6 +245,23 @@ async def headline(datasette, database: str) -> dict:
             "table": f"{base}/headline_by_province_year"}
 
 
+# Per Datasette instance: {(database, what): answer} for databases served --immutable, whose
+# citation and headline numbers cannot change while the server runs (7 queries a home page).
+_immutable_answers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+async def _once(datasette, database: str, compute):
+    """compute(datasette, database), kept for an immutable database, fresh for a mutable one
+    (`pantau serve --live`: a running extract changes them)."""
+    if datasette.get_database(database).is_mutable:
+        return await compute(datasette, database)
+    kept = _immutable_answers.setdefault(datasette, {})
+    key = (database, compute.__name__)
+    if key not in kept:
+        kept[key] = await compute(datasette, database)
+    return kept[key]
+
+
 @hookimpl
 def extra_template_vars(template, datasette):
     if template not in ("index.html", "pages/codebook.html"):
@@ -254,9 +271,9 @@ def extra_template_vars(template, datasette):
         database = await pantau_database(datasette)
         if database is None:
             return {}
-        found = {"citation": await citation(datasette, database)}
+        found = {"citation": await _once(datasette, database, citation)}
         if template == "index.html":
-            found["headline"] = await headline(datasette, database)
+            found["headline"] = await _once(datasette, database, headline)
         return found
 
     return inner

@@ -212,12 +212,13 @@ def test_extract_computes_the_story_signatures_so_stories_hash_nothing(tmp_path,
                "(select min(article_id) from articles)")  # no text goes to the NLP: hashed later
     db.close()
     hashed = []
-    real = story_signatures.signature
+    real = story_signatures.signature_blob
 
     def counting_rebuild(db):
         """rebuild_stories, noting each text the stories phase hashes itself."""
         with monkeypatch.context() as m:
-            m.setattr(story_signatures, "signature", lambda text: hashed.append(text) or real(text))
+            m.setattr(story_signatures, "signature_blob",
+                      lambda text: hashed.append(text) or real(text))
             return stories.rebuild_stories(db)
 
     monkeypatch.setattr(pipelines.extract, "rebuild_stories", counting_rebuild)
@@ -237,7 +238,8 @@ def test_extract_computes_the_story_signatures_so_stories_hash_nothing(tmp_path,
     assert all(story_of[a] == story_of["0001" + a[4:]] for a in texts if a.startswith("0000"))
     # A second grouping (nothing new) hashes nothing and changes no story.
     before = db.execute("select article_id, story_id from articles order by 1").fetchall()
-    monkeypatch.setattr(stories, "signature", lambda text: hashed.append(text) or real(text))
+    monkeypatch.setattr(story_signatures, "signature_blob",
+                        lambda text: hashed.append(text) or real(text))
     stories.rebuild_stories(db)
     assert hashed == []
     assert db.execute("select article_id, story_id from articles order by 1").fetchall() == before

@@ -139,6 +139,25 @@ def test_grouping_matches_datasketch_lsh_on_random_overlaps():
     assert checked > 10  # the sets do contain stories, not only singletons
 
 
+def test_stored_signatures_are_the_minhash_values_of_the_shingle_sets():
+    """signature_blob hashes every 3-gram as it comes (repeats included) in numpy; the values
+    are those of datasketch's MinHash over the set of shingles (signature)."""
+    import numpy as np
+
+    from pipelines.story_signatures import signature, signature_blob
+
+    texts = [*mixed_texts(3, 120).values(), "a b", "satu", "", "  ", "Ünïcödé kata-kata çé ğ",
+             "ulang ulang ulang ulang ulang ulang", "WNA WNA, wna; Wna. wNa!", " ".join(REPRINTS)]
+    compared = 0
+    for text in texts:
+        m = signature(text)
+        expected = None if m.is_empty() else m.hashvalues.astype("<u4").tobytes()
+        assert signature_blob(text) == expected, text
+        compared += expected is not None
+    assert compared > 100
+    assert np.frombuffer(signature_blob(" ".join(REPRINTS)), dtype="<u4").min() > 0
+
+
 def test_buckets_whose_keys_collide_are_sorted_by_their_values(monkeypatch):
     """story_groups sorts each band by one hashed key per row; where two different bands share
     a key it sorts by the values instead: the same groups as with no collision."""
@@ -178,8 +197,9 @@ def test_rerun_hashes_only_new_or_changed_articles_and_writes_only_changes(db_pa
     store(db, "o0", OTHER_STORIES[0])
     assert rebuild_stories(db) == 1
     hashed = []
-    monkeypatch.setattr(signatures, "signature",
-                        lambda text, real=signatures.signature: hashed.append(text) or real(text))
+    monkeypatch.setattr(signatures, "signature_blob",
+                        lambda text, real=signatures.signature_blob: hashed.append(text)
+                        or real(text))
     db.execute("create temp table writes (article_id text)")
     db.execute("""create temp trigger count_writes after update of story_id on articles
                   begin insert into writes values (new.article_id); end""")

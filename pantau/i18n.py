@@ -73,6 +73,15 @@ def indonesian_description(table: str, column: str | None = None) -> str:
     return own.get(column) or (codebook.get("columns") or {}).get(column, "")
 
 
+def indonesian_query(name: str | None = None) -> str:
+    """The Indonesian description of a canned query, or of the database (name None); ""
+    when the codebook has none."""
+    codebook = indonesian_codebook()
+    if name is None:
+        return codebook.get("database", "")
+    return (codebook.get("queries") or {}).get(name, "")
+
+
 def already_bilingual(english: str) -> bool:
     """Whether a metadata description already starts in Indonesian: "Angka utama ... / Headline
     figures ...", the Indonesian and the English of its first sentence on either side of " / "."""

@@ -12,7 +12,7 @@ from datasette.utils import tilde_encode
 
 from core.settings import beside_db, datasette_settings
 from core.settings import value as setting_value
-from pantau.i18n import bilingual, indonesian_description
+from pantau.i18n import bilingual, indonesian_description, indonesian_query
 from pipelines.db import DatabaseError, checkpoint, open_db, refresh_summaries_if_stale
 
 # Datasette settings Pantau always applies: the settings table's, each with its reason there.
@@ -92,7 +92,13 @@ def _follow_name(value, name: str):
 def _both_languages(database: dict) -> None:
     """Table and column descriptions in Bahasa Indonesia and English (issue 18), as Datasette's
     table pages show them: "Indonesian / English", the Indonesian from data/codebook_id.yml.
-    Descriptions already written in both (the headline tables') are left as they are."""
+    Descriptions already written in both (the headline tables') are left as they are; the
+    database's and the canned queries' descriptions get the same treatment."""
+    if database.get("description"):
+        database["description"] = bilingual(indonesian_query(), database["description"])
+    for name, query in (database.get("queries") or {}).items():
+        if isinstance(query, dict) and query.get("description"):
+            query["description"] = bilingual(indonesian_query(name), query["description"])
     for table, meta in (database.get("tables") or {}).items():
         if meta.get("description"):
             meta["description"] = bilingual(indonesian_description(table), meta["description"])

@@ -87,6 +87,19 @@ def test_table_pages_describe_columns_in_indonesian_then_english(renamed_server,
     assert " / " in description
 
 
+@pytest.mark.parametrize("query", ["arrests", "passports", "top_stories", "office_feed"])
+def test_query_pages_describe_themselves_in_indonesian_then_english(renamed_server, query):
+    from pantau.i18n import indonesian_query
+
+    html = fetch(f"{renamed_server}/{RENAMED}/{query}")
+    description = html_lib.unescape(re.search(
+        r'<div class="metadata-description">\s*(.*?)\s*</div>', html, flags=re.S).group(1))
+    english = META["databases"]["pantau"]["queries"][query]["description"]
+    indonesian = indonesian_query(query)
+    assert indonesian and description == (f"{indonesian} / {english}").replace(
+        "/pantau/", f"/{RENAMED}/")
+
+
 def test_codebook_english_column_stays_the_metadata_s_own(renamed_server):
     sections = codebook_sections(fetch(renamed_server + "/codebook"))
     rows = {c: (i, e) for c, i, e in sections["events"]}

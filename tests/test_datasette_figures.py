@@ -234,8 +234,10 @@ def test_each_headline_page_says_what_it_counts(figures):
     queries = meta["databases"]["angka"]["queries"]
     for name in ("deportations", "deportations_by_office", "arrests", "detentions",
                  "refusals", "passports", "applicants", "operations"):
-        description = queries[name]["description"]
-        assert "once" in description and len(description) < 400, name
+        # Indonesian first, then English, each saying what is counted once
+        indonesian, english = queries[name]["description"].split(" / ", 1)
+        assert "once" in english and len(english) < 400, name
+        assert "sekali" in indonesian, name
         assert " / " in queries[name]["title"], name  # Indonesian / English
 
 

@@ -63,7 +63,7 @@ BASELINE_DUMP_CHARS = 250
 # The share of a marked article's text the main extractor must return to be taken alone.
 MARKED_SHARE = 0.7
 MARKED_PAGE_SHARE = 0.25
-ARTICLE_BODY = XPath("//*[@itemprop='articleBody']")
+ARTICLE_MARKUP = XPath("//*[@itemprop='articleBody' or self::article]")
 # Below this many characters a page with no other article signal is a listing or a stub.
 MIN_TEXT_CHARS = 250
 # A short text (a news brief) is an article only with article markup and a date.
@@ -156,16 +156,16 @@ def _text_of(el) -> str:
 READ_ALSO_WORDS = ("juga", "Juga", "JUGA", "pula", "Pula")
 READ_ALSO_STRINGS = XPath(".//text()[" + " or ".join(f"contains(., '{w}')" for w in READ_ALSO_WORDS)
                           + "]")
-# Elements (the body too) with a class or an id, in document order; the values of each
-# (plain strings: lxml's "smart" ones carry a link to their element and cost more to make).
+# Elements (the body too) with a class or an id, in page order. (Elements, not the attribute
+# strings: lxml makes a Python string with a link to its element of each one an XPath returns.)
 CLASSED = XPath("descendant-or-self::*[@class or @id]")
-CLASS_VALUES = XPath("descendant-or-self::*/@class", smart_strings=False)
-ID_VALUES = XPath("descendant-or-self::*/@id", smart_strings=False)
 # Scripts and styles; links whose text is a number; links as long as a headline.
-LD_SCRIPTS = XPath("//script[@type='application/ld+json']")
 STRINGS = XPath(".//text()", smart_strings=False)
 NUMBER_LINKS = XPath(".//a[@href][normalize-space(.) != '']"
                      "[translate(normalize-space(.), '0123456789', '') = '']")
+ARTICLE_INSIDE = XPath(".//article|.//main|.//*[@itemprop='articleBody']")
+OUTER_TABLES = XPath(".//table[not(ancestor::table)]")
+HEADINGS = XPath("//h1|//h2")
 LINKS_WITH_HREF = XPath("//*[self::link or self::a][@href]")
 ANCHORS = XPath("//a[@href]")
 HEADLINE_LINKS = XPath(f".//a[string-length(normalize-space(.)) >= {HEADLINE_MIN_CHARS}]")
@@ -197,34 +197,13 @@ def _page_text(tree: HtmlElement) -> str:
 
 def _holds_article(el) -> bool:
     """Whether an element is or holds the page's article markup."""
-    return el.tag in ("article", "main") or bool(el.xpath(
-        ".//article|.//main|.//*[@itemprop='articleBody']"))
+    return el.tag in ("article", "main") or bool(ARTICLE_INSIDE(el))
 
 
 def _furniture_blocks(body: HtmlElement) -> list[HtmlElement]:
-    """The elements (body included) whose class or id has a furniture token, in page order.
-
-    A page repeats a few class names on hundreds of elements: each distinct value is tested
-    once, then libxml2 picks the elements carrying a matching one (a Python step per element
-    cost more than all the rest of the pruning).
-    """
-    tests = [(attr, _xpath_literal(value))
-             for attr, values in (("class", CLASS_VALUES(body)), ("id", ID_VALUES(body)))
-             for value in set(values) if not FURNITURE_TOKENS.isdisjoint(value.lower().split())]
-    if not tests:
-        return []
-    if any(literal is None for _, literal in tests):  # XPath cannot quote it: test each here
-        return [el for el in CLASSED(body) if not FURNITURE_TOKENS.isdisjoint(
-            f"{el.get('class') or ''} {el.get('id') or ''}".lower().split())]
-    return body.xpath("descendant-or-self::*[{}]".format(
-        " or ".join(f"@{attr}={literal}" for attr, literal in tests)))
-
-
-def _xpath_literal(value: str) -> str | None:
-    """`value` as an XPath 1.0 string literal; None when it holds both kinds of quote."""
-    if "'" not in value:
-        return f"'{value}'"
-    return f'"{value}"' if '"' not in value else None
+    """The elements (body included) whose class or id has a furniture token, in page order."""
+    return [el for el in CLASSED(body) if not FURNITURE_TOKENS.isdisjoint(
+        f"{el.get('class') or ''} {el.get('id') or ''}".lower().split())]
 
 
 def prune_boilerplate(tree: HtmlElement) -> HtmlElement:
@@ -251,7 +230,7 @@ def prune_boilerplate(tree: HtmlElement) -> HtmlElement:
         _drop(el)
     # A layout table (old portals: the whole page in table cells) becomes plain blocks, so its
     # menu cell and its body cells are judged as blocks, not rendered as one table row.
-    for table in body.xpath(".//table[not(ancestor::table)]"):
+    for table in OUTER_TABLES(body):
         if (len(table.text_content()) >= GUARD_SHARE * total
                 and table.find(".//p") is not None):
             for el in [table, *table.xpath("./tbody|./thead|./tfoot")]:
@@ -292,11 +271,11 @@ def _drop(el) -> None:
     parent.remove(el)
 
 
-def _json_ld(tree: HtmlElement) -> tuple[list[dict], set[str]]:
-    """Every schema.org Article-like object in the page's JSON-LD (also inside @graph), and
-    every @type the JSON-LD names (lower case)."""
+def _json_ld(scripts: list[HtmlElement]) -> tuple[list[dict], set[str]]:
+    """Every schema.org Article-like object in the page's JSON-LD scripts (also inside
+    @graph), and every @type the JSON-LD names (lower case)."""
     found, types_seen = [], set()
-    for script in tree.iterfind(".//script[@type='application/ld+json']"):
+    for script in scripts:
         try:
             data = json.loads(script.text or "")
         except (json.JSONDecodeError, TypeError):
@@ -346,7 +325,7 @@ def _page_title(tree: HtmlElement) -> str | None:
     the site name ("Judul | Kantor Imigrasi Mataram")."""
     title_el = tree.find(".//title")
     title = _text_of(title_el) if title_el is not None else ""
-    for h in tree.xpath("//h1|//h2"):
+    for h in HEADINGS(tree):
         text = _text_of(h)
         if len(text) >= HEADLINE_MIN_CHARS and title.startswith(text):
             return text
@@ -476,13 +455,13 @@ def extract_article(html: str, url: str, reference: datetime | None = None) -> A
         return ArticleFields(url=url, canonical_url=None, title=None, published=None,
                              author=None, section=None, language=None, description=None,
                              text="", is_article=False)
-    ld, ld_types = _json_ld(tree)
+    ld_scripts = [el for el in tree.iter("script") if el.get("type") == "application/ld+json"]
+    ld, ld_types = _json_ld(ld_scripts)
     # Scripts and styles are no text: gone once here, not skipped by every step after (JSON-LD
     # stays: trafilatura reads it for forum pages and articleBody; <noscript> too: some pages
     # hold their text there).
     # (JSON-LD scripts are renamed while libxml2 strips the others in one pass, their text
     # following them kept, as _drop does.)
-    ld_scripts = LD_SCRIPTS(tree)
     for el in ld_scripts:
         el.tag = "pantau-ld-json"
     etree.strip_elements(tree, "style", "template", "script", with_tail=False)
@@ -511,7 +490,9 @@ def extract_article(html: str, url: str, reference: datetime | None = None) -> A
     language = ld0.get("inLanguage") or (html_tag.get("lang") if html_tag is not None else None)
     description = _meta(metas, "description", "og:description")
     og_type = (_meta(metas, "og:type") or "").lower()
-    marked = ARTICLE_BODY(tree) or tree.findall(".//article")
+    marked = ARTICLE_MARKUP(tree)  # itemprop=articleBody elements, else <article> ones
+    marked = [el for el in marked if el.get("itemprop") == "articleBody"] or [
+        el for el in marked if el.tag == "article"]
     markup = len(marked) == 1
     headline = headline_el is not None and bool(title) and (
         _text_of(headline_el).lower() in str(title).lower())

@@ -51,5 +51,12 @@ def doc_state(doc: Doc) -> DocState:
     return state
 
 
+def new_state(doc: Doc, source: str) -> DocState:
+    """The state of a Doc just made from `source` (the tokenizer's call: nothing to look up)."""
+    state = _STATES[doc] = DocState(source)
+    _LAST[:] = [ref(doc), state]
+    return state
+
+
 if not Doc.has_extension("pantau_state"):
     Doc.set_extension("pantau_state", getter=doc_state)

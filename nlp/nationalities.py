@@ -11,12 +11,12 @@ import pycountry
 from babel import Locale
 from rapidfuzz import fuzz, process
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from nlp.counts import BETWEEN, skip_spelled_out, unit_at  # counts owns the unit vocabulary
 from nlp.numbers import parse_at, starts_number
 from nlp.schema import Nationality, as_rows
+from nlp.sentences import doc_arrays
 from nlp.tokenview import TokenView, register_triggers, token_view
 from nlp.vocabulary import DATA_DIR, load_vocabulary, match_phrase, phrase_index
 
@@ -136,15 +136,23 @@ class NationalityFinder:
         self.fuzzy_cutoff = fuzzy_cutoff
         self.choices = list(self.names)
         self._fuzzy_cache: dict[str, tuple | None] = {}
-        # One match label per country code, so a match maps to its code whatever the spacing.
-        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.abbr_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
-        for matcher, table in ((self.matcher, self.names), (self.abbr_matcher, self.abbreviations)):
-            by_code: dict[str, list[str]] = {}
+        # Country names as token sequences, indexed by their first lower-cased token: names match
+        # in lower case, abbreviations ("RRT", "AS") exactly as written. Looked up only at
+        # the positions TokenView finds for those first tokens; two spaCy PhraseMatchers
+        # (lower case and exact) each walked every token and cost several times more.
+        self.phrases: dict[str, list[tuple[tuple[str, ...], str, bool]]] = {}
+        for table, exact in ((self.names, False), (self.abbreviations, True)):
             for text, code in table.items():
-                by_code.setdefault(code, []).append(text)
-            for code, texts in by_code.items():
-                matcher.add(code, [nlp.make_doc(t) for t in texts])
+                tokens = tuple(t.text if exact else t.lower_ for t in nlp.make_doc(text)
+                               if not t.is_space)
+                if tokens:
+                    self.phrases.setdefault(tokens[0].lower(), []).append((tokens, code, exact))
+        for options in self.phrases.values():
+            options.sort(key=lambda option: len(option[0]), reverse=True)
+        self.firsts = frozenset(self.phrases)
+        # Built with the pipeline, as the names come from the table: TokenView.positions then
+        # finds them in its one pass over the Doc.
+        register_triggers(self.firsts)
 
     def __call__(self, doc: Doc) -> Doc:
         tv = token_view(doc)
@@ -157,14 +165,18 @@ class NationalityFinder:
 
     # --- finding ------------------------------------------------------------------------------
     def _find(self, doc: Doc, tv: TokenView) -> list[Mention]:
-        strings = doc.vocab.strings
-        matches = [(s, e, m) for m, s, e in self.matcher(doc)]
-        abbr_matches = self.abbr_matcher(doc)
-        abbr = {(s, e) for _, s, e in abbr_matches}
-        matches += [(s, e, m) for m, s, e in abbr_matches]
+        words, texts, n = tv.words, doc_arrays(doc).texts, len(tv.words)
+        matches, abbr = [], set()
+        for k in tv.positions(self.firsts):
+            for tokens, code, exact in self.phrases[words[k]]:
+                end = k + len(tokens)
+                if end <= n and tuple((texts if exact else words)[k:end]) == tokens:
+                    matches.append((k, end, code))
+                    if exact:
+                        abbr.add((k, end))
         mentions = [
-            Mention(s, e, strings[m], abbreviation=(s, e) in abbr)
-            for s, e, m in _longest_first(matches)
+            Mention(s, e, code, abbreviation=(s, e) in abbr)
+            for s, e, code in _longest_first(matches)
         ]
         mentions += self._fuzzy(tv, mentions)
         mentions.sort(key=lambda m: m.start)

@@ -18,7 +18,7 @@ from spacy.lang.id import IndonesianDefaults
 from spacy.tokenizer import Tokenizer
 from spacy.util import registry
 
-from nlp.docstate import doc_state
+from nlp.docstate import doc_state, new_state
 
 # Single-token exceptions that contain an infix: kept whole by a set lookup.
 _INFIX_RE = util.compile_infix_regex(IndonesianDefaults.infixes)
@@ -81,7 +81,7 @@ class PantauTokenizer(Tokenizer):
 
     def __call__(self, string):
         doc = super().__call__(string)
-        doc_state(doc).source = string
+        new_state(doc, string)
         return doc
 
     def to_bytes(self, *, exclude=tuple()) -> bytes:

@@ -51,9 +51,12 @@ _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 WEEKDAY_PAREN = re.compile(
     rf"\b({DAYS})\s*,?\s*\(\s*(\d{{1,2}})\s*/\s*(\d{{1,2}})(?:\s*/\s*(\d{{2}}|\d{{4}}))?\s*\)",
     re.I)
-# "Kamis, 26 Januari 2023", "26 Januari 2023", "26 Jan" (the year may be left out).
-DAY_MONTH = re.compile(
-    rf"(?:\b({DAYS})\s*,?\s*)?\b(\d{{1,2}})\s+({_MONTH_RE})\.?(?:\s+(\d{{4}}))?\b", re.I)
+# "26 Januari 2023", "26 Jan" (the year may be left out), and the weekday that may open it:
+# "Kamis, 26 Januari 2023". The weekday is looked for behind a day and month found: a regex
+# with the optional weekday in front tried it at every position of the window.
+DAY_MONTH = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH_RE})\.?(?:\s+(\d{{4}}))?\b", re.I)
+WEEKDAY_BEFORE = re.compile(rf"\b({DAYS})\s*,?\s*$", re.I)
+WEEKDAY_BEFORE_CHARS = 24  # how far before the day WEEKDAY_BEFORE looks
 # "26/01/2023", "26-01-2023"
 NUMERIC = re.compile(r"(?<![\d/.-])(\d{1,2})([/-])(\d{1,2})\2(\d{4})(?![\d/-])")
 # "pada Kamis", "hari Kamis", "Kamis lalu": a weekday of the current week (capitalised only,
@@ -61,9 +64,6 @@ NUMERIC = re.compile(r"(?<![\d/.-])(\d{1,2})([/-])(\d{1,2})\2(\d{4})(?![\d/-])")
 WEEKDAY_ONLY = re.compile(
     rf"(?:\b(?:pada|hari|sejak|Sejak|Pada|Hari)\s+({DAYS.title()})\b(?!\s*[,(]?\s*\d)"
     rf"|\b({DAYS.title()})\s+(?:lalu|kemarin)\b)")
-# What every DAY_MONTH match contains: a window without it is not searched with DAY_MONTH,
-# whose optional weekday in front makes the regex engine try every position of the window.
-DAY_MONTH_CORE = re.compile(rf"\d\s+(?:{_MONTH_RE})", re.I)
 MAX_PAST_DAYS = 366 * 3  # an event date more than this before publication is history, not news
 YEARS = range(1990, 2101)
 # Characters around a weekday, month or "/" token searched for a whole date expression.
@@ -112,7 +112,7 @@ class EventFinder:
                 scores[kind] = scores.get(kind, 0) + COUNT_WEIGHT
         if doc._.get("pantau_awards"):
             scores["award"] = scores.get("award", 0) + AWARD_WEIGHT
-        evidence = {t: tv.evidence(k).__dict__ for t, (_w, k) in where.items()}
+        evidence = {t: tv.evidence_row(k) for t, (_w, k) in where.items()}
         doc._.pantau_event = {"scores": scores, "evidence": evidence,
                               "dates": date_mentions(doc_text(doc), tv)}
         return doc
@@ -140,32 +140,38 @@ def date_mentions(text: str, tv=None) -> list[dict]:
     else:
         words = tv.words
         hits = tv.positions(WINDOW_TRIGGERS)
-        weekdays = _windows(tv, [k for k in hits if words[k] in WEEKDAY_TOKENS])
-        months = _windows(tv, [k for k in hits if words[k] in MONTH_WORDS])
+        weekday_hits = [k for k in hits if words[k] in WEEKDAY_TOKENS]
+        weekdays = _windows(tv, weekday_hits)
+        # A day and month may follow a weekday: one pass over the windows of both, merged
+        # (the weekday's and the month's windows of "Kamis, 26 Januari" overlap).
+        months = _windows(tv, sorted(weekday_hits + [k for k in hits if words[k] in MONTH_WORDS]))
         numeric = _windows(tv, [k for k in hits if words[k] in NUMERIC_TRIGGERS
                                 and (words[k] != "-" or (k and words[k - 1].isdigit()))])
     found = []
     for a, b in weekdays:
         for m in WEEKDAY_PAREN.finditer(text, a, b):
-            year = m.group(4)
+            weekday, day, month, year = m.groups()
             if year and len(year) == 2:
                 year = "20" + year
-            found.append((m.start(), m.end(), int(m.group(2)), int(m.group(3)),
-                          int(year) if year else None, m.group(1)))
+            found.append((m.start(), m.end(), int(day), int(month),
+                          int(year) if year else None, weekday))
         for m in WEEKDAY_ONLY.finditer(text, a, b):
-            day = m.group(1) or m.group(2)
-            start = m.start(1) if m.group(1) else m.start(2)
-            found.append((start, m.end(), None, None, None, day))
-    for a, b in [*weekdays, *months]:
-        if DAY_MONTH_CORE.search(text, a, b) is None:
-            continue
+            before, after = m.groups()
+            found.append((m.start(1) if before else m.start(2), m.end(), None, None, None,
+                          before or after))
+    for a, b in months:
         for m in DAY_MONTH.finditer(text, a, b):
-            found.append((m.start(), m.end(), int(m.group(2)), MONTHS[m.group(3).lower()],
-                          int(m.group(4)) if m.group(4) else None, m.group(1)))
+            day, month, year = m.groups()
+            start, weekday = m.start(), None
+            before = WEEKDAY_BEFORE.search(text, max(0, start - WEEKDAY_BEFORE_CHARS), start)
+            if before:
+                start, weekday = before.start(), before.group(1)
+            found.append((start, m.end(), int(day), MONTHS[month.lower()],
+                          int(year) if year else None, weekday))
     for a, b in numeric:
         for m in NUMERIC.finditer(text, a, b):
-            found.append((m.start(), m.end(), int(m.group(1)), int(m.group(3)),
-                          int(m.group(4)), None))
+            day, _sep, month, year = m.groups()
+            found.append((m.start(), m.end(), int(day), int(month), int(year), None))
     found.sort()
     out, last_end = [], -1
     for start, end, day, month, year, weekday in found:
@@ -174,7 +180,7 @@ def date_mentions(text: str, tv=None) -> list[dict]:
         last_end = end
         evidence = None
         if tv is not None and tv.idx:
-            evidence = tv.evidence(max(0, bisect_right(tv.idx, start) - 1)).__dict__
+            evidence = tv.evidence_row(max(0, bisect_right(tv.idx, start) - 1))
         out.append({"day": day, "month": month, "year": year,
                     "weekday": WEEKDAYS[weekday.lower().replace("'", "").replace("’", "")]
                     if weekday else None,

@@ -19,8 +19,8 @@ from spacy.tokens import Doc
 from nlp.docstate import doc_state
 from nlp.gazetteer import GazetteerError, fold, load_offices, load_places, place_words
 from nlp.schema import Evidence, Office, as_rows
-from nlp.sentences import doc_text, token_texts
-from nlp.tokenview import token_view
+from nlp.sentences import token_texts
+from nlp.tokenview import register_triggers, token_view
 from nlp.vocabulary import load_vocabulary
 
 # ---- vocabulary: data/patterns/offices.jsonl (folded words) ---------------------------------
@@ -61,6 +61,7 @@ DITJEN_OWNED = set(_V["ditjen_owned"])
 # "Baca juga: Kantor Imigrasi Balikpapan Raih Penghargaan": a link to another story, whose
 # offices and officials are not this story's.
 RELATED_LINK = re.compile(r"(?im)^[ \t]*(?:baca|simak|lihat)\s+(?:juga|pula)\b[^\n]*")
+RELATED_LINK_FIRSTS = frozenset({"baca", "simak", "lihat"})  # a match starts with one of these
 MAX_PAREN_WORDS = 4
 CITY_KINDS = {"kabupaten", "kota", "office"}
 FUZZY_MAX_WORDS = 3
@@ -122,6 +123,7 @@ class Word:
 # Folded words pantau_offices and pantau_officials look for first (heads, titles): one pass
 # over the Doc finds them all (Words.positions).
 _WORD_TRIGGERS: frozenset[str] = frozenset()
+_REGISTERED: set[frozenset[str]] = set()  # vocabularies known to be within _WORD_TRIGGERS
 
 
 def register_word_triggers(*vocabularies: frozenset[str]) -> None:
@@ -134,7 +136,7 @@ class Words:
     """The doc as folded words, kept as three parallel lists (building one object per word
     cost more than the whole tokenizer); `words[i]` makes a Word on demand."""
 
-    __slots__ = ("word", "tok", "upper", "_hits", "_union")
+    __slots__ = ("word", "tok", "upper", "_hits", "_hit_words", "_union")
 
     def __init__(self):
         self.word: list[str] = []
@@ -142,15 +144,19 @@ class Words:
         self.upper: list[bool] = []
         self._hits: list[int] | None = None  # positions of any registered trigger word
         self._union = _WORD_TRIGGERS
+        self._hit_words: list[str] = []  # the words at _hits
 
     def positions(self, vocab: frozenset[str]) -> list[int]:
         """Indices of the words in `vocab`, in order (see register_word_triggers)."""
         word = self.word
-        if not vocab <= self._union:  # not registered: look at every word
-            return [i for i, w in enumerate(word) if w in vocab]
+        if vocab not in _REGISTERED:  # see TokenView.positions
+            if not vocab <= self._union:  # not registered: look at every word
+                return [i for i, w in enumerate(word) if w in vocab]
+            _REGISTERED.add(vocab)
         if self._hits is None:
             self._hits = list(compress(range(len(word)), map(self._union.__contains__, word)))
-        return [i for i in self._hits if word[i] in vocab]
+            self._hit_words = [word[i] for i in self._hits]
+        return list(compress(self._hits, map(vocab.__contains__, self._hit_words)))
 
     def __len__(self) -> int:
         return len(self.word)
@@ -165,6 +171,7 @@ class Words:
 
 
 register_word_triggers(HEAD_FIRSTS)
+register_triggers(RELATED_LINK_FIRSTS)
 
 # Token kinds in the fold cache: a plain word, whitespace, a hyphen, several folded words.
 _WORD, _SPACE, _HYPHEN, _MULTI = 0, 1, 2, 3
@@ -192,11 +199,10 @@ def related_links(doc: Doc) -> list[tuple[int, int]]:
     if state.links is not None:  # pantau_offices and pantau_officials both ask
         return state.links
     out = []
-    text = doc_text(doc)
-    # Every match has "juga" or "pula": most texts are passed over without the regex, which
-    # tries every line start of the text.
-    lowered = text.lower()
-    matches = RELATED_LINK.finditer(text) if "juga" in lowered or "pula" in lowered else ()
+    # Every match starts with one of RELATED_LINK_FIRSTS as a token of its own: most texts
+    # are passed over without the regex, which tries every line start of the text.
+    tv = token_view(doc)
+    matches = RELATED_LINK.finditer(tv.text) if tv.positions(RELATED_LINK_FIRSTS) else ()
     for m in matches:
         span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
         if span is not None:

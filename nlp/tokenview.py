@@ -63,6 +63,7 @@ _FLAG_CACHES: dict = {}
 # Words some component looks for first (register_triggers): TokenView.positions finds all of
 # them in one pass over the Doc, and each component then filters those few positions.
 _TRIGGERS: frozenset[str] = frozenset()
+_REGISTERED: set[frozenset[str]] = set()  # vocabularies known to be within _TRIGGERS
 
 
 def register_triggers(*vocabularies: frozenset[str]) -> None:
@@ -95,6 +96,8 @@ class TokenView:
             self.words = [_LOWER_CACHE.get(o) or _lower(o) for o in orths]
         self._hits: list[int] | None = None  # positions of any registered trigger word
         self._union = _TRIGGERS
+        self._hit_words: list[str] = []  # the words at _hits
+        self._evidence_rows: dict[int, dict] = {}  # sentence -> evidence_row
         starts = sentence_start_indices(doc)
         if starts is None:
             # SENT_START is 1 at a sentence start, -1 inside, 0 everywhere when nothing set them
@@ -112,13 +115,18 @@ class TokenView:
         registered one (register_triggers), which replaces a Python step per token for each.
         """
         words = self.words
-        if not vocab <= self._union:  # not registered: look at every word
-            return [k for k, w in enumerate(words) if w in vocab]
+        # A frozenset caches its hash: the set lookup is cheaper than the subset test it saves
+        # (the union only grows, so a registered vocabulary stays registered).
+        if vocab not in _REGISTERED:
+            if not vocab <= self._union:  # not registered: look at every word
+                return [k for k, w in enumerate(words) if w in vocab]
+            _REGISTERED.add(vocab)
         hits = self._hits
         if hits is None:
             found = map(self._union.__contains__, words)
             hits = self._hits = list(compress(range(len(words)), found))
-        return [k for k in hits if words[k] in vocab]
+            self._hit_words = [words[k] for k in hits]
+        return list(compress(hits, map(vocab.__contains__, self._hit_words)))
 
     def sentences_with(self, vocab: frozenset[str]) -> set[int]:
         """Numbers of the sentences holding a word of `vocab`."""
@@ -136,6 +144,15 @@ class TokenView:
         a, b = self.sents[self.sent_of[token]]
         start, end = self.idx[a], self.end_char[b - 1]
         return Evidence(self.text[start:end], start, end)
+
+    def evidence_row(self, token: int) -> dict:
+        """evidence(token) as the plain dict a Doc extension keeps, one per sentence (a story
+        gives several dates in one sentence; the dicts are shared, so never changed)."""
+        s = self.sent_of[token]
+        row = self._evidence_rows.get(s)
+        if row is None:
+            row = self._evidence_rows[s] = self.evidence(token).__dict__
+        return row
 
     def paragraph(self, k: int) -> bool:
         """A blank line: the end of a headline or paragraph, which no name crosses."""

@@ -446,7 +446,8 @@ class OfficialFinder:
             return False
         state = doc_state(doc)
         if state.lower_words is None:
-            state.lower_words = set(filter(str.islower, token_texts(doc)[0]))
+            # each distinct text tested once (texts repeat: half the tokens of a story)
+            state.lower_words = set(filter(str.islower, set(token_texts(doc)[0])))
         lower_words = state.lower_words
         texts = token_texts(doc)[0]
         if texts[toks[0]].lower() in lower_words:

@@ -221,16 +221,19 @@ def doc_arrays(doc: Doc) -> DocArrays:
     return arrays
 
 
+_INSIDE = numpy.uint64(2**64 - 1)  # -1 as uint64
+
+
 @Language.component("pantau_sentences")
 def pantau_sentences(doc: Doc) -> Doc:
     """Set sentence starts: after terminal marks and at blank lines, never after "H." or "No."."""
     arrays = doc_arrays(doc)
     starts = _start_indices(arrays.texts, arrays.glued)
     # One array write instead of a Token.is_sent_start setter per token (10x faster).
-    arr = numpy.full(len(arrays.texts), -1, dtype="int64")
-    arr[starts] = 1
-    arr = arr.astype("uint64")
-    doc.from_array(["SENT_START"], arr.reshape(-1, 1))
+    # SENT_START is -1 inside a sentence: as uint64, which Doc.from_array takes, 2**64 - 1.
+    arr = numpy.full((len(arrays.texts), 1), _INSIDE, dtype="uint64")
+    arr[starts, 0] = 1
+    doc.from_array(["SENT_START"], arr)
     # for nlp.tokenview, which would otherwise read SENT_START back
     doc_state(doc).sent_starts = starts
     return doc

@@ -118,60 +118,83 @@ class EventFinder:
         return doc
 
 
-def _windows(tv, hits: list[int]) -> list[tuple[int, int]]:
-    """Character windows around the tokens `hits`, merged: the date regexes run only there
-    (over a whole article they cost more than all the other rules)."""
-    merged: list[list[int]] = []
-    for k in hits:
-        a, b = max(0, tv.idx[k] - WINDOW_BEFORE), tv.end_char[k] + WINDOW_AFTER
-        if merged and a <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], b)
-        else:
-            merged.append([a, b])
-    return [(a, b) for a, b in merged]
+def _dates_at(text: str, tv, found: list) -> None:
+    """The date expressions around the words that open or hold them: each regex is tried
+    where its match would start (the day before a month, a weekday, the day before a "/"),
+    not at every position of a window, which cost more than all the other rules."""
+    words, idx, end = tv.words, tv.idx, tv.end_char
+    for k in tv.positions(WINDOW_TRIGGERS):
+        w = words[k]
+        if w in MONTH_WORDS:
+            j = k - 1
+            while j > 0 and words[j].isspace():
+                j -= 1
+            if j >= 0 and words[j][-1:].isdigit():  # "26 Januari", "1-2 Januari"
+                _day_month(text, DAY_MONTH.search(text, idx[j], end[k] + WINDOW_AFTER), found)
+        elif w in WEEKDAY_TOKENS:
+            m = WEEKDAY_PAREN.match(text, idx[k])
+            if m:
+                _weekday_paren(m, found)
+            a, b = max(0, idx[k] - WINDOW_BEFORE), end[k] + WINDOW_AFTER
+            for m in WEEKDAY_ONLY.finditer(text, a, b):
+                _weekday_only(m, found)
+        elif k and words[k - 1][-1:].isdigit():  # "/" or "-" after a number
+            _numeric(NUMERIC.search(text, idx[k - 1], end[k] + WINDOW_AFTER), found)
+
+
+def _dates_in(text: str, windows: list[tuple[int, int]], found: list) -> None:
+    """Every date expression within the character windows (the whole text, without tokens)."""
+    for a, b in windows:
+        for m in WEEKDAY_PAREN.finditer(text, a, b):
+            _weekday_paren(m, found)
+        for m in WEEKDAY_ONLY.finditer(text, a, b):
+            _weekday_only(m, found)
+        for m in DAY_MONTH.finditer(text, a, b):
+            _day_month(text, m, found)
+        for m in NUMERIC.finditer(text, a, b):
+            _numeric(m, found)
+
+
+def _weekday_paren(m, found: list) -> None:
+    weekday, day, month, year = m.groups()
+    if year and len(year) == 2:
+        year = "20" + year
+    found.append((m.start(), m.end(), int(day), int(month), int(year) if year else None,
+                  weekday))
+
+
+def _weekday_only(m, found: list) -> None:
+    before, after = m.groups()
+    found.append((m.start(1) if before else m.start(2), m.end(), None, None, None,
+                  before or after))
+
+
+def _day_month(text: str, m, found: list) -> None:
+    if m is None:
+        return
+    day, month, year = m.groups()
+    start, weekday = m.start(), None
+    before = WEEKDAY_BEFORE.search(text, max(0, start - WEEKDAY_BEFORE_CHARS), start)
+    if before:
+        start, weekday = before.start(), before.group(1)
+    found.append((start, m.end(), int(day), MONTHS[month.lower()], int(year) if year else None,
+                  weekday))
+
+
+def _numeric(m, found: list) -> None:
+    if m is not None:
+        day, _sep, month, year = m.groups()
+        found.append((m.start(), m.end(), int(day), int(month), int(year), None))
 
 
 def date_mentions(text: str, tv=None) -> list[dict]:
     """Date expressions in text order: {"day", "month", "year", "weekday", "evidence"}; any
     part may be None (a bare "Kamis" has only a weekday)."""
-    # Each regex runs only near the words it needs: weekdays, month names, "/" or "-".
-    if tv is None:
-        weekdays = months = numeric = [(0, len(text))]
-    else:
-        words = tv.words
-        hits = tv.positions(WINDOW_TRIGGERS)
-        weekday_hits = [k for k in hits if words[k] in WEEKDAY_TOKENS]
-        weekdays = _windows(tv, weekday_hits)
-        # A day and month may follow a weekday: one pass over the windows of both, merged
-        # (the weekday's and the month's windows of "Kamis, 26 Januari" overlap).
-        months = _windows(tv, sorted(weekday_hits + [k for k in hits if words[k] in MONTH_WORDS]))
-        numeric = _windows(tv, [k for k in hits if words[k] in NUMERIC_TRIGGERS
-                                and (words[k] != "-" or (k and words[k - 1].isdigit()))])
     found = []
-    for a, b in weekdays:
-        for m in WEEKDAY_PAREN.finditer(text, a, b):
-            weekday, day, month, year = m.groups()
-            if year and len(year) == 2:
-                year = "20" + year
-            found.append((m.start(), m.end(), int(day), int(month),
-                          int(year) if year else None, weekday))
-        for m in WEEKDAY_ONLY.finditer(text, a, b):
-            before, after = m.groups()
-            found.append((m.start(1) if before else m.start(2), m.end(), None, None, None,
-                          before or after))
-    for a, b in months:
-        for m in DAY_MONTH.finditer(text, a, b):
-            day, month, year = m.groups()
-            start, weekday = m.start(), None
-            before = WEEKDAY_BEFORE.search(text, max(0, start - WEEKDAY_BEFORE_CHARS), start)
-            if before:
-                start, weekday = before.start(), before.group(1)
-            found.append((start, m.end(), int(day), MONTHS[month.lower()],
-                          int(year) if year else None, weekday))
-    for a, b in numeric:
-        for m in NUMERIC.finditer(text, a, b):
-            day, _sep, month, year = m.groups()
-            found.append((m.start(), m.end(), int(day), int(month), int(year), None))
+    if tv is None:
+        _dates_in(text, [(0, len(text))], found)
+    else:
+        _dates_at(text, tv, found)
     found.sort()
     out, last_end = [], -1
     for start, end, day, month, year, weekday in found:

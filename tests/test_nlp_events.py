@@ -99,3 +99,30 @@ def test_resolve_date_rejects_far_past():
     mention = {"day": 1, "month": 1, "year": 2001, "weekday": None}
     assert resolve_date(mention, date(2023, 5, 1)) is None
     assert resolve_date(mention, None) == date(2001, 1, 1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Deportasi dilakukan Selasa,  14 Maret 2023 siang.", id="two-spaces"),
+        pytest.param("Operasi digelar 1-2 Januari 2024 di tiga kota.", id="day-range"),
+        pytest.param("Deportasi dilakukan (26-01-2023) pagi.", id="numeric-dashes"),
+        pytest.param("Jum'at (26/01) petugas mendeportasi WNA.", id="straight-apostrophe"),
+        pytest.param("Deportasi dilakukan pada\nKamis lalu.", id="weekday-after-line-break"),
+        pytest.param("Rabu (26/11/2025) dan Kamis, 27 November 2025 serta 28/11/2025.",
+                     id="three-dates"),
+        pytest.param("Sidang digelar 5 Mei dan putusan 12 Juni 2024.", id="two-day-months"),
+    ],
+)
+def test_date_mentions_at_trigger_words_equal_a_scan_of_the_whole_text(text):
+    """The pipeline tries each date regex where a trigger word puts its start; reading the
+    whole text with every regex finds the same dates."""
+    from nlp.events import date_mentions
+    from nlp.tokenview import token_view
+
+    doc = nlp.load_pipeline()(text)
+    anchored = date_mentions(text, token_view(doc))
+    assert anchored, "each phrasing holds a date"
+    scanned = date_mentions(text)
+    strip = [{k: v for k, v in d.items() if k != "evidence"} for d in anchored]
+    assert strip == [{k: v for k, v in d.items() if k != "evidence"} for d in scanned]

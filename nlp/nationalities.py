@@ -1,4 +1,8 @@
-"""The pantau_nationalities component: countries whose citizens a story concerns (ISO 3166)."""
+"""The pantau_nationalities component: countries whose citizens a story concerns (ISO 3166).
+
+Over 400 lines: one component, finding country names (as written, abbreviated, misspelt) and
+deciding from the sentence around each whether it names citizens; both work on one Mention.
+"""
 
 from __future__ import annotations
 

@@ -35,6 +35,7 @@ from scale_build import CORPUS_UNTIL, corpus_name, load_articles  # noqa: E402
 from pipelines.db import open_db  # noqa: E402
 from pipelines.events import rebuild_events, update_events  # noqa: E402
 from pipelines.extract import run_extract  # noqa: E402
+from pipelines.stories import rebuild_stories  # noqa: E402
 
 SECTION = "## Daily update at scale (`events_update.py`)"
 README = ROOT / "benchmarks" / "README.md"
@@ -54,6 +55,19 @@ def digest(db_path: Path) -> dict[str, str]:
         out[table] = f"{n} rows {h.hexdigest()[:12]}"
     conn.close()
     return out
+
+
+def story_digest(db_path: Path) -> str:
+    """SHA-1 of the stories rows and of every article's story_id, in primary-key order."""
+    conn = sqlite3.connect(db_path)
+    h, n = hashlib.sha1(), 0
+    for sql in ("select * from stories order by 1",
+                "select article_id, story_id from articles order by 1"):
+        for row in conn.execute(sql):
+            h.update(repr(row).encode())
+            n += 1
+    conn.close()
+    return f"{n} rows {h.hexdigest()[:12]}"
 
 
 def run(db_path: Path, new: int, workers: int, check: bool, reprints: float | None,
@@ -86,14 +100,23 @@ def run(db_path: Path, new: int, workers: int, check: bool, reprints: float | No
         "load_average": [round(load_average, 2), round(os.getloadavg()[0], 2)],
     }
     if check:
-        updated = digest(db_path)
+        updated, stories_updated = digest(db_path), story_digest(db_path)
         db = open_db(db_path, create=False)
         started = time.perf_counter()
         rebuild_events(db, workers)
         row["rebuild_seconds"] = round(time.perf_counter() - started, 1)
+        # The stories regrouped from scratch: with no stories rows rebuild_stories compares
+        # every bucket again instead of seeding from the last grouping.
+        with db.conn:
+            db.conn.execute("delete from stories")
+        started = time.perf_counter()
+        rebuild_stories(db)
+        row["stories_regroup_seconds"] = round(time.perf_counter() - started, 1)
         db.close()
-        rebuilt = digest(db_path)
-        row["check"] = {"updated": updated, "rebuilt": rebuilt, "equal": updated == rebuilt}
+        rebuilt, stories_rebuilt = digest(db_path), story_digest(db_path)
+        row["check"] = {"updated": updated, "rebuilt": rebuilt, "equal": updated == rebuilt,
+                        "stories_updated": stories_updated, "stories_regrouped": stories_rebuilt,
+                        "stories_equal": stories_updated == stories_rebuilt}
     return row
 
 
@@ -103,8 +126,10 @@ def write_readme(runs: list[dict], notes: list[str]) -> None:
              "(the update path of every phase). Each row is the latest logged run of its size; "
              "times in seconds.", "",
              "| corpus | articles before | new | extract + store | stories | events | summaries | "
-             "events rebuilt? | check: same as a rebuild | rebuild (s) | load average | run |",
-             "|---|---:|---:|---:|---:|---:|---:|:-:|:-:|---:|---|---|"]
+             "whole stage | "
+             "events rebuilt? | check: same as a rebuild (events / stories) | rebuild (s) | "
+             "load average | run |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|:-:|:-:|---:|---|---|"]
     latest = {}
     for r in runs:
         latest[(r["corpus"], r["articles_before"], r["new"])] = r
@@ -115,8 +140,11 @@ def write_readme(runs: list[dict], notes: list[str]) -> None:
             f"| {r['corpus']} | {r['articles_before']:,} | {r['new']:,} | "
             f"{s.get('extract', 0):.1f} | "
             f"{s.get('stories', 0):.1f} | {s.get('events', 0):.1f} | {s.get('summaries', 0):.1f} | "
-            f"{'yes' if r['events_rebuilt'] else 'no'} | "
-            f"{('yes' if check['equal'] else 'NO') if check else '-'} | "
+            f"**{sum(s.values()):.1f}** | {'yes' if r['events_rebuilt'] else 'no'} | "
+            + (f"{'yes' if check['equal'] else 'NO'}"
+               + (f" / {'yes' if check['stories_equal'] else 'NO'}"
+                  if "stories_equal" in check else "") if check else "-")
+            + " | "
             f"{r.get('rebuild_seconds', '-')} | {r['load_average'][0]}-{r['load_average'][1]} | "
             f"{r['run']} |")
     lines += ["", "Commands:", ""]

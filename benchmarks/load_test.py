@@ -146,6 +146,10 @@ def serve(db: Path, log: Path) -> tuple[subprocess.Popen, str]:
 
 
 NOTES = [
+    "- Before issue 21 (2026-11-22, the same 16 pages, Datasette alone): 19.7 requests/s, p95 "
+    "11,267 ms, the home page p50 11,200 ms. The home and database pages now make 4 and 9 SQL "
+    "round trips instead of 220 and 187 (each waited in the queue of Datasette's 3 SQL threads "
+    "behind the other readers' queries).",
     "- 50 clients with no think time saturate the server: requests/s is its capacity here, and "
     "latency is mostly waiting. Datasette is one Python process (one event loop, 3 SQL "
     "threads) on 2 cores shared with the 50 clients (and, on this machine, other work: the "

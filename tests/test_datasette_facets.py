@@ -95,3 +95,26 @@ def test_the_plugin_installs_itself_only_on_a_compatible_datasette(monkeypatch):
     monkeypatch.setattr(plugin, "COMPATIBLE", (plugin.__version__[:5],))
     plugin.startup(None)
     assert ColumnFacet.facet_results is plugin.facet_results
+
+
+def test_facets_an_index_leads_with_are_counted_by_one_group_by(facts_db, monkeypatch):
+    # An index leading with office_id and province (as idx_articles_year_source leads with
+    # the articles table's year and outlet): one GROUP BY counts both facets.
+    sqlite_utils.Database(facts_db)["counts"].create_index(["province", "office_id", "unit"])
+    query = "category=deportation&_facet=office_id&_facet=province&_facet=month"
+    expected, _ = page(facts_db, query)
+    plugin = load_plugin()
+    monkeypatch.setattr(ColumnFacet, "facet_results", plugin.facet_results)
+    got, _ = page(facts_db, query)
+    assert got["facet_results"] == expected["facet_results"]
+    assert got["rows"] == expected["rows"]
+    # office_id and province from the one GROUP BY (in the index's order: "group by province,
+    # office_id"), month on its own: two GROUP BYs where Datasette runs three
+    assert sorted(grouped) == ["month", "province"]
+    # and both facets say what the table says
+    db = sqlite_utils.Database(facts_db)
+    for name in ("office_id", "province"):
+        [facet] = [f for f in got["facet_results"].values() if f["name"] == name]
+        assert {r["value"]: r["count"] for r in facet["results"]} == dict(db.execute(
+            f"select {name}, count(*) from counts where category = 'deportation' "
+            f"and {name} is not null group by {name}").fetchall())

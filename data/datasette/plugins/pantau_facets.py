@@ -14,20 +14,34 @@ values, counts, links and time-outs. A facet on a column the page filters to one
 with the page's row count; it is built here as Datasette builds it, not recomputed (~130 ms
 of CPU at a million rows). Only for the Datasette series it was written against
 (COMPATIBLE); any other version keeps its own behaviour.
+
+Two or more facets on columns that an index leads with (the articles table's outlet and year:
+`idx_articles_year_source`) are counted by one GROUP BY over that index instead of one per
+facet, and each facet's counts are summed from it: a search for a common word reads its
+matches once for both facets instead of twice (~56 -> ~34 ms of SQLite CPU at 100,000
+articles). Datasette's own facet code still builds every result from those counts, so values,
+order, truncation, labels and links are as before; without such an index, or past
+COMBINED_MAX_GROUPS, each facet is counted on its own as before.
 """
 
 from __future__ import annotations
 
 import asyncio
 import copy
+import re
+import sqlite3
+import weakref
 
 from datasette import hookimpl
+from datasette.database import QueryInterrupted, Results
 from datasette.facets import ColumnFacet
 from datasette.utils import escape_sqlite, path_with_removed_args
 from datasette.version import __version__
 
 COMPATIBLE = ("0.65.",)
 _sequential = ColumnFacet.facet_results
+# Above this many (value, value ...) groups the one GROUP BY is no cheaper than one per facet.
+COMBINED_MAX_GROUPS = 5000
 
 
 async def facet_results(self):
@@ -35,17 +49,104 @@ async def facet_results(self):
     configs = list(self.get_configs())
     if len(configs) < 2:
         return await _sequential(self)
+    counted = [c for c in configs if _one_value(self, c) is None]
+    shared = await _counted_together(self, [_column(c) for c in counted]) \
+        if len(counted) >= 2 else None
     parts = []
     for config in configs:
         one = copy.copy(self)  # the same request, SQL and parameters
         one.get_configs = lambda config=config: [config]
-        parts.append(_filtered_to_one(one, config) if _one_value(self, config) is not None
-                     else _sequential(one))
+        if _one_value(self, config) is not None:
+            parts.append(_filtered_to_one(one, config))
+            continue
+        if shared and _column(config) in shared[0][0]:
+            one.ds = _Answering(self.ds, _column(config), shared)
+        parts.append(_sequential(one))
     results, timed_out = [], []
     for part_results, part_timed_out in await asyncio.gather(*parts):
         results += part_results
         timed_out += part_timed_out
     return results, timed_out
+
+
+# Per Datasette instance: {(database, table): [leading column sets of its indexes]}.
+_index_prefixes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+async def _indexed_together(facet, columns: list[str]) -> list[str]:
+    """The most of these columns that an index of the facet's table starts with (two or more,
+    in the index's order), or [] when none does."""
+    if not facet.table:
+        return []
+    known = _index_prefixes.setdefault(facet.ds, {})
+    key = (facet.database, facet.table)
+    if key not in known:
+        db = facet.ds.get_database(facet.database)
+        prefixes = []
+        for index in (await db.execute("select name from pragma_index_list(?)",
+                                       [facet.table])).rows:
+            names = [r[0] for r in (await db.execute(
+                "select name from pragma_index_info(?) order by seqno", [index[0]])).rows]
+            prefixes += [names[:n] for n in range(2, len(names) + 1)]
+        known[key] = prefixes
+    fitting = [p for p in known[key] if set(p) <= set(columns)]
+    return max(fitting, key=len, default=[])
+
+
+async def _counted_together(facet, columns: list[str]) -> list | None:
+    """({column: value ...}, count) for each group of one GROUP BY over the page's rows, by the
+    columns an index leads with (_indexed_together), or None when there are no two such
+    columns, the groups are too many, or the query timed out."""
+    if len(set(columns)) != len(columns) or any(c.startswith("_") for c in columns):
+        return None
+    columns = await _indexed_together(facet, columns)
+    if not columns:
+        return None
+    names = ", ".join(escape_sqlite(c) for c in columns)
+    try:
+        found = await facet.ds.execute(
+            facet.database,
+            f"select {names}, count(*) from ({facet.sql}) group by {names} "
+            f"limit {COMBINED_MAX_GROUPS + 1}", facet.params, truncate=False,
+            custom_time_limit=facet.ds.setting("facet_time_limit_ms"))
+    except (QueryInterrupted, sqlite3.Error):
+        return None
+    if len(found.rows) > COMBINED_MAX_GROUPS:
+        return None
+    return [(dict(zip(columns, row[:-1], strict=True)), row[-1]) for row in found.rows]
+
+
+def _order(value):
+    """SQLite's order of values of one column: numbers, then text, then blobs."""
+    return (0, value, "") if isinstance(value, int | float) else \
+        (1, 0, value) if isinstance(value, str) else (2, 0, value)
+
+
+class _Answering:
+    """The Datasette object, for one facet: its facet query answered from the counts of the
+    one GROUP BY, as SQLite would (`where col is not null group by col order by count desc,
+    value limit N`); everything else passed through."""
+
+    def __init__(self, ds, column: str, counts: list):
+        self._ds, self._column, self._counts = ds, column, counts
+        self._query = re.compile(rf"\s*select {re.escape(escape_sqlite(column))} as value, "
+                                 r"count\(\*\) as count from \(")
+
+    def __getattr__(self, name):
+        return getattr(self._ds, name)
+
+    async def execute(self, database, sql, params=None, *args, **kwargs):
+        limit = re.search(r"limit (\d+)\s*$", sql)
+        if not self._query.match(sql) or not limit:
+            return await self._ds.execute(database, sql, params, *args, **kwargs)
+        totals: dict = {}
+        for values, count in self._counts:
+            value = values[self._column]
+            if value is not None:
+                totals[value] = totals.get(value, 0) + count
+        ordered = sorted(totals.items(), key=lambda item: (-item[1], _order(item[0])))
+        rows = [{"value": v, "count": n} for v, n in ordered[:int(limit.group(1))]]
+        return Results(rows, False, None)
 
 
 def _column(config: dict) -> str:

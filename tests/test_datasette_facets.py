@@ -118,3 +118,28 @@ def test_facets_an_index_leads_with_are_counted_by_one_group_by(facts_db, monkey
         assert {r["value"]: r["count"] for r in facet["results"]} == dict(db.execute(
             f"select {name}, count(*) from counts where category = 'deportation' "
             f"and {name} is not null group by {name}").fetchall())
+
+
+def test_a_combined_count_that_times_out_gives_way_to_one_query_per_facet(facts_db, monkeypatch):
+    from datasette.database import QueryInterrupted
+
+    sqlite_utils.Database(facts_db)["counts"].create_index(["province", "office_id"])
+    query = "_facet=office_id&_facet=province"
+    expected, _ = page(facts_db, query)
+    plugin = load_plugin()
+    monkeypatch.setattr(ColumnFacet, "facet_results", plugin.facet_results)
+    execute = Datasette.execute
+    combined = []
+
+    async def slow_combined(self, database, sql, *args, **kwargs):
+        if f"limit {plugin.COMBINED_MAX_GROUPS + 1}" in sql:
+            combined.append(kwargs.get("custom_time_limit"))
+            raise QueryInterrupted(None, sql, None)  # as SQLite's progress handler would
+        return await execute(self, database, sql, *args, **kwargs)
+
+    monkeypatch.setattr(Datasette, "execute", slow_combined)
+    got, _ = page(facts_db, query)
+    assert combined == [Datasette([]).setting("facet_time_limit_ms") // 2]
+    assert got["facet_results"] == expected["facet_results"]
+    # the combined GROUP BY was tried (and interrupted), then each facet counted on its own
+    assert sorted(grouped) == ["office_id", "province", "province"]

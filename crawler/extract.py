@@ -21,7 +21,7 @@ import trafilatura
 from htmldate import find_date
 from lxml import etree
 from lxml.etree import XPath
-from lxml.html import HtmlElement
+from lxml.html import HtmlElement, HTMLParser, document_fromstring
 from trafilatura.metadata import extract_title
 from trafilatura.settings import set_date_params, use_config
 from trafilatura.utils import load_html
@@ -159,7 +159,7 @@ READ_ALSO_STRINGS = XPath(".//text()[" + " or ".join(f"contains(., '{w}')" for w
 # Elements (the body too) with a class or an id, in page order. (Elements, not the attribute
 # strings: lxml makes a Python string with a link to its element of each one an XPath returns.)
 CLASSED = XPath("descendant-or-self::*[@class or @id]")
-# Scripts and styles; links whose text is a number; links as long as a headline.
+# A page's strings; links whose text is a number; links as long as a headline.
 STRINGS = XPath(".//text()", smart_strings=False)
 NUMBER_LINKS = XPath(".//a[@href][normalize-space(.) != '']"
                      "[translate(normalize-space(.), '0123456789', '') = '']")
@@ -168,6 +168,7 @@ OUTER_TABLES = XPath(".//table[not(ancestor::table)]")
 HEADINGS = XPath("//h1|//h2")
 LINKS_WITH_HREF = XPath("//*[self::link or self::a][@href]")
 ANCHORS = XPath("//a[@href]")
+UTF8_PARSER = HTMLParser(encoding="utf-8")
 HEADLINE_LINKS = XPath(f".//a[string-length(normalize-space(.)) >= {HEADLINE_MIN_CHARS}]")
 
 
@@ -178,9 +179,14 @@ def page_links(html: str) -> tuple[list[str], list[tuple[str, str, str]]]:
 
     lxml, not BeautifulSoup: it parses a listing page about ten times faster.
     """
-    tree = load_html(html) if html and html.strip() else None
-    if tree is None:
+    if not html or not html.strip():
         return [], []
+    tree = load_html(html)
+    if tree is None:  # trafilatura turns down a bare fragment; its links are still links
+        try:
+            tree = document_fromstring(html.encode("utf-8"), parser=UTF8_PARSER)
+        except etree.ParserError:
+            return [], []
     rel_next = [el.get("href") for el in LINKS_WITH_HREF(tree)
                 if "next" in (el.get("rel") or "").split()]
     anchors = [(_text_of(a), " ".join((a.get("class") or "").split()), a.get("href"))

@@ -69,3 +69,26 @@ def test_dateparser_alone_misses_the_inferred_year():
     parsed = dateparser.parse("Kamis (26/01)", languages=["id"],
                               settings={"RELATIVE_BASE": FETCHED.replace(tzinfo=None)})
     assert parsed is None or parsed.date().isoformat() != "2023-01-26"
+
+
+def test_date_search_shortcut_never_skips_a_date():
+    # date_in_text and all_dates_in_text run their patterns only where DATE_CORE and
+    # DAY_MONTH_CORE find what a match must contain: on every string the full pattern matches,
+    # the core must match too (seeded strings glued from date-like pieces).
+    import random
+
+    from crawler.dates import DATE_CORE, DATE_IN_TEXT, DAY_MONTH_CORE, WEEKDAY_DAY_MONTH
+
+    pieces = ["Senin", "kamis", "Jum'at", ",", " ", "\n", "(", ")", "/", "1", "12", "٣", "2023",
+              "Maret", "MEI", "des", "Jan.", "agt", "14:30", "09.15", "WIB", "pukul", "x",
+              "14 Maret", "3 des. ", "(26/01", "/8/2018", "Rabu (", "5/1)"]
+    rng = random.Random(17)
+    matched = 0
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) + rng.choice(["", " "])
+                       for _ in range(rng.randint(1, 12)))
+        for full, core in ((DATE_IN_TEXT, DATE_CORE), (WEEKDAY_DAY_MONTH, DAY_MONTH_CORE)):
+            if full.search(text):
+                matched += 1
+                assert core.search(text), text
+    assert matched > 300  # the strings do hold dates (622 of them)

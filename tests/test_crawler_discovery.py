@@ -14,12 +14,14 @@ from crawler.discovery import (
     feed_links,
     is_before,
     next_page_links,
+    next_page_links_in,
     search_urls,
     sitemap_entries,
     wordpress_api_root,
     wordpress_entries,
     wordpress_posts_url,
 )
+from crawler.extract import page_links
 
 BASE = "https://kabar.example/"
 
@@ -109,6 +111,28 @@ def test_sitemap_index_and_urlset():
 ])
 def test_next_page_links(html, expected):
     assert next_page_links(soup(html), BASE) == [BASE.rstrip("/") + p for p in expected]
+    # The crawl reads listing pages with lxml (crawler.extract.page_links): the same links.
+    assert next_page_links_in(*page_links(html), BASE) == [BASE.rstrip("/") + p for p in expected]
+
+
+@pytest.mark.parametrize("html", [
+    pytest.param('<html><head><link rel="alternate next" href="/n?page=2"></head><body>'
+                 '<nav class="pagination  Next-Page"><a class="page next" href="/p/2/">'
+                 '<span>Selanjutnya</span> <!-- c --> &raquo;</a></nav>'
+                 '<ul><li><a href="">kosong</a></li><li><a href="/b?x=1&amp;page=3">'
+                 '<b>3</b></a></li><li><a rel="nofollow next" href="/r">r</a></li>'
+                 '<li><a name="top">no href</a></li></ul></body></html>', id="whole-page"),
+    pytest.param('<div><a href="/a">Berikutnya</a> <a href="/b" class="x  next">2</a></div>',
+                 id="bare-fragment"),
+    pytest.param('<?xml version="1.0" encoding="iso-8859-1"?><html><body>'
+                 '<a href="/z" rel="next">é</a></body></html>', id="xml-declaration"),
+])
+def test_listing_links_read_with_lxml_as_with_beautifulsoup(html):
+    rel_next, anchors = page_links(html)
+    assert next_page_links_in(rel_next, anchors, BASE) == next_page_links(soup(html), BASE)
+    parsed = soup(html)
+    assert anchors == [(a.get_text(" ", strip=True), " ".join(a.get("class") or []), a["href"])
+                       for a in parsed.find_all("a", href=True)]
 
 
 @pytest.mark.parametrize("html, expected", [

@@ -44,6 +44,7 @@ BULK_ARTICLES = 20_000
 
 # Up to this many pending articles are listed at once (pending_ids): a few among many.
 LIST_PENDING = 100_000
+FEW_AMONG_MANY = 10  # ... when the extracted articles are at least this many times as many
 
 ARTICLE_FIELDS = "article_id, title, published, text, on_topic, content_hash"
 PENDING = "(extracted_at is null or nlp_version is not ?)"
@@ -125,8 +126,13 @@ def run_extract(db_path: Path, redo: bool = False,
     seconds: dict[str, float] = {}
     done = facts = 0
     started = time.perf_counter()
-    extractions = _extractions(db, Path(db_path), redo, workers, batch_size, total)
-    with bulk_indexes(db, total >= BULK_ARTICLES and total > _extracted(db)):
+    extracted = _extracted(db)
+    # Listing the pending ids at once pays only for a few among many (a daily update); for
+    # the rest, the ids are paged, so memory stays flat however many are pending.
+    few = total <= LIST_PENDING and total * FEW_AMONG_MANY <= extracted
+    extractions = _extractions(db, Path(db_path), redo, workers, batch_size,
+                               total if few else None)
+    with bulk_indexes(db, total >= BULK_ARTICLES and total > extracted):
         while batch := list(islice(extractions, max(1, batch_size))):
             written, stored = store_prepared_batch(db, [row[:5] for row in batch],
                                                    nlp.NLP_VERSION)

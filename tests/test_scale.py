@@ -91,3 +91,28 @@ def test_extract_memory_does_not_grow_with_the_number_of_articles(tmp_path):
     # The peak moves by up to ~0.1 MB from run to run (when garbage is collected); holding
     # every extraction would add megabytes.
     assert large[1] - small[1] < 400_000, (small, large)
+
+
+def test_a_few_pending_among_many_are_listed_and_extracted_like_the_rest(tmp_path):
+    """A daily update: the pending ids are listed at once from the index (pending_ids with
+    `listed`), and exactly the new articles are extracted, as the paged walk would find."""
+    from pipelines.extract import pending_ids
+
+    path = tmp_path / "daily.db"
+    build(path, 220)
+    run_extract(path, workers=1)  # all 220 extracted
+    db = open_db(path)
+    new = [{"article_id": hashlib.sha1(f"new-{i}".encode()).hexdigest(),
+            "url": f"https://k.example/n{i}", "source": "kabar", "title": "Judul",
+            "published": "2026-03-15T09:30:00+07:00",
+            "text": small_article(random.Random(i)), "fetched_at": "2026-11-02T00:00:00+00:00"}
+           for i in range(20)]
+    db["articles"].insert_all(new, pk="article_id")
+    listed = [i for page in pending_ids(db, listed=20, page=7) for i in page]
+    walked = [i for page in pending_ids(db, page=7) for i in page]
+    assert listed == walked == sorted(r["article_id"] for r in new)
+    db.close()
+    assert run_extract(path, workers=1)["articles"] == 20
+    db = open_db(path)
+    assert db.execute("select count(*) from articles where extracted_at is null").fetchone()[0] == 0
+    db.close()

@@ -150,8 +150,8 @@ def health(db_path, crawls, slugs):
 def map_(sources_path, output):
     """Write an HTML map of the provinces with their outlets and office sources, on the
     offline basemap tiles."""
-    from pantau.errors import user_errors
     from pantau.coverage_map import coverage_map_html
+    from pantau.errors import user_errors
 
     with user_errors():
         found = _load(sources_path)

@@ -31,7 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SQL_LINE = re.compile(r"execute|executemany|fetch|commit|rollback|insert_all|upsert|"
                       r"\bfor .* in (cursor|conn\b)|pages\(|\.count\b|create_index")
-PHASES = (("load_articles", "load (not in the stage)"), ("rebuild_stories", "stories"),
+PHASES = (("load_articles", "load (not in the stage)"), ("copyfile", "load (not in the stage)"),
+          ("rebuild_stories", "stories"),
           ("refresh_summaries", "summaries"), ("update_events", "events"),
           ("rebuild_events", "events"), ("_spill_part", "events"), ("bulk_indexes", "extract"),
           ("_extract_batch", "extract"), ("_extract_ids", "extract"), ("run_extract", "extract"))

@@ -142,17 +142,16 @@ def _dates_at(text: str, tv, found: list) -> None:
             _numeric(NUMERIC.search(text, idx[k - 1], end[k] + WINDOW_AFTER), found)
 
 
-def _dates_in(text: str, windows: list[tuple[int, int]], found: list) -> None:
-    """Every date expression within the character windows (the whole text, without tokens)."""
-    for a, b in windows:
-        for m in WEEKDAY_PAREN.finditer(text, a, b):
-            _weekday_paren(m, found)
-        for m in WEEKDAY_ONLY.finditer(text, a, b):
-            _weekday_only(m, found)
-        for m in DAY_MONTH.finditer(text, a, b):
-            _day_month(text, m, found)
-        for m in NUMERIC.finditer(text, a, b):
-            _numeric(m, found)
+def _dates_in(text: str, found: list) -> None:
+    """Every date expression in the whole text (a text without tokens)."""
+    for m in WEEKDAY_PAREN.finditer(text):
+        _weekday_paren(m, found)
+    for m in WEEKDAY_ONLY.finditer(text):
+        _weekday_only(m, found)
+    for m in DAY_MONTH.finditer(text):
+        _day_month(text, m, found)
+    for m in NUMERIC.finditer(text):
+        _numeric(m, found)
 
 
 def _weekday_paren(m, found: list) -> None:
@@ -192,7 +191,7 @@ def date_mentions(text: str, tv=None) -> list[dict]:
     part may be None (a bare "Kamis" has only a weekday)."""
     found = []
     if tv is None:
-        _dates_in(text, [(0, len(text))], found)
+        _dates_in(text, found)
     else:
         _dates_at(text, tv, found)
     found.sort()

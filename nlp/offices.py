@@ -20,7 +20,7 @@ from nlp.docstate import doc_state
 from nlp.gazetteer import GazetteerError, fold, load_offices, load_places, place_words
 from nlp.schema import Evidence, Office, as_rows
 from nlp.sentences import token_texts
-from nlp.tokenview import register_triggers, token_view
+from nlp.tokenview import TriggerHits, register_triggers, token_view
 from nlp.vocabulary import load_vocabulary
 
 # ---- vocabulary: data/patterns/offices.jsonl (folded words) ---------------------------------
@@ -136,27 +136,19 @@ class Words:
     """The doc as folded words, kept as three parallel lists (building one object per word
     cost more than the whole tokenizer); `words[i]` makes a Word on demand."""
 
-    __slots__ = ("word", "tok", "upper", "_hits", "_hit_words", "_union")
+    __slots__ = ("word", "tok", "upper", "_triggers")
 
     def __init__(self):
         self.word: list[str] = []
         self.tok: list[int] = []
         self.upper: list[bool] = []
-        self._hits: list[int] | None = None  # positions of any registered trigger word
-        self._union = _WORD_TRIGGERS
-        self._hit_words: list[str] = []  # the words at _hits
+        self._triggers: TriggerHits | None = None  # over `word`, once doc_words has built it
 
     def positions(self, vocab: frozenset[str]) -> list[int]:
         """Indices of the words in `vocab`, in order (see register_word_triggers)."""
-        word = self.word
-        if vocab not in _REGISTERED:  # see TokenView.positions
-            if not vocab <= self._union:  # not registered: look at every word
-                return [i for i, w in enumerate(word) if w in vocab]
-            _REGISTERED.add(vocab)
-        if self._hits is None:
-            self._hits = list(compress(range(len(word)), map(self._union.__contains__, word)))
-            self._hit_words = [word[i] for i in self._hits]
-        return list(compress(self._hits, map(vocab.__contains__, self._hit_words)))
+        if self._triggers is None:
+            self._triggers = TriggerHits(self.word, _WORD_TRIGGERS, _REGISTERED)
+        return self._triggers.positions(vocab)
 
     def __len__(self) -> int:
         return len(self.word)

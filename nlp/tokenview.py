@@ -66,6 +66,33 @@ _TRIGGERS: frozenset[str] = frozenset()
 _REGISTERED: set[frozenset[str]] = set()  # vocabularies known to be within _TRIGGERS
 
 
+class TriggerHits:
+    """Where one word list holds the words of a vocabulary, for vocabularies registered in a
+    union (TokenView's lower-cased words, offices.Words' folded ones): one pass over the list
+    finds every union word on first use, and each vocabulary then filters those few hits."""
+
+    __slots__ = ("words", "union", "registered", "hits", "hit_words")
+
+    def __init__(self, words: list[str], union: frozenset[str], registered: set):
+        self.words, self.union, self.registered = words, union, registered
+        self.hits: list[int] | None = None  # positions of any union word
+        self.hit_words: list[str] = []  # the words at hits
+
+    def positions(self, vocab: frozenset[str]) -> list[int]:
+        """Indices of the words in `vocab`, in order."""
+        words = self.words
+        # A frozenset caches its hash: the set lookup is cheaper than the subset test it saves
+        # (a union only grows, so a registered vocabulary stays registered).
+        if vocab not in self.registered:
+            if not vocab <= self.union:  # not registered: look at every word
+                return [k for k, w in enumerate(words) if w in vocab]
+            self.registered.add(vocab)
+        if self.hits is None:
+            self.hits = list(compress(range(len(words)), map(self.union.__contains__, words)))
+            self.hit_words = [words[k] for k in self.hits]
+        return list(compress(self.hits, map(vocab.__contains__, self.hit_words)))
+
+
 def register_triggers(*vocabularies: frozenset[str]) -> None:
     """Add word sets that components pass to TokenView.positions (at import time)."""
     global _TRIGGERS
@@ -94,9 +121,7 @@ class TokenView:
             self.words = list(map(_LOWER_CACHE.__getitem__, orths))
         except KeyError:  # a token text not seen before (rare once the cache is warm)
             self.words = [_LOWER_CACHE.get(o) or _lower(o) for o in orths]
-        self._hits: list[int] | None = None  # positions of any registered trigger word
-        self._union = _TRIGGERS
-        self._hit_words: list[str] = []  # the words at _hits
+        self._triggers = TriggerHits(self.words, _TRIGGERS, _REGISTERED)
         self._evidence_rows: dict[int, dict] = {}  # sentence -> evidence_row
         starts = sentence_start_indices(doc)
         if starts is None:
@@ -114,19 +139,7 @@ class TokenView:
         Several components look for their trigger words: one pass over the Doc finds every
         registered one (register_triggers), which replaces a Python step per token for each.
         """
-        words = self.words
-        # A frozenset caches its hash: the set lookup is cheaper than the subset test it saves
-        # (the union only grows, so a registered vocabulary stays registered).
-        if vocab not in _REGISTERED:
-            if not vocab <= self._union:  # not registered: look at every word
-                return [k for k, w in enumerate(words) if w in vocab]
-            _REGISTERED.add(vocab)
-        hits = self._hits
-        if hits is None:
-            found = map(self._union.__contains__, words)
-            hits = self._hits = list(compress(range(len(words)), found))
-            self._hit_words = [words[k] for k in hits]
-        return list(compress(hits, map(vocab.__contains__, self._hit_words)))
+        return self._triggers.positions(vocab)
 
     def sentences_with(self, vocab: frozenset[str]) -> set[int]:
         """Numbers of the sentences holding a word of `vocab`."""

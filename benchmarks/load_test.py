@@ -126,12 +126,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(db: Path, log: Path) -> tuple[subprocess.Popen, str]:
-    """Start `pantau serve` (immutable, as deployed) on a free port; wait until it answers."""
+def serve(db: Path, log: Path, workers: int | None = None) -> tuple[subprocess.Popen, str]:
+    """Start `pantau serve` (immutable, as deployed) on a free port, with `workers` processes
+    (None: its default, one per core); wait until it answers."""
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "pantau", "serve", "--db", str(db), "--port",
-                             str(port), "--public"], cwd=ROOT, stdout=log.open("wb"),
-                            stderr=subprocess.STDOUT)
+                             str(port), "--public",
+                             *(["--workers", str(workers)] if workers else [])],
+                            cwd=ROOT, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 300
     while True:
@@ -222,29 +224,41 @@ def main(argv=None) -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--nginx", action="store_true",
                         help="With --db: then run again through the shipped nginx cache.")
+    parser.add_argument("--workers", type=int, nargs="+", metavar="N",
+                        help="With --db: one run per count of `pantau serve --workers` "
+                             "(default: one run with its default, one process per core).")
     parser.add_argument("--no-readme", action="store_true", help="Print only (as JSON).")
     args = parser.parse_args(argv)
-    proc = None
-    if args.db:
-        proc, base = serve(args.db, Path(args.db).with_suffix(".load-serve.log"))
-        database = args.db.stem
-    else:
-        base, database = args.url.rstrip("/"), args.database
+    if args.workers and (not args.db or min(args.workers) < 1):
+        parser.error("--workers takes counts of 1 or more, with --db")
     runs = []
-    try:
+    if args.url:
+        base, database = args.url.rstrip("/"), args.database
         asyncio.run(run_load(base, 2, 2, database=database))  # warm-up: counts every table
-        runs.append(("Datasette alone", asyncio.run(
+        runs.append(("Datasette", asyncio.run(
             run_load(base, args.clients, args.seconds, database=database))))
         print(json.dumps(runs[-1][1]), flush=True)
-        if args.nginx and proc:
-            port = int(base.rsplit(":", 1)[1])
-            with tempfile.TemporaryDirectory(prefix="pantau-nginx-") as folder, \
-                    nginx_in_front(Path(folder), free_port(), port) as cached:
-                runs.append(("through nginx (cache)", asyncio.run(
-                    run_load(cached, args.clients, args.seconds, database=database))))
+    counts = args.workers or [None]
+    for n, workers in enumerate(counts if args.db else []):
+        proc, base = serve(args.db, Path(args.db).with_suffix(".load-serve.log"), workers)
+        database = args.db.stem
+        try:
+            # warm-up: each worker process counts every table on its first request
+            asyncio.run(run_load(base, 2 * (workers or os.cpu_count() or 1), 3,
+                                 database=database))
+            label = ("Datasette alone" if workers is None else
+                     f"Datasette alone, {workers} process{'es' if workers > 1 else ''}")
+            runs.append((label, asyncio.run(
+                run_load(base, args.clients, args.seconds, database=database))))
             print(json.dumps(runs[-1][1]), flush=True)
-    finally:
-        if proc:
+            if args.nginx and n == len(counts) - 1:
+                port = int(base.rsplit(":", 1)[1])
+                with tempfile.TemporaryDirectory(prefix="pantau-nginx-") as folder, \
+                        nginx_in_front(Path(folder), free_port(), port) as cached:
+                    runs.append(("through nginx (cache)", asyncio.run(
+                        run_load(cached, args.clients, args.seconds, database=database))))
+                print(json.dumps(runs[-1][1]), flush=True)
+        finally:
             proc.terminate()
             proc.wait(timeout=30)
     if args.db and not args.no_readme:
@@ -254,6 +268,8 @@ def main(argv=None) -> None:
         command = (f".venv/bin/python benchmarks/load_test.py --db {args.db}"
                    + (f" --clients {args.clients}" if args.clients != 50 else "")
                    + (f" --seconds {args.seconds:g}" if args.seconds != 60 else "")
+                   + (" --workers " + " ".join(map(str, args.workers)) if args.workers
+                      else "")
                    + (" --nginx" if args.nginx else ""))
         write_readme(ROOT / "benchmarks" / "README.md", runs, args.db, articles, command)
     if any(r["errors"] for _, r in runs):

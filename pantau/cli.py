@@ -183,6 +183,12 @@ def extract(db_path, redo, reparse, workers, batch_size):
                                        result["seconds"].items()), err=True)
 
 
+def _default_workers() -> int:
+    from pantau.serve import default_workers
+
+    return default_workers()
+
+
 @cli.command()
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True,
@@ -199,22 +205,34 @@ def extract(db_path, redo, reparse, workers, batch_size):
                    "search, exports and canned queries stay). Binds --host, as always.")
 @click.option("--allow-sql", is_flag=True,
               help="With --public: keep arbitrary SQL on (time limit 1 s, row cap as usual).")
-def serve(db_path, host, port, metadata_path, live, public, allow_sql):
+@click.option("--workers", type=click.IntRange(min=1), default=lambda: _default_workers(),
+              show_default="one per core",
+              help="Server processes; 1 runs `datasette serve` itself (one process).")
+@click.option("--cache-mb", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Each server process keeps the anonymous pages it sent, up to this many "
+                   "MB, and sends them again without Datasette; not with --live.")
+def serve(db_path, host, port, metadata_path, live, public, allow_sql, workers, cache_mb):
     """Serve the database with Datasette (read-only, bounded queries)."""
-    from pantau.serve import datasette_command
+    from pantau.serve import datasette_command, serve_workers
 
     if allow_sql and not public:
         raise click.BadParameter("--allow-sql only applies with --public (a local instance "
                                  "allows SQL already)", param_hint="--allow-sql")
+    if cache_mb and live:
+        raise click.BadParameter("a database still being written (--live) changes under its "
+                                 "pages: keep none", param_hint="--cache-mb")
     if host not in ("127.0.0.1", "localhost", "::1") and not public:
         click.echo(f"warning: serving on {host} without --public: anyone who can reach it may "
                    "run SQL; add --public to turn that off", err=True)
     with user_errors():
         cmd = datasette_command(db_path, metadata_path, host=host, port=port, live=live,
-                                public=public, allow_sql=allow_sql)
-    click.echo(f"serving {db_path} on http://{host}:{port}/", err=True)
+                                public=public, allow_sql=allow_sql, cache_mb=cache_mb)
+    click.echo(f"serving {db_path} on http://{host}:{port}/"
+               + (f" with {workers} worker processes" if workers > 1 else ""), err=True)
     sys.stdout.flush()
-    os.execv(cmd[0], cmd)
+    if workers == 1:
+        os.execv(cmd[0], cmd)
+    serve_workers(cmd, workers)
 
 
 @cli.command()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import os
+import secrets
 import sqlite3
 import sys
 import tempfile
@@ -129,7 +132,8 @@ def metadata_for(db_path: Path, metadata_path: Path) -> dict:
 
 def datasette_command(db_path: Path, metadata_path: Path, host: str = "127.0.0.1",
                       port: int = 8001, live: bool = False, public: bool = False,
-                      allow_sql: bool = False, extra: tuple[str, ...] = ()) -> list[str]:
+                      allow_sql: bool = False, extra: tuple[str, ...] = (),
+                      cache_mb: int = 0) -> list[str]:
     """The `datasette serve` command line for a database; writes the keyed metadata to a temp file.
 
     Args:
@@ -146,6 +150,9 @@ def datasette_command(db_path: Path, metadata_path: Path, host: str = "127.0.0.1
             is still `host`'s.
         allow_sql: with `public`, keep arbitrary SQL on (bounded by PUBLIC_SQL_SETTINGS).
         extra: more `datasette serve` arguments.
+        cache_mb: with an immutable database, each server process keeps the anonymous pages
+            it sent, up to this many megabytes, and sends them again without Datasette
+            (data/datasette/plugins/pantau_cache.py); 0, the default, keeps none.
 
     Returns:
         The command, as a list for os.execv or subprocess.
@@ -168,6 +175,12 @@ def datasette_command(db_path: Path, metadata_path: Path, host: str = "127.0.0.1
     plugins.setdefault("pantau", {})["archive_dir"] = str(beside_db("archive", Path(db_path)))
     if not live:  # an immutable file: every reader gets the same page until a restart
         plugins["pantau"]["cache_ttl"] = setting_value("cache_ttl")
+        # This start's validator (pantau_cache.py: ETag, 304 to If-None-Match): new at every
+        # start, so a restart on a new file, metadata or code never answers 304 to an old
+        # page; the same in every worker process, which all read this metadata file.
+        plugins["pantau"]["etag"] = secrets.token_hex(8)
+        if cache_mb:
+            plugins["pantau"]["cache_mb"] = cache_mb
     handle = tempfile.NamedTemporaryFile("w", suffix=".yml", prefix="pantau-metadata-",
                                          delete=False, encoding="utf-8")
     with handle:
@@ -186,3 +199,63 @@ def datasette_command(db_path: Path, metadata_path: Path, host: str = "127.0.0.1
     for name, value in settings.items():
         cmd += ["--setting", name, str(value)]
     return cmd + list(extra)
+
+
+# Several server processes (`pantau serve --workers N`, issue 21). `datasette serve` runs one
+# process: its event loop renders every page and the SQL threads share its GIL, so one core
+# serves however many there are. uvicorn (Datasette's server) runs N worker processes on one
+# listening socket when given an app factory; each worker builds its own Datasette from the same
+# `datasette serve` arguments, parsed by Datasette's own command (so they mean exactly what
+# they mean there). The arguments reach the workers in this environment variable, as JSON.
+WORKER_ARGS_ENV = "PANTAU_DATASETTE_ARGS"
+
+
+def default_workers() -> int:
+    """Worker processes `pantau serve` starts by default: one per core."""
+    return max(1, os.cpu_count() or 1)
+
+
+def datasette_instance(args: list[str]):
+    """The Datasette that `datasette serve <args>` would serve (not started)."""
+    from datasette.cli import serve as datasette_serve
+
+    ctx = datasette_serve.make_context("serve", list(args))
+    return datasette_serve.callback(**ctx.params, return_instance=True)
+
+
+def worker_app():
+    """uvicorn's app factory, called once in each worker process: Datasette's ASGI app for the
+    arguments in WORKER_ARGS_ENV (Datasette runs its startup hooks on the first request)."""
+    return datasette_instance(json.loads(os.environ[WORKER_ARGS_ENV])).app()
+
+
+def _check(args: list[str]) -> None:
+    """What `datasette serve <args>` does before it listens: build, start up, check the files
+    (the instance is dropped on return; each worker builds its own)."""
+    from datasette.cli import check_databases, run_sync
+
+    ds = datasette_instance(args)
+    run_sync(ds.invoke_startup)
+    run_sync(lambda: check_databases(ds))
+
+
+def serve_workers(cmd: list[str], workers: int) -> None:
+    """Serve `cmd` (a datasette_command) with `workers` processes; returns when stopped.
+
+    Datasette is built and checked here once first, as `datasette serve` does before it
+    listens, so a bad metadata file or database fails at once with Datasette's message instead
+    of in every worker. The workers share one signing secret (DATASETTE_SECRET, random unless
+    set): a cookie signed by one worker must verify in another.
+
+    Raises:
+        click.ClickException: Datasette refused the arguments (its own one-line message).
+    """
+    import uvicorn
+
+    args = cmd[cmd.index("serve") + 1:]
+    _check(args)
+    host, port = args[args.index("--host") + 1], int(args[args.index("--port") + 1])
+    os.environ.setdefault("DATASETTE_SECRET", secrets.token_hex(32))
+    os.environ[WORKER_ARGS_ENV] = json.dumps(args)
+    uvicorn.run("pantau.serve:worker_app", factory=True, host=host, port=port,
+                workers=workers, log_level="info", lifespan="on")

@@ -82,7 +82,10 @@ INDEXES = {
                  ["article_id", "content_hash", "story_id"],
                  # The articles `pantau extract` has to do (pipelines/extract.py pending_ids),
                  # found without reading the rows.
-                 ["nlp_version", "extracted_at", "article_id"]],
+                 ["nlp_version", "extracted_at", "article_id"],
+                 # What the story_groups summary and top_stories read of every article in a
+                 # story, without the rows (issue 21: 2 s a request at 1,000,000 articles).
+                 ["story_id", "published_date", "source", "on_topic", "article_id"]],
     "offices": [["province"], ["kind"], ["class"]],
     "stories": [["article_id"], ["outlets"], ["last_published"]],
     # date and story_id: the events a new article may join (pipelines/events.py update_events).
@@ -253,6 +256,27 @@ from events e left join offices o on o.office_id = e.office_id
 where e.type = 'passport_issued' and e.kind = 'event'
 group by e.office_id, e.month""",
 }
+# Counts a page reads of a large share of a million articles, computed here once per extract
+# run instead of on every request (issue 21; data/datasette/plugins/pantau_counts.py):
+# - the articles table's row count and its outlet and year facets, unfiltered or filtered by
+#   year and outlet, are sums over article_counts;
+# - top_stories ranks story_groups (one row per story of dated on-topic articles, and per
+#   dated on-topic article not grouped into a story) and recounts from the articles only the
+#   stories that began before its date and went on after it.
+SUMMARIES.update({
+    "article_counts": """
+select year, source, count(*) as articles from articles group by year, source""",
+    # Two parts so that the stories are grouped in the order of idx_articles_story_id_..., not
+    # sorted (a million articles).
+    "story_groups": """
+select story_id as story_key, story_id, count(distinct source) as outlets, count(*) as articles,
+  min(published_date) as first_published, max(published_date) as last_published
+from articles where story_id is not null and published_date is not null and on_topic = 1
+group by story_id
+union all
+select article_id, null, source is not null, 1, published_date, published_date
+from articles where story_id is null and published_date is not null and on_topic = 1""",
+})
 # Indexes of the summary tables the headline pages filter and sort (`where type = ...
 # order by month desc`): at 100,000 articles headline_by_office_month holds ~100,000 rows.
 SUMMARY_INDEXES = {
@@ -262,6 +286,10 @@ SUMMARY_INDEXES = {
     # index and stopped after 500 rows instead of sorting ~16,000 (issue 21).
     "passports_by_office": [["month", "passports"]],
     "arrests_by_office": [["year", "people"]],
+    # top_stories: the groups by rank, read in order and stopped after 100; the groups that
+    # began before a date and went on after it.
+    "story_groups": [["outlets", "articles", "last_published", "story_key", "first_published",
+                      "story_id"], ["last_published", "first_published", "story_id"]],
 }
 # Copies of the aggregates made by earlier versions at server start; dropped on upgrade.
 LEGACY_SUMMARY_TABLES = ("summary_deportations", "summary_nationalities", "summary_arrests",
@@ -325,8 +353,30 @@ create trigger {STEMS_TABLE}_ad after delete on {STEMS_TABLE} begin
     select rowid, title, text, null from articles where article_id = old.article_id;
 end;
 """
+# The outlet and year of every article by its rowid (the search index's rowid), beside the
+# index: a search page's facets read these few bytes per match instead of the article's row
+# (~9 KB with its text: at 1,000,000 articles a word in 42,735 of them took ~0.5 s of CPU a
+# page). Kept equal to `articles` by triggers, as the index is (issue 21,
+# data/datasette/plugins/pantau_counts.py).
+KEYS_TABLE = "articles_fts_keys"
+KEYS_SQL = f"""
+create table {KEYS_TABLE} (id integer primary key, year integer, source text);
+insert into {KEYS_TABLE}(id, year, source) select rowid, year, source from articles;
+"""
+KEYS_TRIGGERS_SQL = f"""
+create trigger {KEYS_TABLE}_ai after insert on articles begin
+    insert or replace into {KEYS_TABLE}(id, year, source) values (new.rowid, new.year, new.source);
+end;
+create trigger {KEYS_TABLE}_ad after delete on articles begin
+    delete from {KEYS_TABLE} where id = old.rowid;
+end;
+create trigger {KEYS_TABLE}_au after update of year, source on articles begin
+    update {KEYS_TABLE} set year = new.year, source = new.source where id = new.rowid;
+end;
+"""
+KEYS_TRIGGERS = (f"{KEYS_TABLE}_ai", f"{KEYS_TABLE}_ad", f"{KEYS_TABLE}_au")
 SEARCH_TRIGGERS = (f"{SEARCH_TABLE}_ai", f"{SEARCH_TABLE}_ad", f"{SEARCH_TABLE}_au",
-                   f"{STEMS_TABLE}_ai", f"{STEMS_TABLE}_au", f"{STEMS_TABLE}_ad")
+                   f"{STEMS_TABLE}_ai", f"{STEMS_TABLE}_au", f"{STEMS_TABLE}_ad", *KEYS_TRIGGERS)
 
 # --- Story grouping (pipelines/stories.py) -------------------------------------------------------
 # One row per article: its signature (NUM_PERM uint32 values; NULL when the text has no word)
@@ -488,21 +538,37 @@ def drop_search_index(db) -> None:
     transaction)."""
     for trigger in (*LEGACY_SEARCH_TRIGGERS, *SEARCH_TRIGGERS):
         db.execute(f"drop trigger if exists [{trigger}]")
-    for table in (*LEGACY_SEARCH_TABLES, SEARCH_TABLE, STEMS_TABLE):
+    for table in (*LEGACY_SEARCH_TABLES, SEARCH_TABLE, STEMS_TABLE, KEYS_TABLE):
         db.execute(f"drop table if exists [{table}]")
 
 
 def create_search_tables(db) -> None:
-    """Create the search index's tables, without their triggers (a build fills them first)."""
-    for statement in SEARCH_SQL.split(";\n"):
+    """Create the search index's tables, without their triggers (a build fills them first),
+    and its keys table, filled."""
+    for statement in (SEARCH_SQL + KEYS_SQL).split(";\n"):
         if statement.strip():
             db.execute(statement)
 
 
 def create_search_triggers(db) -> None:
-    """Create the triggers that keep the search index equal to `articles` and the stems."""
+    """Create the triggers that keep the search index and its keys equal to `articles` and
+    the stems."""
     # One statement per trigger: each body holds semicolons, so split on "end;".
-    for body in SEARCH_TRIGGERS_SQL.split("end;")[:-1]:
+    for body in (SEARCH_TRIGGERS_SQL + KEYS_TRIGGERS_SQL).split("end;")[:-1]:
+        db.execute(body + "end")
+
+
+def rebuild_search_keys(db) -> None:
+    """Create the search index's keys table and its triggers anew, filled from `articles`
+    (inside the caller's transaction): for a database indexed before it existed, or whose
+    keys no longer match the articles."""
+    for trigger in KEYS_TRIGGERS:
+        db.execute(f"drop trigger if exists [{trigger}]")
+    db.execute(f"drop table if exists [{KEYS_TABLE}]")
+    for statement in KEYS_SQL.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+    for body in KEYS_TRIGGERS_SQL.split("end;")[:-1]:
         db.execute(body + "end")
 
 

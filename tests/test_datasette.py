@@ -264,7 +264,7 @@ def test_no_write_or_download_endpoints(demo_server, demo_db):
                        "pantau_codebook.py", "pantau_facets.py", "pantau_search.py",
                        "pantau_archive.py", "pantau_dates.py", "pantau_feed.py",
                        "pantau_pages.py", "pantau_csv.py", "pantau_cache.py",
-                       "pantau_permissions.py", "pantau_schema_cache.py"}
+                       "pantau_permissions.py", "pantau_schema_cache.py", "pantau_counts.py"}
 
 
 def test_sql_results_are_capped(demo_server):

@@ -90,7 +90,7 @@ def test_search_by_column_and_raw_mode(search_db):
 def test_plan_follows_how_common_the_word_is(search_db, query, clause):
     page = get(search_db, f"/pantau/articles?_search={query}&_trace=1",
                "--setting", "trace_debug", "1")
-    assert "select count(*) from articles " + clause in page.replace("\n", " ")
+    assert " from articles " + clause in page.replace("\n", " ")  # the rows' query
 
 
 def test_search_box_is_shown(search_db):

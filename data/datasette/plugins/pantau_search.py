@@ -46,6 +46,19 @@ PLUGIN = "pantau-search"
 # than fetching every matching row by rowid: measured at 100,000 articles, 0.5% of rows
 # matching is ~20x faster by rowid, 34% and 58% are ~1.2-2x faster through the index.
 SCAN_ABOVE_SHARE = 0.10
+# The index is also read when matches² exceeds this many times the rows: the page's rows are
+# the first 50 matches in the index's order, found after ~50 * rows / matches entries, while
+# by rowid every match is fetched (at 1,000,000 articles ~9 KB each). So at 1,000,000 articles
+# a word in more than ~10,000 of them (1%) is read through the index (4.3% took ~0.5 s by rowid).
+SCAN_ABOVE_SQUARE = 100
+# Above this share, on a page with no other filter and the table's own order, each entry of
+# the index is tested against the search one at a time (an FTS5 lookup of that rowid) instead
+# of against a list of every match built first: a word in 95% of 1,000,000 articles made that
+# list ~0.2 s of every query. The page's count and outlet and year facets are then counted
+# from the search index itself (pantau_counts), not through this test.
+PROBE_ABOVE_SHARE = 0.5
+# The facets pantau_counts counts from the search index's keys table (pipelines.schema).
+KEYS_COLUMNS = {"year", "source"}
 
 
 @hookimpl(trylast=True)  # after Datasette's filter, so supports_search=True is what stays
@@ -65,6 +78,12 @@ def filters_from_request(request, database, table, datasette):
             return FilterArguments([], extra_context=context)
         mode = request.args.get("_searchmode") or datasette.table_metadata(
             database, table).get("searchmode")
+        # The search is the page's only filter, the order the table's own (an index) and the
+        # facets the outlet and year (counted apart from the rows: pantau_counts).
+        alone = len(args) == 1 and not any(
+            not k.startswith("_") or k == "_where"
+            or k.startswith(("_filter", "_sort", "_facet_"))
+            for k in request.args) and set(request.args.getlist("_facet")) <= KEYS_COLUMNS
         fts_columns = await db.table_columns(fts_table)
         clauses, params, descriptions = [], {}, []
         for i, (key, text) in enumerate(args.items()):
@@ -76,8 +95,13 @@ def filters_from_request(request, database, table, datasette):
                 continue  # punctuation only: no word to look for
             subquery = (f"select rowid from {escape_sqlite(fts_table)} "
                         f"where {escape_sqlite(column)} match :search_{i}")
-            rowid = "+rowid" if await _common(db, table, subquery, query, i) else "rowid"
-            clauses.append(f"{rowid} in ({subquery})")
+            plan, _ = await _plan(db, table, subquery, query, i)
+            if plan == "probe" and alone and column == fts_table:
+                clauses.append(f"exists ({subquery.replace('select rowid', 'select 1', 1)} "
+                               f"and rowid = {escape_sqlite(table)}.rowid)")
+            else:
+                rowid = "rowid" if plan == "rowid" else "+rowid"
+                clauses.append(f"{rowid} in ({subquery})")
             params[f"search_{i}"] = query
             descriptions.append(f'search matches "{text}"' if key == "_search"
                                 else f'search column "{column}" matches "{text}"')
@@ -87,8 +111,11 @@ def filters_from_request(request, database, table, datasette):
     return inner
 
 
-async def _common(db, table: str, subquery: str, text: str, i: int) -> bool:
-    """Whether the search matches more than SCAN_ABOVE_SHARE of the table's rows.
+async def _plan(db, table: str, subquery: str, text: str, i: int) -> tuple[str, int]:
+    """How to find the matches, and how many there are. The plan is "rowid" (fetch each
+    match), "scan" (read the table's index and test each entry against the list of matches)
+    or "probe" (test each entry by an FTS5 lookup), by how many rows the search matches (see
+    SCAN_ABOVE_SHARE, SCAN_ABOVE_SQUARE, PROBE_ABOVE_SHARE).
 
     Counting matches costs one FTS5 posting-list read (~3 ms for a word in half of 100,000
     articles); max(rowid) stands in for the row count, a single index step.
@@ -98,8 +125,12 @@ async def _common(db, table: str, subquery: str, text: str, i: int) -> bool:
                                     {f"search_{i}": text})).first()[0]
         rows = (await db.execute(f"select max(rowid) from {escape_sqlite(table)}")).first()[0]
     except sqlite3.Error:
-        return False  # a malformed raw query: the page's own query reports it
-    return bool(matches) and matches > SCAN_ABOVE_SHARE * (rows or 0)
+        return "rowid", 0  # a malformed raw query: the page's own query reports it
+    rows = rows or 0
+    if not matches or (matches <= SCAN_ABOVE_SHARE * rows
+                       and matches * matches <= SCAN_ABOVE_SQUARE * rows):
+        return "rowid", matches
+    return "probe" if matches > PROBE_ABOVE_SHARE * rows else "scan", matches
 
 
 # The search page: results as cards rather than a table of 25 columns.
@@ -123,15 +154,16 @@ async def search_page(request, datasette):
     if query:
         fts = escape_sqlite(fts_table)
         subquery = f"select rowid from {fts} where {fts} match :search_0"
-        rowid = "+a.rowid" if await _common(db, "articles", subquery, query, 0) else "a.rowid"
+        plan, total = await _plan(db, "articles", subquery, query, 0)
+        test = f"exists (select 1 from {fts} where {fts} match :search_0 and rowid = a.rowid)" \
+            if plan == "probe" else \
+            f"{'a.rowid' if plan == 'rowid' else '+a.rowid'} in ({subquery})"
         try:
-            total = (await db.execute(f"select count(*) from ({subquery})",
-                                      {"search_0": query})).first()[0]
             rows = (await db.execute(
                 f"""select a.article_id, a.url, a.title, a.published_date, a.source,
                       coalesce(s.name, a.source) as outlet, a.description, a.text
                     from articles a left join sources s on s.slug = a.source
-                    where {rowid} in ({subquery})
+                    where {test}
                     order by a.published desc limit :limit offset :offset""",
                 {"search_0": query, "limit": CARDS_PER_PAGE, "offset": offset})).rows
         except sqlite3.Error as e:

@@ -49,8 +49,9 @@ SCAN_ABOVE_SHARE = 0.10
 # The index is also read when matches² exceeds this many times the rows: the page's rows are
 # the first 50 matches in the index's order, found after ~50 * rows / matches entries, while
 # by rowid every match is fetched (at 1,000,000 articles ~9 KB each). So at 1,000,000 articles
-# a word in more than ~10,000 of them (1%) is read through the index (4.3% took ~0.5 s by rowid).
-SCAN_ABOVE_SQUARE = 100
+# a word in more than ~3,200 of them is read through the index (42,735 took ~0.5 s by rowid,
+# 6,801 ~60 ms).
+SCAN_ABOVE_SQUARE = 10
 # Above this share, on a page with no other filter and the table's own order, each entry of
 # the index is tested against the search one at a time (an FTS5 lookup of that rowid) instead
 # of against a list of every match built first: a word in 95% of 1,000,000 articles made that

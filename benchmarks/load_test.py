@@ -101,6 +101,7 @@ async def run_load(base: str, clients: int, seconds: float, timeout: float = 60,
     out: dict = {"latencies": [], "errors": [], "by_path": {}}
     paths = [p.replace("/pantau", f"/{database}", 1) for p in PATHS]
     load_before = os.getloadavg()[0]
+    cpu_before = time.process_time()  # this client's own CPU: it shares the cores
     connector = aiohttp.TCPConnector(limit=clients)
     async with aiohttp.ClientSession(connector=connector,
                                      timeout=aiohttp.ClientTimeout(total=timeout)) as session:
@@ -114,6 +115,7 @@ async def run_load(base: str, clients: int, seconds: float, timeout: float = 60,
             "error_samples": out["errors"][:10], "seconds": round(elapsed, 1),
             "rps": round(done / elapsed, 1),
             "load_before": round(load_before, 2), "load_after": round(os.getloadavg()[0], 2),
+            "client_cpu_s": round(time.process_time() - cpu_before, 1),
             **{f"p{q}_ms": round(percentile(lat, q) * 1000) for q in (50, 95, 99)},
             "paths": {p: {"requests": len(v), "p50_ms": round(percentile(v, 50) * 1000),
                           "p95_ms": round(percentile(v, 95) * 1000)}
@@ -126,13 +128,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(db: Path, log: Path, workers: int | None = None) -> tuple[subprocess.Popen, str]:
+def serve(db: Path, log: Path, workers: int | None = None,
+          cache_mb: int = 0) -> tuple[subprocess.Popen, str]:
     """Start `pantau serve` (immutable, as deployed) on a free port, with `workers` processes
-    (None: its default, one per core); wait until it answers."""
+    (None: its default, one per core) and `--cache-mb`; wait until it answers."""
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "pantau", "serve", "--db", str(db), "--port",
                              str(port), "--public",
-                             *(["--workers", str(workers)] if workers else [])],
+                             *(["--workers", str(workers)] if workers else []),
+                             *(["--cache-mb", str(cache_mb)] if cache_mb else [])],
                             cwd=ROOT, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 300
@@ -152,12 +156,26 @@ NOTES = [
     "11,267 ms, the home page p50 11,200 ms. The home and database pages now make 4 and 9 SQL "
     "round trips instead of 220 and 187 (each waited in the queue of Datasette's 3 SQL threads "
     "behind the other readers' queries).",
+    "- `pantau serve` runs `--workers` server processes, one per core by default (2 here): "
+    "uvicorn worker processes on one listening socket, each with its own Datasette built from "
+    "the same `datasette serve` arguments (pantau/serve.py). `datasette serve` itself is one "
+    "process: one event loop renders every page and its SQL threads share one GIL, so it uses "
+    "one core. The rows with 1 and 2 processes ran one after the other in the same run.",
     "- 50 clients with no think time saturate the server: requests/s is its capacity here, and "
-    "latency is mostly waiting. Datasette is one Python process (one event loop, 3 SQL "
-    "threads) on 2 cores shared with the 50 clients (and, on this machine, other work: the "
-    "load averages). Pages that render many cells or facets take 20-60 ms of CPU each "
-    "(publishing latency table, server CPU column), so one process answers a few dozen a "
-    "second however its threads are set (num_sql_threads 3 or 8 gave the same in 2026-11).",
+    "latency is mostly waiting. The 2 cores are shared by the server processes, the load "
+    "client (one process, aiohttp: its CPU seconds in the table) and other work on this "
+    "machine (the load averages; another session's two busy processes during this run).",
+    "- The slowest pages set the p95: the articles table page, the counts view page and the "
+    "search render 100 rows with facets, 30-45 ms of CPU each on an unloaded server (curl, "
+    "the other pages 5-12 ms), and they and the two-facet JSON make several SQL round trips, "
+    "each waiting in its process's queue of 3 SQL threads behind the other readers' queries. "
+    "A py-spy profile of one worker under this load: 34 % of samples in SQLite queries, 22 % "
+    "rendering Jinja templates, 5 % writing to sockets; no single overhead to cut.",
+    "- Page cache (`pantau serve --cache-mb`, data/datasette/plugins/pantau_cache.py), off by "
+    "default and measured in its own row: each process keeps the anonymous pages it sent "
+    "(bounded in bytes, least recently used out) and sends the same bytes again without "
+    "Datasette; never for a request with a cookie or Authorization header. It answers what an "
+    "nginx cache would, inside `pantau serve`, so it is not Datasette's own speed.",
     "- Through nginx (data/deploy/nginx-pantau.conf, docs/deployment.md) every page of the mix "
     "is kept for its max-age (`pantau serve` sends Cache-Control: public, max-age=300 for an "
     "immutable database): after the first request of each page, readers are answered by the "
@@ -171,7 +189,8 @@ NOTES = [
     "- The short version runs in the suite (`tests/test_reliability_load.py`: 10 clients for "
     "5 s against the demo database, asserting zero errors, no timing asserts); "
     "`tests/test_deploy_cache.py` runs the nginx configuration in front of `pantau serve` "
-    "and checks a repeat is a cache HIT that never reaches Datasette.",
+    "and checks a repeat is a cache HIT that never reaches Datasette; "
+    "`tests/test_serve_workers.py` the worker processes, the 304 answers and the page cache.",
 ]
 
 
@@ -197,11 +216,12 @@ def write_readme(path: Path, runs: list[tuple[str, dict]], db: Path, articles: i
         f"Command: `{command}`",
         "",
         "| setup | clients | seconds | requests | errors | requests/s | p50 (ms) | p95 (ms) "
-        "| p99 (ms) | load before / after |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| p99 (ms) | load before / after | client CPU (s) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|",
         *[f"| {setup} | {r['clients']} | {r['seconds']:.0f} | {r['requests']:,} | "
           f"{r['errors']} | {r['rps']} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | "
-          f"{r['load_before']:.1f} / {r['load_after']:.1f} |" for setup, r in runs],
+          f"{r['load_before']:.1f} / {r['load_after']:.1f} | {r['client_cpu_s']} |"
+          for setup, r in runs],
         ""]
     for setup, r in runs:
         lines += [f"{setup}:", "", "| page | requests | p50 (ms) | p95 (ms) |",
@@ -227,10 +247,15 @@ def main(argv=None) -> None:
     parser.add_argument("--workers", type=int, nargs="+", metavar="N",
                         help="With --db: one run per count of `pantau serve --workers` "
                              "(default: one run with its default, one process per core).")
+    parser.add_argument("--cache-mb", type=int, default=0, metavar="MB",
+                        help="With --db: one more run, the last worker count with `pantau "
+                             "serve --cache-mb MB` (its in-process page cache).")
     parser.add_argument("--no-readme", action="store_true", help="Print only (as JSON).")
     args = parser.parse_args(argv)
     if args.workers and (not args.db or min(args.workers) < 1):
         parser.error("--workers takes counts of 1 or more, with --db")
+    if args.cache_mb and (not args.db or args.cache_mb < 0):
+        parser.error("--cache-mb takes megabytes (1 or more), with --db")
     runs = []
     if args.url:
         base, database = args.url.rstrip("/"), args.database
@@ -239,19 +264,26 @@ def main(argv=None) -> None:
             run_load(base, args.clients, args.seconds, database=database))))
         print(json.dumps(runs[-1][1]), flush=True)
     counts = args.workers or [None]
-    for n, workers in enumerate(counts if args.db else []):
-        proc, base = serve(args.db, Path(args.db).with_suffix(".load-serve.log"), workers)
+    setups = [(workers, 0) for workers in counts]
+    if args.cache_mb:
+        setups.append((counts[-1], args.cache_mb))
+    for n, (workers, cache_mb) in enumerate(setups if args.db else []):
+        proc, base = serve(args.db, Path(args.db).with_suffix(".load-serve.log"), workers,
+                           cache_mb)
         database = args.db.stem
         try:
-            # warm-up: each worker process counts every table on its first request
+            # warm-up: each worker process counts every table on its first request (and,
+            # with a page cache, keeps the pages it answers: the run measures a warm cache)
             asyncio.run(run_load(base, 2 * (workers or os.cpu_count() or 1), 3,
                                  database=database))
-            label = ("Datasette alone" if workers is None else
-                     f"Datasette alone, {workers} process{'es' if workers > 1 else ''}")
+            label = ("`pantau serve` alone" if workers is None else
+                     f"`pantau serve --workers {workers}` alone")
+            if cache_mb:
+                label = label.replace("` alone", f" --cache-mb {cache_mb}` (page cache)")
             runs.append((label, asyncio.run(
                 run_load(base, args.clients, args.seconds, database=database))))
             print(json.dumps(runs[-1][1]), flush=True)
-            if args.nginx and n == len(counts) - 1:
+            if args.nginx and n == len(counts) - 1:  # behind the last server without cache
                 port = int(base.rsplit(":", 1)[1])
                 with tempfile.TemporaryDirectory(prefix="pantau-nginx-") as folder, \
                         nginx_in_front(Path(folder), free_port(), port) as cached:
@@ -270,6 +302,7 @@ def main(argv=None) -> None:
                    + (f" --seconds {args.seconds:g}" if args.seconds != 60 else "")
                    + (" --workers " + " ".join(map(str, args.workers)) if args.workers
                       else "")
+                   + (f" --cache-mb {args.cache_mb}" if args.cache_mb else "")
                    + (" --nginx" if args.nginx else ""))
         write_readme(ROOT / "benchmarks" / "README.md", runs, args.db, articles, command)
     if any(r["errors"] for _, r in runs):

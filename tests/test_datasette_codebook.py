@@ -22,7 +22,7 @@ from pipelines.events import EVENT_TYPES as COUNT_EVENT_TYPES
 META = yaml.safe_load(setting("metadata").read_text(encoding="utf-8"))
 TABLES = META["databases"]["pantau"]["tables"]
 INTERNAL = ("articles_fts", "articles_fts_stems", "story_signatures_crc32", "story_pending",
-            "event_pending", "meta")
+            "event_pending", "meta", "story_groups_pending")
 
 
 def fetch(url: str) -> str:

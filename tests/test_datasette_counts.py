@@ -19,7 +19,7 @@ from conftest import ROOT
 from core.settings import setting
 from pantau.serve import datasette_command
 from pipelines.db import open_db, refresh_summaries
-from pipelines.schema import KEYS_TABLE
+from pipelines.schema import KEYS_TABLE, STORY_GROUPS_PENDING, SUMMARIES
 from pipelines.store import store_article
 
 SOURCES = ["outlet-a", "outlet-b", "outlet-c", None]
@@ -218,3 +218,38 @@ def test_keys_follow_the_articles_through_any_connection(tmp_path):
     open_db(path).close()
     assert raw.execute(keys.format(KEYS_TABLE)).fetchall() == \
         raw.execute(keys.format("(select rowid as id, year, source from articles)")).fetchall()
+
+
+def test_story_groups_are_brought_up_to_date_group_by_group(tmp_path):
+    path = make_db(tmp_path / "groups.db")
+    db = open_db(path)
+    definition = SUMMARIES["story_groups"]
+
+    def rows(sql):
+        return sorted(map(repr, db.execute(f"select * from ({sql})").fetchall()))
+
+    before = dict(db.execute("select story_key, rowid from story_groups").fetchall())
+    raw = sqlite_utils.Database(path)  # any connection: the triggers note the groups
+    with raw.conn:
+        raw.execute("update articles set story_id = 's000' where article_id in ('a010', 'a011')")
+        raw.execute("update articles set on_topic = 0 where story_id = 's001'")
+        raw.execute("update articles set published = published, source = 'outlet-z' "
+                    "where article_id = 'a020'")
+        raw["articles"].delete("a030")
+        store_article(db, {"article_id": "late", "url": "https://example.test/late",
+                           "source": "outlet-a", "title": "Berita susulan imigrasi",
+                           "text": "Susulan.", "published": "2026-11-30T08:00:00+07:00",
+                           "fetched_at": "2026-12-01T00:00:00+00:00", "on_topic": 1})
+    assert db.execute(f"select count(*) from {STORY_GROUPS_PENDING}").fetchone()[0] >= 5
+    refresh_summaries(db)
+    assert rows("select * from story_groups") == rows(definition)
+    assert db.execute(f"select count(*) from {STORY_GROUPS_PENDING}").fetchone()[0] == 0
+    # Only the noted groups were rewritten: the others kept their rows.
+    after = dict(db.execute("select story_key, rowid from story_groups").fetchall())
+    kept = [k for k in after if before.get(k) == after[k]]
+    assert len(kept) >= len(after) - 8
+    # New triggers (an upgrade) or a bulk load: rebuilt whole, the same rows.
+    db.execute(f"insert into {STORY_GROUPS_PENDING}(story_key) values ('*')")
+    refresh_summaries(db)
+    assert rows("select * from story_groups") == rows(definition)
+    assert db.execute(f"select count(*) from {STORY_GROUPS_PENDING}").fetchone()[0] == 0

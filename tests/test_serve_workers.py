@@ -249,3 +249,42 @@ def test_cache_mb_refuses_a_live_database(demo_db):
     result = CliRunner().invoke(cli, ["serve", "--db", str(demo_db), "--live", "--cache-mb", "5"])
     assert result.exit_code == 2 and "--cache-mb" in result.output
     assert "Traceback" not in result.output
+
+
+def test_nginx_revalidates_an_expired_page_with_a_304(demo_db, tmp_path):
+    import sys
+
+    from conftest import ROOT, free_port
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from nginx_proxy import nginx_binary, nginx_in_front
+
+    if nginx_binary() is None:
+        pytest.skip("nginx is not installed (make system-deps installs it)")
+    db = copy_db(demo_db, tmp_path / "pantau.db")
+    server = Served(db, "--public", "--workers", "2", env={"PANTAU_CACHE_TTL": "1"})
+    try:
+        with nginx_in_front(tmp_path / "nginx", free_port(), server.port) as proxy:
+            path = "/pantau/deportations?via=revalidate"
+            first_headers, first = fetch(proxy + path)
+            assert first_headers["x-cache-status"] == "MISS"
+            time.sleep(2.5)  # past the 1 s max-age: the copy is stale, not a timing assert
+            again_headers, again = fetch(proxy + path)
+            # the stale copy answers at once (proxy_cache_background_update) or after the
+            # refresh; either way nginx asked with If-None-Match and pantau serve said 304
+            assert again_headers["x-cache-status"] in ("STALE", "REVALIDATED")
+            assert again == first
+            answered = r'"GET /pantau/deportations\?via=revalidate HTTP/1\.[01]" (\d+)'
+            deadline = time.monotonic() + 60
+            while True:
+                server.log.flush()
+                codes = re.findall(answered, server.log_path.read_text(errors="replace"))
+                if len(codes) >= 2 or time.monotonic() > deadline:
+                    break
+                time.sleep(0.2)
+            assert codes[:2] == ["200", "304"]
+            third_headers, third = fetch(proxy + path)
+            assert third == first and third_headers["x-cache-status"] in ("HIT", "STALE",
+                                                                           "REVALIDATED")
+    finally:
+        server.stop()

@@ -71,10 +71,10 @@ def counts_db(tmp_path_factory) -> Path:
     return make_db(tmp_path_factory.mktemp("counts") / "pantau.db")
 
 
-def get(db_path: Path, path: str, *extra: str) -> str:
-    """A page through `datasette --get` as `pantau serve` runs it (immutable), with its SQL
-    trace."""
-    cmd = datasette_command(db_path, setting("metadata"),
+def get(db_path: Path, path: str, *extra: str, live: bool = False) -> str:
+    """A page through `datasette --get` as `pantau serve` runs it (immutable unless `live`),
+    with its SQL trace."""
+    cmd = datasette_command(db_path, setting("metadata"), live=live,
                             extra=("--setting", "trace_debug", "1", *extra, "--get", path))
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
@@ -129,6 +129,22 @@ def test_counts_and_facets_are_the_articles(counts_db, query, where, params, rea
         f"select article_id from articles where {where}", params)}
     published = [r["published"] or "" for r in page["rows"]]
     assert published == sorted(published, reverse=True)
+
+
+def test_a_live_database_counts_its_articles_and_reads_search_keys(counts_db):
+    # --live: the file may change while served, so article_counts (refreshed by extract) is
+    # not used; the search index and its keys are kept by triggers, so they still are.
+    page = json.loads(get(counts_db, "/pantau/articles.json?year=2025&_trace=1", live=True))
+    sqls = [" ".join(t["sql"].split()) for t in page["_trace"]["traces"]]
+    count, facets = expected_counts(counts_db, "year = 2025", [])
+    assert page["filtered_table_rows_count"] == count and facet_counts(page) == facets
+    assert not any("article_counts" in sql for sql in sqls)
+    page = json.loads(get(counts_db, "/pantau/articles.json?_search=deportasi&_trace=1",
+                          live=True))
+    sqls = [" ".join(t["sql"].split()) for t in page["_trace"]["traces"]]
+    count, facets = expected_counts(counts_db, MATCHES, ['"deportasi"'])
+    assert page["filtered_table_rows_count"] == count and facet_counts(page) == facets
+    assert any(f"from {KEYS_TABLE}" in sql for sql in sqls)
 
 
 def test_other_filters_are_counted_as_before(counts_db):

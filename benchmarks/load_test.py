@@ -156,9 +156,10 @@ NOTES = [
     "11,267 ms, the home page p50 11,200 ms. The home and database pages now make 4 and 9 SQL "
     "round trips instead of 220 and 187 (each waited in the queue of Datasette's 3 SQL threads "
     "behind the other readers' queries).",
-    "- `pantau serve` runs `--workers` server processes, one per core by default (2 here): "
-    "uvicorn worker processes on one listening socket, each with its own Datasette built from "
-    "the same `datasette serve` arguments (pantau/serve.py). `datasette serve` itself is one "
+    "- `pantau serve` runs `--workers` server processes, one per core by default (2 here), "
+    "each uvicorn with its own Datasette built from the same `datasette serve` arguments and "
+    "its own listening socket on the port (SO_REUSEPORT, so the kernel spreads the clients' "
+    "connections over them; pantau/serve.py). `datasette serve` itself is one "
     "process: one event loop renders every page and its SQL threads share one GIL, so it uses "
     "one core. The rows with 1 and 2 processes ran one after the other in the same run.",
     "- 50 clients with no think time saturate the server: requests/s is its capacity here, and "

@@ -232,7 +232,8 @@ def serve(db_path, host, port, metadata_path, live, public, allow_sql, workers, 
     sys.stdout.flush()
     if workers == 1:
         os.execv(cmd[0], cmd)
-    serve_workers(cmd, workers)
+    with user_errors():
+        serve_workers(cmd, workers)
 
 
 @cli.command()

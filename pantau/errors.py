@@ -26,12 +26,12 @@ def user_error_types() -> tuple[type[Exception], ...]:
     from nlp.vocabulary import VocabularyError
     from pantau.demo_site import DemoSiteError
     from pantau.export import UnknownTable
-    from pantau.serve import MetadataError
+    from pantau.serve import MetadataError, PortInUse
     from pipelines.db import DatabaseError
 
     return (SourcesError, SiteKindError, DatabaseError, MetadataError, GazetteerError,
             VocabularyError, UnknownTable, DemoSiteError, FrontierError, SettingError,
-            NationalitiesError)
+            NationalitiesError, PortInUse)
 
 
 @contextmanager

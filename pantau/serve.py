@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import socket
 import sqlite3
 import sys
 import tempfile
@@ -203,11 +204,13 @@ def datasette_command(db_path: Path, metadata_path: Path, host: str = "127.0.0.1
 
 # Several server processes (`pantau serve --workers N`, issue 21). `datasette serve` runs one
 # process: its event loop renders every page and the SQL threads share its GIL, so one core
-# serves however many there are. uvicorn (Datasette's server) runs N worker processes on one
-# listening socket when given an app factory; each worker builds its own Datasette from the same
-# `datasette serve` arguments, parsed by Datasette's own command (so they mean exactly what
-# they mean there). The arguments reach the workers in this environment variable, as JSON.
+# serves however many there are. Here N worker processes each run uvicorn (Datasette's server)
+# with their own Datasette, built from the same `datasette serve` arguments by Datasette's own
+# command (so they mean exactly what they mean there), which reach them as JSON in this
+# environment variable.
 WORKER_ARGS_ENV = "PANTAU_DATASETTE_ARGS"
+# uvicorn's exit status for a worker that could not start (bad app, port taken): no restart.
+STARTUP_FAILURE = 3
 
 
 def default_workers() -> int:
@@ -239,23 +242,98 @@ def _check(args: list[str]) -> None:
     run_sync(lambda: check_databases(ds))
 
 
+class PortInUse(OSError):
+    """The host and port to serve on cannot be bound (taken, or not an address of this host)."""
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on host:port with SO_REUSEPORT, so that each worker has its own.
+
+    Why not uvicorn's --workers: its workers share one socket, and each accepts every
+    connection waiting when it wakes; readers' keep-alive connections stay with the worker that
+    took them (50 load-test clients: 33 on one worker, 17 on the other), so half the readers
+    wait twice as long. With a socket per worker the kernel spreads new connections over them.
+
+    Raises:
+        PortInUse: the address cannot be bound.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    try:
+        sock.bind((host, port))
+        sock.listen(2048)
+    except OSError as e:
+        sock.close()
+        raise PortInUse(f"cannot serve on {host}:{port}: {e.strerror}; stop what uses it or "
+                        "pass another --port") from None
+    sock.set_inheritable(True)
+    return sock
+
+
+def _run_worker(host: str, port: int, sock: socket.socket) -> None:
+    """One worker process: uvicorn serving worker_app() on its own socket."""
+    import uvicorn
+
+    config = uvicorn.Config("pantau.serve:worker_app", factory=True, host=host, port=port,
+                            log_level="info", lifespan="on")
+    config.configure_logging()
+    uvicorn.Server(config).run(sockets=[sock])
+
+
 def serve_workers(cmd: list[str], workers: int) -> None:
-    """Serve `cmd` (a datasette_command) with `workers` processes; returns when stopped.
+    """Serve `cmd` (a datasette_command) with `workers` processes until SIGTERM or SIGINT.
 
     Datasette is built and checked here once first, as `datasette serve` does before it
     listens, so a bad metadata file or database fails at once with Datasette's message instead
     of in every worker. The workers share one signing secret (DATASETTE_SECRET, random unless
-    set): a cookie signed by one worker must verify in another.
+    set): a cookie signed by one worker must verify in another. A worker that dies is started
+    again on its socket; one that cannot start stops them all (exit status 3).
 
     Raises:
         click.ClickException: Datasette refused the arguments (its own one-line message).
+        PortInUse: host:port cannot be bound.
     """
-    import uvicorn
+    import multiprocessing
+    import signal
+    import time
 
     args = cmd[cmd.index("serve") + 1:]
     _check(args)
     host, port = args[args.index("--host") + 1], int(args[args.index("--port") + 1])
+    sockets = [listening_socket(host, port) for _ in range(workers)]
     os.environ.setdefault("DATASETTE_SECRET", secrets.token_hex(32))
     os.environ[WORKER_ARGS_ENV] = json.dumps(args)
-    uvicorn.run("pantau.serve:worker_app", factory=True, host=host, port=port,
-                workers=workers, log_level="info", lifespan="on")
+    multiprocessing.allow_connection_pickling()  # each worker is handed its socket
+    spawn = multiprocessing.get_context("spawn")  # fresh interpreters: no forked threads
+    stop = []
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda number, frame: stop.append(number))
+
+    def start(sock):
+        process = spawn.Process(target=_run_worker, args=(host, port, sock), daemon=False)
+        process.start()
+        return process
+
+    processes = [start(sock) for sock in sockets]
+    status = 0
+    while not stop:
+        time.sleep(0.5)
+        for i, process in enumerate(processes):
+            if process.exitcode is None or stop:
+                continue
+            if process.exitcode == STARTUP_FAILURE:
+                stop.append(None)
+                status = STARTUP_FAILURE
+                break
+            print(f"worker process [{process.pid}] ended ({process.exitcode}); starting "
+                  "another", file=sys.stderr, flush=True)
+            processes[i] = start(sockets[i])
+    for process in processes:
+        if process.exitcode is None:
+            process.terminate()  # SIGTERM: uvicorn finishes the requests under way
+    for process in processes:
+        process.join()
+    if status:
+        sys.exit(status)

@@ -1,4 +1,4 @@
-"""`pantau serve --workers N` (issue 21): Datasette in N uvicorn worker processes on one port,
+"""`pantau serve --workers N` (issue 21): Datasette in N worker processes on one port,
 and the cheap 304 answers of data/datasette/plugins/pantau_cache.py, against real server
 processes on loopback. No timing asserts."""
 
@@ -288,3 +288,73 @@ def test_nginx_revalidates_an_expired_page_with_a_304(demo_db, tmp_path):
                                                                            "REVALIDATED")
     finally:
         server.stop()
+
+
+def sockets_of(pid: int) -> int:
+    """How many sockets process `pid` holds open."""
+    count = 0
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            count += os.readlink(f"/proc/{pid}/fd/{fd}").startswith("socket:")
+        except OSError:
+            continue
+    return count
+
+
+def test_each_worker_takes_connections_of_its_own(workers):
+    # Each worker listens on its own socket (SO_REUSEPORT) and the kernel spreads new
+    # connections over them: of 40 kept-alive connections, every worker holds some (all 40
+    # on one of 3 sockets: odds about 3 x (1/3)^40).
+    import http.client
+
+    pids = [int(p) for p in started_workers(workers, 3)]
+    before = {pid: sockets_of(pid) for pid in pids}
+    connections = []
+    try:
+        for _ in range(40):
+            conn = http.client.HTTPConnection("127.0.0.1", workers.port, timeout=60)
+            conn.request("GET", "/-/versions.json")
+            assert conn.getresponse().read()
+            connections.append(conn)
+        gained = {pid: sockets_of(pid) - before[pid] for pid in pids}
+    finally:
+        for conn in connections:
+            conn.close()
+    assert all(n >= 1 for n in gained.values()), gained
+    assert sum(gained.values()) >= 40
+
+
+def test_a_worker_that_dies_is_replaced(demo_db, tmp_path):
+    import signal
+
+    db = copy_db(demo_db, tmp_path / "pantau.db")
+    server = Served(db, "--workers", "2")
+    try:
+        pids = started_workers(server, 2)
+        os.kill(int(min(pids)), signal.SIGKILL)
+        assert len(started_workers(server, 3)) == 3  # a new one started in its place
+        for _ in range(20):  # whichever socket a connection lands on, it is answered
+            code, _, _ = status(server.base + "/pantau/articles?_size=1")
+            assert code == 200
+    finally:
+        server.stop()
+    assert "ended (-9); starting another" in server.log_path.read_text(errors="replace")
+
+
+def test_a_port_in_use_is_a_one_line_error(demo_db, tmp_path):
+    import socket
+    import subprocess
+
+    from conftest import PANTAU, ROOT
+
+    db = copy_db(demo_db, tmp_path / "pantau.db")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([*PANTAU, "serve", "--db", str(db), "--port", str(port),
+                                 "--workers", "2"], cwd=ROOT, capture_output=True, text=True,
+                                timeout=120)
+    assert result.returncode == 1
+    assert f"cannot serve on 127.0.0.1:{port}" in result.stderr
+    assert "Traceback" not in result.stderr

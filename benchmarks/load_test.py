@@ -165,13 +165,14 @@ NOTES = [
     "- 50 clients with no think time saturate the server: requests/s is its capacity here, and "
     "latency is mostly waiting. The 2 cores are shared by the server processes, the load "
     "client (one process, aiohttp: its CPU seconds in the table) and other work on this "
-    "machine (the load averages; another session's two busy processes during this run).",
+    "machine (the load averages: other sessions ran CPU-heavy jobs during these runs).",
     "- The slowest pages set the p95: the articles table page, the counts view page and the "
-    "search render 100 rows with facets, 30-45 ms of CPU each on an unloaded server (curl, "
-    "the other pages 5-12 ms), and they and the two-facet JSON make several SQL round trips, "
-    "each waiting in its process's queue of 3 SQL threads behind the other readers' queries. "
-    "A py-spy profile of one worker under this load: 34 % of samples in SQLite queries, 22 % "
-    "rendering Jinja templates, 5 % writing to sockets; no single overhead to cut.",
+    "search render 100 rows with facets, 30-45 ms each asked one at a time (curl, "
+    "2026-12-07, the machine busy with other work; the other pages 5-12 ms), and they and "
+    "the two-facet JSON make several SQL round trips, each waiting in its process's queue of "
+    "3 SQL threads behind the other readers' queries. A py-spy profile of one worker under "
+    "this load (30 s): 34 % of samples in SQLite queries, 22 % rendering Jinja templates, "
+    "5 % writing to sockets; no single overhead to cut.",
     "- Page cache (`pantau serve --cache-mb`, data/datasette/plugins/pantau_cache.py), off by "
     "default and measured in its own row: each process keeps the anonymous pages it sent "
     "(bounded in bytes, least recently used out) and sends the same bytes again without "

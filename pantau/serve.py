@@ -272,10 +272,29 @@ def listening_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
+def _stop_with_parent() -> None:
+    """Stop this worker (SIGTERM: uvicorn finishes what is under way) once the process that
+    started it is gone, killed without the chance to stop its workers: an orphan would keep
+    answering on the port. A thread polling the parent id, as nothing portable signals it."""
+    import signal
+    import threading
+    import time
+
+    parent = os.getppid()
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(1)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="pantau-parent-watch", daemon=True).start()
+
+
 def _run_worker(host: str, port: int, sock: socket.socket) -> None:
     """One worker process: uvicorn serving worker_app() on its own socket."""
     import uvicorn
 
+    _stop_with_parent()
     config = uvicorn.Config("pantau.serve:worker_app", factory=True, host=host, port=port,
                             log_level="info", lifespan="on")
     config.configure_logging()
@@ -283,7 +302,8 @@ def _run_worker(host: str, port: int, sock: socket.socket) -> None:
 
 
 def serve_workers(cmd: list[str], workers: int) -> None:
-    """Serve `cmd` (a datasette_command) with `workers` processes until SIGTERM or SIGINT.
+    """Serve `cmd` (a datasette_command) with `workers` processes until SIGTERM, SIGINT or
+    SIGHUP (the workers also stop if this process is killed outright).
 
     Datasette is built and checked here once first, as `datasette serve` does before it
     listens, so a bad metadata file or database fails at once with Datasette's message instead
@@ -308,7 +328,7 @@ def serve_workers(cmd: list[str], workers: int) -> None:
     multiprocessing.allow_connection_pickling()  # each worker is handed its socket
     spawn = multiprocessing.get_context("spawn")  # fresh interpreters: no forked threads
     stop = []
-    for sig in (signal.SIGTERM, signal.SIGINT):
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(sig, lambda number, frame: stop.append(number))
 
     def start(sock):

@@ -358,3 +358,22 @@ def test_a_port_in_use_is_a_one_line_error(demo_db, tmp_path):
     assert result.returncode == 1
     assert f"cannot serve on 127.0.0.1:{port}" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_workers_stop_when_their_parent_is_killed(demo_db, tmp_path):
+    import signal
+
+    db = copy_db(demo_db, tmp_path / "pantau.db")
+    server = Served(db, "--workers", "2")
+    try:
+        workers = [int(p) for p in started_workers(server, 2)]
+        server.proc.send_signal(signal.SIGKILL)  # no chance to stop them itself
+        server.proc.wait(timeout=30)
+        deadline = time.monotonic() + 60
+        while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert [pid for pid in workers if alive(pid)] == []
+        with pytest.raises(OSError):  # nobody answers on the port any more
+            status(server.base + "/-/versions.json")
+    finally:
+        server.log.close()

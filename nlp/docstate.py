@@ -31,7 +31,7 @@ class DocState:
     words: Any = None  # nlp.offices.Words
     links: list[tuple[int, int]] | None = None  # nlp.offices.related_links
     mentions: list | None = None  # nlp.offices.Mention, set by pantau_offices
-    lower_words: set[str] | None = None  # token texts written in lower case (nlp.officials)
+    lower_words: set[str] | None = None  # the token texts (nlp.officials: a word in lower case?)
 
 
 _STATES: WeakKeyDictionary[Doc, DocState] = WeakKeyDictionary()

@@ -445,12 +445,12 @@ class OfficialFinder:
         if not toks:
             return False
         state = doc_state(doc)
-        if state.lower_words is None:
-            # each distinct text tested once (texts repeat: half the tokens of a story)
-            state.lower_words = set(filter(str.islower, set(token_texts(doc)[0])))
-        lower_words = state.lower_words
         texts = token_texts(doc)[0]
-        if texts[toks[0]].lower() in lower_words:
+        if state.lower_words is None:
+            # the token texts as a set, built once per Doc at its first name (a few per story)
+            state.lower_words = set(texts)
+        low = texts[toks[0]].lower()
+        if low.islower() and low in state.lower_words:
             return False
         full = [t for t in toks if not INITIALS_RE.match(texts[t])]
         if not full:

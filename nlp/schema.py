@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 
 def as_rows(facts) -> list[dict]:
@@ -112,13 +112,31 @@ class Extraction:
     def from_dict(cls, data: dict) -> Extraction:
         """Rebuild the dataclasses from `to_dict()` output (or the plain dicts the pipeline
         components store on the Doc, which survive Doc.to_bytes and nlp.pipe(n_process=2))."""
-        def build(kind, row):
-            row = dict(row)
-            ev = row.pop("evidence", None)
-            return kind(**row, evidence=Evidence(**ev) if ev else None)
+        evidences: dict[int, Evidence] = {}  # rows of one sentence are often one dict
 
-        kinds = {"offices": Office, "people": Official, "nationalities": Nationality,
-                 "counts": Count, "awards": Award}
-        lists = {key: [build(k, r) for r in data.get(key) or ()] for key, k in kinds.items()}
+        def build(kind, row):
+            ev = row.get("evidence")
+            if ev:
+                evidence = evidences.get(id(ev))
+                if evidence is None:
+                    evidence = evidences[id(ev)] = Evidence(ev["sentence"], ev["start"], ev["end"])
+            else:
+                evidence = None
+            names = _FIELDS[kind]
+            if row.keys() == _FIELD_SETS[kind]:  # every field given: no copy, no dict pop
+                return kind(*[row[f] for f in names[:-1]], evidence)
+            row = dict(row)
+            row.pop("evidence", None)
+            return kind(**row, evidence=evidence)
+
+        lists = {key: [build(k, r) for r in data.get(key) or ()] for key, k in _KINDS.items()}
         event = data.get("event")
         return cls(**lists, event=build(Event, event) if event else None)
+
+
+_KINDS = {"offices": Office, "people": Official, "nationalities": Nationality,
+          "counts": Count, "awards": Award}
+# Field names in order, evidence last (from_dict passes the others by position).
+_FIELDS = {k: tuple(f.name for f in fields(k)) for k in (*_KINDS.values(), Event)}
+_FIELD_SETS = {k: set(names) for k, names in _FIELDS.items()}
+assert all(names[-1] == "evidence" for names in _FIELDS.values())

@@ -13,6 +13,8 @@ articles and on thousands of random strings (tests/test_nlp_tokenizer.py, benchm
 
 from __future__ import annotations
 
+import re
+
 from spacy import util
 from spacy.lang.id import IndonesianDefaults
 from spacy.tokenizer import Tokenizer
@@ -31,6 +33,110 @@ WHITESPACE = frozenset(k for k in _RULES if k.isspace() and len(_RULES[k]) == 1)
 OTHER_RULES = {k: v for k, v in _RULES.items() if k not in WHOLE_WORDS and k not in WHITESPACE}
 # Most pieces (texts between infixes) in one whole word ("laki-laki" has 2): bounds the search.
 MAX_PIECES = 1 + max(len(_INFIX_RE.findall(w)) for w in WHOLE_WORDS)
+
+
+# spaCy's prefix and suffix regexes are alternations of ~170 and ~90 patterns, each anchored
+# at the start ("^...") or the end ("...$"), called through `re.search`: a search tries every
+# position of the string, and a string without an affix (most of them) costs all of them:
+# 5-11 µs for a 10-character word, more than the rest of its tokenising. The two functions
+# below return the same match as that search (tests/test_nlp_tokenizer.py compares them on
+# many strings) while trying only the positions where a match can start, read from the
+# patterns' parsed form. No library offers "search, but only where a match can start".
+def _branches(source: str) -> list | None:
+    """The top-level alternatives of a regex source, parsed (None if this Python's parser is
+    not the expected one: the callers then search as spaCy does)."""
+    try:
+        from re import _parser  # private, stable in CPython 3.11-3.13; used for speed only
+
+        parsed = _parser.parse(source)
+        if len(parsed.data) == 1 and parsed.data[0][0] is _parser.BRANCH:
+            return list(parsed.data[0][1][1])
+        return [parsed]
+    except Exception:  # noqa: BLE001 - any surprise means "no shortcut", never a wrong answer
+        return None
+
+
+class PrefixSearch:
+    """`compile_prefix_regex(entries).search`, trying position 0 with `match` and the other
+    positions only when an alternative that is not anchored at the start (a piece holding a
+    top-level "|") can start there: when its first literal occurs in the string."""
+
+    def __init__(self, entries):
+        self.entries = tuple(entries)
+        self.pattern = util.compile_prefix_regex(self.entries)
+        self.firsts: set[str] | None = set()  # None: no shortcut, search as spaCy does
+        branches = _branches(self.pattern.pattern)
+        if branches is None:
+            self.firsts = None
+            return
+        from re import _parser
+
+        for branch in branches:
+            first = branch.data[0] if branch.data else None
+            if first == (_parser.AT, _parser.AT_BEGINNING):
+                continue  # anchored at the start: only position 0
+            if first is None or first[0] is not _parser.LITERAL:
+                self.firsts = None  # might start anywhere with anything
+                return
+            self.firsts.add(chr(first[1]))
+
+    def __call__(self, string: str):
+        firsts = self.firsts
+        if firsts is None:
+            return self.pattern.search(string)
+        m = self.pattern.match(string)
+        if m is None and firsts and any(c in string for c in firsts):
+            m = self.pattern.search(string)
+        return m
+
+    def __reduce__(self):
+        return PrefixSearch, (self.entries,)
+
+
+class SuffixSearch:
+    """`compile_suffix_regex(entries).search`, from the first position where a match can
+    start: an alternative of at most w characters ends the string (or precedes its final
+    newline, as "$" allows), so it starts in the last w + 1 positions; the pieces of unbounded
+    width ("\\.\\.+") are searched on their own, which costs little."""
+
+    def __init__(self, entries):
+        self.entries = tuple(entries)
+        self.pattern = util.compile_suffix_regex(self.entries)
+        self.window: int | None = None  # None: no shortcut, search as spaCy does
+        self.wide = None
+        bounded, wide = 0, []
+        for piece in self.entries:
+            if not piece.strip():
+                continue  # compile_suffix_regex leaves these out
+            branches = _branches(piece + "$")
+            if branches is None:
+                return
+            from re import _parser
+
+            if any(b.data[-1:] != [(_parser.AT, _parser.AT_END)] for b in branches):
+                return  # an alternative not anchored at the end
+            width = max(b.getwidth()[1] for b in branches)
+            if width >= _parser.MAXREPEAT:
+                wide.append(piece + "$")
+            else:
+                bounded = max(bounded, width)
+        self.window = bounded + 1
+        self.wide = re.compile("|".join(wide)) if wide else None
+
+    def __call__(self, string: str):
+        window = self.window
+        if window is None or len(string) <= window:
+            return self.pattern.search(string)
+        start = len(string) - window
+        if self.wide is not None:
+            m = self.wide.search(string)
+            if m is not None and m.start() < start:
+                start = m.start()
+        # no alternative matches before `start`; from there, the same leftmost match
+        return self.pattern.search(string, start)
+
+    def __reduce__(self):
+        return SuffixSearch, (self.entries,)
 
 
 def keep_whole(string: str) -> bool:
@@ -106,8 +212,8 @@ def create_tokenizer():
         return PantauTokenizer(
             nlp.vocab,
             rules=OTHER_RULES,
-            prefix_search=util.compile_prefix_regex(d.prefixes).search,
-            suffix_search=util.compile_suffix_regex(d.suffixes).search,
+            prefix_search=PrefixSearch(d.prefixes),
+            suffix_search=SuffixSearch(d.suffixes),
             infix_finditer=find_infixes,
             token_match=keep_whole,
             url_match=d.url_match,

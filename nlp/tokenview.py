@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from itertools import chain, compress
+from itertools import compress
 
 from spacy.attrs import IS_PUNCT, IS_SPACE, IS_TITLE, IS_UPPER, SENT_START
 from spacy.tokens import Doc
@@ -69,15 +69,14 @@ _REGISTERED: set[frozenset[str]] = set()  # vocabularies known to be within _TRI
 class TriggerHits:
     """Where one word list holds the words of a vocabulary, for vocabularies registered in a
     union (TokenView's lower-cased words, offices.Words' folded ones): one pass over the list
-    finds every union word on first use and groups their positions by word; each vocabulary
-    then takes the groups of the few words it shares with the text."""
+    finds every union word on first use, and each vocabulary then filters those few hits."""
 
-    __slots__ = ("words", "union", "registered", "by_word", "present")
+    __slots__ = ("words", "union", "registered", "hits", "hit_words")
 
     def __init__(self, words: list[str], union: frozenset[str], registered: set):
         self.words, self.union, self.registered = words, union, registered
-        self.by_word: dict[str, list[int]] | None = None  # union word -> its positions
-        self.present: set[str] = set()  # the union words the list holds
+        self.hits: list[int] | None = None  # positions of any union word
+        self.hit_words: list[str] = []  # the words at hits
 
     def positions(self, vocab: frozenset[str]) -> list[int]:
         """Indices of the words in `vocab`, in order."""
@@ -88,20 +87,10 @@ class TriggerHits:
             if not vocab <= self.union:  # not registered: look at every word
                 return [k for k, w in enumerate(words) if w in vocab]
             self.registered.add(vocab)
-        by_word = self.by_word
-        if by_word is None:
-            by_word = self.by_word = {}
-            for k in compress(range(len(words)), map(self.union.__contains__, words)):
-                w = words[k]
-                if w in by_word:
-                    by_word[w].append(k)
-                else:
-                    by_word[w] = [k]
-            self.present = set(by_word)
-        common = self.present & vocab  # a C loop over the smaller of the two sets
-        if len(common) == 1:
-            return by_word[common.pop()][:]
-        return sorted(chain.from_iterable(map(by_word.__getitem__, common)))
+        if self.hits is None:
+            self.hits = list(compress(range(len(words)), map(self.union.__contains__, words)))
+            self.hit_words = [words[k] for k in self.hits]
+        return list(compress(self.hits, map(vocab.__contains__, self.hit_words)))
 
 
 def register_triggers(*vocabularies: frozenset[str]) -> None:

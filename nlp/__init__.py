@@ -66,11 +66,11 @@ def from_doc(doc, published: str | None = None, title: str | None = None) -> Ext
 def _rows(doc, published: str | None = None, title: str | None = None) -> dict:
     """The plain rows of a processed Doc, in `Extraction.to_dict()` shape: what a worker
     sends back (building the dataclasses there, then asdict() for the trip, cost more)."""
+    from nlp.docstate import extension_value
     from nlp.events import resolve_event
 
-    underscore = doc._  # each `doc._` builds a new accessor object
-    data = {field: underscore.get(ext) or [] for field, ext in FACT_FIELDS.items()}
-    event = resolve_event(underscore.get("pantau_event"), published, title)
+    data = {field: extension_value(doc, ext) or [] for field, ext in FACT_FIELDS.items()}
+    event = resolve_event(extension_value(doc, "pantau_event"), published, title)
     if event is not None:
         data["event"] = event
     return data
@@ -80,7 +80,12 @@ def _process(pipeline, text: str):
     """`pipeline(text)` without Language.__call__'s per-call bookkeeping (component_cfg, error
     handlers), which Pantau's components do not use: the same Doc, a few percent sooner."""
     doc = pipeline.make_doc(text)
-    for _name, proc in pipeline.pipeline:
+    try:
+        # Language.pipeline builds a list and formats an error message on every read
+        procs = [proc for name, proc in pipeline._components if name not in pipeline._disabled]
+    except AttributeError:  # another spaCy's internals
+        procs = [proc for _name, proc in pipeline.pipeline]
+    for proc in procs:
         doc = proc(doc)
     return doc
 

@@ -23,6 +23,7 @@ from nlp.award_givers import (
     head_at,
     inner_dan,
 )
+from nlp.docstate import set_extension_value
 from nlp.numbers import parse_rank
 from nlp.schema import Award, Evidence, as_rows
 from nlp.tokenview import TokenView, clean_text, register_triggers, token_view
@@ -148,7 +149,7 @@ class AwardFinder:
             candidates += found
         if candidates:
             _giver_statements(tv, candidates)
-        doc._.pantau_awards = as_rows(_merge(candidates))
+        set_extension_value(doc, "pantau_awards", as_rows(_merge(candidates)))
         return doc
 
     # --- sentence context ---------------------------------------------------------------------

@@ -17,6 +17,7 @@ from nlp.count_categories import (
     Limits,
     categorise,
 )
+from nlp.docstate import set_extension_value
 from nlp.numbers import NUMBER_WORDS, parse_at, starts_number
 from nlp.schema import Count, as_rows
 from nlp.tokenview import TokenView, clean_text, token_view
@@ -162,7 +163,7 @@ class CountFinder:
             if hit is not None:
                 found.append(hit)
             pos, pos_sent = j, sent
-        doc._.pantau_counts = as_rows(self._to_counts(tv, found))
+        set_extension_value(doc, "pantau_counts", as_rows(self._to_counts(tv, found)))
         return doc
 
     def _classify(self, tv, i, j, value, sent_start, vague, last_class):

@@ -36,8 +36,17 @@ class DocState:
 
 _STATES: WeakKeyDictionary[Doc, DocState] = WeakKeyDictionary()
 # The Doc asked for last and its state: the components ask tens of thousands of times per
-# thousand Docs, and a weak reference called is cheaper than a WeakKeyDictionary lookup.
+# thousand Docs, and a weak reference called is cheaper than a WeakKeyDictionary lookup. A Doc
+# enters _STATES only when another Doc takes its place here while it is still alive (nlp.pipe
+# batches): one Doc at a time through the pipeline, as nlp.extract runs, never costs an entry.
 _LAST: list = [lambda: None, None]
+
+
+def _remember(doc: Doc, state: DocState) -> None:
+    last = _LAST[0]()
+    if last is not None and last is not doc:
+        _STATES[last] = _LAST[1]
+    _LAST[:] = [ref(doc), state]
 
 
 def doc_state(doc: Doc) -> DocState:
@@ -46,16 +55,29 @@ def doc_state(doc: Doc) -> DocState:
         return _LAST[1]
     state = _STATES.get(doc)
     if state is None:
-        state = _STATES[doc] = DocState()
-    _LAST[:] = [ref(doc), state]
+        state = DocState()
+    _remember(doc, state)
     return state
 
 
 def new_state(doc: Doc, source: str) -> DocState:
     """The state of a Doc just made from `source` (the tokenizer's call: nothing to look up)."""
-    state = _STATES[doc] = DocState(source)
-    _LAST[:] = [ref(doc), state]
+    state = DocState(source)
+    _remember(doc, state)
     return state
+
+
+# spaCy keeps a Doc extension's value in doc.user_data under this key (Underscore._get_key);
+# reading and writing it there skips the accessor object each `doc._` builds, which cost as
+# much as some components (tests/test_nlp_docstate.py holds the two ways equal).
+def set_extension_value(doc: Doc, name: str, value) -> None:
+    """`doc._.<name> = value` for an extension with no setter."""
+    doc.user_data[("._.", name, None, None)] = value
+
+
+def extension_value(doc: Doc, name: str):
+    """`doc._.<name>` for an extension with no getter whose default is None."""
+    return doc.user_data.get(("._.", name, None, None))
 
 
 if not Doc.has_extension("pantau_state"):

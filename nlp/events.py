@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from nlp.docstate import extension_value, set_extension_value
 from nlp.sentences import doc_text
 from nlp.tokenview import register_triggers, token_view
 from nlp.vocabulary import load_vocabulary, match_phrase, phrase_index
@@ -106,15 +107,15 @@ class EventFinder:
             if weight > where.get(kind, (0, 0))[0]:
                 where[kind] = (weight, k)
             k_end = k + length
-        for c in doc._.get("pantau_counts") or ():
+        for c in extension_value(doc, "pantau_counts") or ():
             kind = COUNT_TYPES.get(c.get("category"))
             if kind:
                 scores[kind] = scores.get(kind, 0) + COUNT_WEIGHT
-        if doc._.get("pantau_awards"):
+        if extension_value(doc, "pantau_awards"):
             scores["award"] = scores.get("award", 0) + AWARD_WEIGHT
         evidence = {t: tv.evidence_row(k) for t, (_w, k) in where.items()}
-        doc._.pantau_event = {"scores": scores, "evidence": evidence,
-                              "dates": date_mentions(doc_text(doc), tv)}
+        set_extension_value(doc, "pantau_event", {"scores": scores, "evidence": evidence,
+                                                  "dates": date_mentions(doc_text(doc), tv)})
         return doc
 
 

@@ -14,7 +14,7 @@ from rapidfuzz import fuzz
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp.docstate import doc_state
+from nlp.docstate import doc_state, set_extension_value
 from nlp.gazetteer import fold
 from nlp.offices import (
     Mention,
@@ -188,7 +188,7 @@ class OfficialFinder:
             else:
                 done = j
         people += [(p, False) for p in self._led_by(doc, words, mentions)]
-        doc._.pantau_people = as_rows(_dedupe(people))
+        set_extension_value(doc, "pantau_people", as_rows(_dedupe(people)))
         return doc
 
     def _apposed_name(self, doc, words, k: int, texts: list[str]):

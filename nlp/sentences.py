@@ -222,6 +222,8 @@ def doc_arrays(doc: Doc) -> DocArrays:
 
 
 _INSIDE = numpy.uint64(2**64 - 1)  # -1 as uint64
+_INSIDE_COLUMN = numpy.full((20_000, 1), _INSIDE, dtype="uint64")
+_INSIDE_COLUMN.flags.writeable = False
 
 
 @Language.component("pantau_sentences")
@@ -231,7 +233,10 @@ def pantau_sentences(doc: Doc) -> Doc:
     starts = _start_indices(arrays.texts, arrays.glued)
     # One array write instead of a Token.is_sent_start setter per token (10x faster).
     # SENT_START is -1 inside a sentence: as uint64, which Doc.from_array takes, 2**64 - 1.
-    arr = numpy.full((len(arrays.texts), 1), _INSIDE, dtype="uint64")
+    n = len(arrays.texts)
+    # a copy of a ready column (numpy.full's Python wrapper cost more than the copy)
+    arr = _INSIDE_COLUMN[:n].copy() if n <= len(_INSIDE_COLUMN) else numpy.full(
+        (n, 1), _INSIDE, dtype="uint64")
     arr[starts, 0] = 1
     doc.from_array(["SENT_START"], arr)
     # for nlp.tokenview, which would otherwise read SENT_START back

@@ -24,12 +24,41 @@ def test_components_interleaved_over_two_docs_keep_each_docs_state():
 def test_state_is_freed_with_its_doc_and_never_serialised():
     pipe = nlp.load_pipeline()
     doc = pipe("Kanim Ambon mendeportasi sebelas WNA asal Nigeria kemarin.")
-    assert doc._.pantau_state.view is not None
+    state = doc._.pantau_state
+    assert state.view is not None
     data = doc.to_bytes()  # the shared views are not in user_data
     assert b"TokenView" not in data
+    other = pipe.make_doc("Kanim Bima hadir.")  # displaces `doc` while it is alive
+    assert _STATES.get(doc) is state and doc_state(doc) is state
     ref = weakref.ref(doc)
     before = len(_STATES)
     del doc
     gc.collect()
     assert ref() is None
     assert len(_STATES) <= before - 1  # its state went with it (others may have, too)
+    assert doc_state(other) is not state
+
+
+def test_one_doc_at_a_time_costs_no_entry():
+    """nlp.extract's way (each Doc freed before the next is made): no WeakKeyDictionary entry."""
+    pipe = nlp.load_pipeline()
+    gc.collect()
+    before = len(_STATES)
+    for text in ("Kanim Ambon hadir.", "Kanim Bima hadir.", "Rudenim Kupang hadir."):
+        doc = pipe(text)
+        assert doc._.pantau_state.view is not None
+        del doc
+    assert len(_STATES) == before
+
+
+def test_extension_values_are_spacy_s_own():
+    """set_extension_value / extension_value read and write where doc._ does."""
+    from nlp.docstate import extension_value, set_extension_value
+
+    pipe = nlp.load_pipeline()
+    doc = pipe("Kanim Ambon mendeportasi sebelas WNA asal Nigeria kemarin.")
+    assert extension_value(doc, "pantau_offices") == doc._.pantau_offices != []
+    set_extension_value(doc, "pantau_awards", [{"name": "x"}])
+    assert doc._.pantau_awards == [{"name": "x"}]
+    doc._.pantau_people = [{"name": "y"}]
+    assert extension_value(doc, "pantau_people") == [{"name": "y"}]

@@ -184,7 +184,7 @@ def _orth_text(doc: Doc, orth: int) -> str:
     """The text of an ORTH id (cached)."""
     text = _ORTH_TEXTS.get(orth)
     if text is None:
-        text = doc.vocab.strings[orth]
+        text = doc.vocab.strings[orth & 0xFFFF_FFFF_FFFF_FFFF]  # read as int64: maybe < 0
         if len(_ORTH_TEXTS) < _ORTH_TEXTS_MAX:
             _ORTH_TEXTS[orth] = text
     return text
@@ -199,7 +199,8 @@ def doc_arrays(doc: Doc) -> DocArrays:
     if n:
         # One array read, columns derived with numpy: a Python step per token per column cost
         # more than the rules that read them.
-        arr = doc.to_array([IDX, LENGTH, SPACY, ORTH])
+        # as int64: a list of int64 values is built faster than one of uint64 values
+        arr = doc.to_array([IDX, LENGTH, SPACY, ORTH]).astype(numpy.int64)
         idx_col = arr[:, 0]
         idx, end = idx_col.tolist(), (idx_col + arr[:, 1]).tolist()
         glued, ws = (arr[:, 2] == 0).tolist(), (arr[:, 2] != 0).tolist()

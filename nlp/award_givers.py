@@ -50,7 +50,7 @@ def giver_end(tv: TokenView, g: int, length: int, limit: int) -> int:
     k = g + length
     while k < limit and k - g < MAX_GIVER:
         w = words[k]
-        glued = not tv.ws[k - 1] and not tv.ws[k]
+        glued = tv.glued[k - 1] and tv.glued[k]
         if w == "-" and glued and k + 1 < limit and (tv.upper[k + 1] or tv.title[k + 1]):
             k += 2  # "KemenPAN-RB"
             continue

@@ -285,7 +285,7 @@ class AwardFinder:
                 k = max(k + 1, _skip_rank(words, k + 1, sent.end))
                 content = True
                 continue
-            if w == "-" and not tv.ws[k - 1] and not tv.ws[k] and k + 1 < sent.end:
+            if w == "-" and tv.glued[k - 1] and tv.glued[k] and k + 1 < sent.end:
                 k += 1  # "se-Jawa Barat", "Anti-Korupsi": a hyphen inside a word
                 continue
             if tv.space[k] or tv.punct[k]:

@@ -267,7 +267,7 @@ def _excluded(tv: TokenView, i: int, j: int) -> bool:
         before = words[i - 1]
         if before in EXCLUDE_PREV:
             return True  # "Pasal 75", "Kelas I", "ke 69", "pukul 22.00", "Rp 7.583"
-        if not tv.ws[i - 1] and not tv.space[i - 1] and before not in OPENERS:
+        if tv.glued[i - 1] and not tv.space[i - 1] and before not in OPENERS:
             return True  # glued to a word or sign: "Rp1", "ke-67", "Covid-19", "26/11"
         if before == "(" and j < n and words[j] == ")" and not _bracketed_figure(words, i, j):
             return True  # "MCC (33)": an age or a reference in brackets
@@ -277,9 +277,9 @@ def _excluded(tv: TokenView, i: int, j: int) -> bool:
             return True  # "22 Mei", "60 hari", "20 %"
         if nxt == "kali" and j + 1 < n and words[j + 1] in MULTIPLIERS:
             return True  # "3 kali lipat" (but "3 kali tahun ini" is three times)
-        if not tv.ws[j - 1] and nxt in ("/", "%", "-", ":"):
+        if tv.glued[j - 1] and nxt in ("/", "%", "-", ":"):
             return True  # "26/11/2025", "22:00", "5-10"
-        if not tv.ws[j - 1] and nxt == "." and j + 1 < n and words[j + 1][:1].isdigit():
+        if tv.glued[j - 1] and nxt == "." and j + 1 < n and words[j + 1][:1].isdigit():
             return True
     return False
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from array import array
 from itertools import compress
 from typing import NamedTuple
 
@@ -149,9 +150,8 @@ class DocArrays(NamedTuple):
     text: str  # Doc.text
     texts: list[str]  # token texts
     glued: list[bool]  # no whitespace after the token
-    ws: list[bool]  # whitespace after the token (spaCy's SPACY attribute)
-    idx: list[int]  # character offset of each token
-    end: list[int]  # character offset after each token
+    idx: array  # character offset of each token (array("q"))
+    end: array  # character offset after each token (array("q"))
 
 
 def token_texts(doc: Doc) -> tuple[list[str], list[bool]]:
@@ -202,8 +202,10 @@ def doc_arrays(doc: Doc) -> DocArrays:
         # as int64: a list of int64 values is built faster than one of uint64 values
         arr = doc.to_array([IDX, LENGTH, SPACY, ORTH]).astype(numpy.int64)
         idx_col = arr[:, 0]
-        idx, end = idx_col.tolist(), (idx_col + arr[:, 1]).tolist()
-        glued, ws = (arr[:, 2] == 0).tolist(), (arr[:, 2] != 0).tolist()
+        # Offsets as arrays of machine ints: the rules read a few of them, and a list would
+        # build (and free) a Python int for each of the thousand offsets of an article.
+        idx, end = array("q", idx_col.tobytes()), array("q", (idx_col + arr[:, 1]).tobytes())
+        glued = (arr[:, 2] == 0).tolist()
         # Token texts by ORTH id from a cache: cheaper than slicing the text (or asking the
         # string store) token by token, and the same str objects every time, whose hashes the
         # components' caches then need not compute again.
@@ -213,11 +215,11 @@ def doc_arrays(doc: Doc) -> DocArrays:
         except KeyError:  # a token text not seen before (rare once the cache is warm)
             texts = [_orth_text(doc, o) for o in orths]
     else:
-        idx, end, glued, ws, texts = [], [], [], [], []
+        idx, end, glued, texts = array("q"), array("q"), [], []
     text = source_text(doc)
     if text is None:
         text = "".join([t if g else t + " " for t, g in zip(texts, glued, strict=True)])
-    arrays = DocArrays(text, texts, glued, ws, idx, end)
+    arrays = DocArrays(text, texts, glued, idx, end)
     state.arrays, state.sent_starts = arrays, None
     return arrays
 

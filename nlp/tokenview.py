@@ -111,7 +111,7 @@ class TokenView:
         self.text = arrays.text
         self.idx = arrays.idx
         self.end_char = arrays.end
-        self.ws = arrays.ws
+        self.glued = arrays.glued  # no whitespace after the token
         getters = doc.vocab.lex_attr_getters
         self.punct, self.space, self.title, self.upper = (
             LexFlag(orths, getters[a], _FLAG_CACHES.setdefault(getters[a], {}))

@@ -46,9 +46,9 @@ def test_token_view_matches_the_doc_arrays(nlp_pipeline, text):
     for name, attr in flags.items():
         expected = doc.to_array(attr).tolist() if len(doc) else []
         assert [getattr(tv, name)[k] for k in range(len(doc))] == expected, name
-    assert tv.idx == [t.idx for t in doc]
-    assert tv.end_char == [t.idx + len(t.text) for t in doc]
-    assert tv.ws == [bool(t.whitespace_) for t in doc]
+    assert list(tv.idx) == [t.idx for t in doc]
+    assert list(tv.end_char) == [t.idx + len(t.text) for t in doc]
+    assert tv.glued == [not t.whitespace_ for t in doc]
     if len(doc):
         assert tv.sents == [(s.start, s.end) for s in doc.sents]
         starts = [i for i, v in enumerate(doc.to_array(SENT_START).tolist()) if v == 1 or i == 0]

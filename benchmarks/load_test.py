@@ -165,7 +165,8 @@ NOTES = [
     "- 50 clients with no think time saturate the server: requests/s is its capacity here, and "
     "latency is mostly waiting. The 2 cores are shared by the server processes, the load "
     "client (one process, aiohttp: its CPU seconds in the table) and other work on this "
-    "machine (the load averages: other sessions ran CPU-heavy jobs during these runs).",
+    "machine (the load averages: other sessions ran CPU-heavy jobs during these runs; the "
+    "1-minute averages also count this benchmark's own server and client processes).",
     "- The slowest pages set the p95: the articles table page, the counts view page and the "
     "search render 100 rows with facets, 30-45 ms each asked one at a time (curl, "
     "2026-12-07, the machine busy with other work; the other pages 5-12 ms), and they and "
@@ -196,6 +197,18 @@ NOTES = [
 ]
 
 
+def code_version() -> str:
+    """The commit the measured code is at (`-dirty` with uncommitted changes to tracked files)."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                                capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                               cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return "an unknown commit (no git)"
+    return commit + ("-dirty" if dirty.strip() else "")
+
+
 def write_readme(path: Path, runs: list[tuple[str, dict]], db: Path, articles: int,
                  command: str) -> None:
     """Replace (or append) this benchmark's section of benchmarks/README.md: one row per
@@ -213,7 +226,7 @@ def write_readme(path: Path, runs: list[tuple[str, dict]], db: Path, articles: i
         f"Machine: {platform.machine()}, {os.cpu_count()} cores shared by server, clients and "
         f"other work (load averages below, 1-minute, from `uptime`), Python "
         f"{platform.python_version()}, SQLite {sqlite3.sqlite_version}; run "
-        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, code at {code_version()}.",
         "",
         f"Command: `{command}`",
         "",

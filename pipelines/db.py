@@ -30,7 +30,7 @@ from pipelines.schema import (
     facts_table_names,
     restore_indexes,
 )
-from pipelines.search import ensure_search_index
+from pipelines.search import ensure_search_index, refresh_search_facets
 
 
 class DatabaseError(Exception):
@@ -215,6 +215,7 @@ def refresh_summaries(db) -> None:
             restore_indexes(db.conn, indexes)
             if name == "story_groups":
                 db.execute(f"delete from {STORY_GROUPS_PENDING}")
+        refresh_search_facets(db)  # common search terms' facet counts (issue 21)
         db.execute("insert into meta(key, value) values ('summary_inputs', ?) "
                    "on conflict(key) do update set value = excluded.value", [_summary_inputs(db)])
 

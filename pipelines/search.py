@@ -21,6 +21,7 @@ match instead of each matching article's row (data/datasette/plugins/pantau_coun
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from functools import lru_cache
@@ -29,6 +30,13 @@ from pipelines.schema import (
     KEYS_TABLE,
     KEYS_TRIGGERS,
     SEARCH_COLUMNS,
+    SEARCH_FACET_TERMS,
+    SEARCH_FACETS,
+    SEARCH_FACETS_DIRTY,
+    SEARCH_FACETS_SQL,
+    SEARCH_FACETS_TRIGGERS,
+    SEARCH_FACETS_TRIGGERS_SQL,
+    SEARCH_FACETS_UPTO,
     SEARCH_TABLE,
     STEMS_TABLE,
     create_search_tables,
@@ -265,3 +273,131 @@ def _query_term(word: str) -> str:
     root = stem(word) if len(word) >= MIN_AFFIXED_LENGTH and WORD.fullmatch(word) else word
     return f'"{word}"' if root == word else f'("{word}" OR "{root}")'
 
+
+
+# --- Facet counts of common search terms (schema.SEARCH_FACETS) -------------------------------
+# A term gets its outlet and year counts precomputed when it matches more than this share of
+# the articles: below it a search page's facets read few enough keys (5% of 1,000,000 articles,
+# ~35 ms) to count them per request.
+FACET_TERMS_ABOVE_SHARE = 0.05
+# Articles whose words are read to find the candidate terms (spread evenly over the rowids);
+# each candidate is then counted exactly in the index. A term seen in at most
+# FACET_SAMPLE_MARGIN times the share in the sample is left out (sampling noise aside, it
+# matches too few articles).
+FACET_SAMPLE = 2000
+FACET_SAMPLE_MARGIN = 0.8
+# At most this many terms, the most frequent first: a full count reads every match of every
+# term (~0.4 s per term in 95% of 1,000,000 articles), done once after a bulk load or a change
+# to an article counted already; a daily update only adds the new articles (~1 ms per term).
+FACET_TERMS_MAX = 64
+# More articles added than this share of those counted (a bulk load, a first run): the terms
+# are chosen again and everything counted, as the words common in the archive may have changed.
+FACET_RECOUNT_ABOVE_SHARE = 0.1
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """Sastrawi's Indonesian stop words ("yang", "dan", ...): nobody searches for them, and
+    counting their facets would cost the most of all."""
+    from Sastrawi.StopWordRemover.StopWordRemoverFactory import StopWordRemoverFactory
+
+    return frozenset(StopWordRemoverFactory().get_stop_words())
+
+
+def facet_term(query: str) -> str | None:
+    """The stem group a search's FTS5 expression (fts_query) looks up, when it is one word:
+    `"paspor"` -> paspor, `(("kepasporan" OR "paspor"))` -> paspor (the stem of the word); None
+    for anything else. Both match the same articles once every article is stemmed."""
+    if m := re.fullmatch(r'"([^\W\d_]+)"', query):
+        return m[1]
+    # fts_query parenthesises a term with OR once more: (("kepasporan" OR "paspor")).
+    inner = query[1:-1] if query.startswith("((") and query.endswith("))") else query
+    m = re.fullmatch(r'\("([^\W\d_]+)" OR "([^\W\d_]+)"\)', inner)
+    if m and len(m[1]) >= MIN_AFFIXED_LENGTH and stem(m[1]) == m[2]:
+        return m[2]
+    return None
+
+
+def _candidate_terms(db, articles: int, last: int) -> list[str]:
+    """Stem groups seen in more than FACET_TERMS_ABOVE_SHARE (with FACET_SAMPLE_MARGIN) of a
+    sample of the articles, stop words left out, most frequent first."""
+    step = max(1, last // FACET_SAMPLE)
+    rows = db.execute("select title, text from articles where rowid in "
+                      "(select value from json_each(?))",
+                      [json.dumps(list(range(step, last + 1, step)))]).fetchall()
+    seen: dict[str, int] = {}
+    for title, text in rows:
+        for word in set(WORD.findall(f"{title or ''} {text or ''}".lower())):
+            term = stem(word) if len(word) >= MIN_AFFIXED_LENGTH else word
+            seen[term] = seen.get(term, 0) + 1
+    floor = FACET_TERMS_ABOVE_SHARE * FACET_SAMPLE_MARGIN * len(rows)
+    stop = stop_words()
+    return sorted((t for t, n in seen.items() if n > floor and t not in stop),
+                  key=lambda t: (-seen[t], t))
+
+
+def refresh_search_facets(db) -> None:
+    """Bring SEARCH_FACETS up to date (inside the caller's transaction): add the articles
+    stored since the last refresh, or, after a change to one counted already (noted by
+    triggers) or without a count yet, choose the terms again and count everything."""
+    fresh = False
+    for statement in SEARCH_FACETS_SQL.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+    found = {r[0] for r in db.execute(
+        f"select name from sqlite_master where type = 'trigger' and name in "
+        f"({', '.join('?' * len(SEARCH_FACETS_TRIGGERS))})", SEARCH_FACETS_TRIGGERS)}
+    if found != set(SEARCH_FACETS_TRIGGERS):
+        for trigger in SEARCH_FACETS_TRIGGERS:
+            db.execute(f"drop trigger if exists [{trigger}]")
+        for body in SEARCH_FACETS_TRIGGERS_SQL.split("end;")[:-1]:
+            db.execute(body + "end")
+        fresh = True
+    upto = db.execute("select cast(value as integer) from meta where key = ?",
+                      [SEARCH_FACETS_UPTO]).fetchone()
+    dirty = db.execute(f"select count(*) from {SEARCH_FACETS_DIRTY}").fetchone()[0]
+    articles, last = db.execute("select count(*), coalesce(max(rowid), 0) from articles"
+                                ).fetchone()
+    count = (f"select ?, k.year, k.source, count(*) from {SEARCH_TABLE} f "
+             f"join {KEYS_TABLE} k on k.id = f.rowid "
+             f"where {SEARCH_TABLE} match ? and f.rowid > ? group by k.year, k.source")
+    counted = upto[0] if upto and upto[0] is not None else None
+    if fresh or dirty or counted is None or counted > last \
+            or last - counted > FACET_RECOUNT_ABOVE_SHARE * counted:
+        db.execute(f"delete from {SEARCH_FACETS}")
+        db.execute(f"delete from {SEARCH_FACET_TERMS}")
+        terms = []
+        for term in _candidate_terms(db, articles, last) if articles else []:
+            matches = db.execute(f"select count(*) from {SEARCH_TABLE} where {SEARCH_TABLE} "
+                                 "match ?", [f'"{term}"']).fetchone()[0]
+            if matches > FACET_TERMS_ABOVE_SHARE * articles:
+                terms.append((term, matches))
+            if len(terms) == FACET_TERMS_MAX:
+                break
+        db.conn.executemany(f"insert into {SEARCH_FACET_TERMS}(term, matches) values (?, ?)",
+                            terms)
+        since = 0
+    else:
+        terms = db.execute(f"select term, null from {SEARCH_FACET_TERMS}").fetchall()
+        since = counted
+    if since < last:
+        for term, _ in terms:
+            rows = db.execute(count, [term, f'"{term}"', since]).fetchall()
+            if since:  # add to the counts there are
+                db.conn.executemany(
+                    f"update {SEARCH_FACETS} set articles = articles + ? where term = ? "
+                    "and year is ? and source is ?",
+                    [(n, t, y, s) for t, y, s, n in rows])
+                db.conn.executemany(
+                    f"insert into {SEARCH_FACETS}(term, year, source, articles) select ?, ?, ?, ? "
+                    f"where not exists (select 1 from {SEARCH_FACETS} where term = ? "
+                    "and year is ? and source is ?)",
+                    [(t, y, s, n, t, y, s) for t, y, s, n in rows])
+            else:
+                db.conn.executemany(f"insert into {SEARCH_FACETS}(term, year, source, articles) "
+                                    "values (?, ?, ?, ?)", rows)
+        db.execute(f"update {SEARCH_FACET_TERMS} set matches = (select coalesce(sum(articles), 0) "
+                   f"from {SEARCH_FACETS} f where f.term = {SEARCH_FACET_TERMS}.term)")
+    db.execute(f"delete from {SEARCH_FACETS_DIRTY}")
+    db.execute("insert into meta(key, value) values (?, ?) on conflict(key) do update set "
+               "value = excluded.value", [SEARCH_FACETS_UPTO, str(last)])

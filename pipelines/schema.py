@@ -659,6 +659,29 @@ def create_search_triggers(db) -> None:
         db.execute(body + "end")
 
 
+def create_search_facets(db) -> bool:
+    """Create the SEARCH_FACETS tables where missing, and their triggers (inside the caller's
+    transaction).
+
+    Returns:
+        True when the triggers were (re)created: changes before them went unnoted, so the
+        counts must be computed from the start.
+    """
+    for statement in SEARCH_FACETS_SQL.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+    found = {r[0] for r in db.execute(
+        f"select name from sqlite_master where type = 'trigger' and name in "
+        f"({', '.join('?' * len(SEARCH_FACETS_TRIGGERS))})", SEARCH_FACETS_TRIGGERS)}
+    if found == set(SEARCH_FACETS_TRIGGERS):
+        return False
+    for trigger in SEARCH_FACETS_TRIGGERS:
+        db.execute(f"drop trigger if exists [{trigger}]")
+    for body in SEARCH_FACETS_TRIGGERS_SQL.split("end;")[:-1]:
+        db.execute(body + "end")
+    return True
+
+
 def rebuild_search_keys(db) -> None:
     """Create the search index's keys table and its triggers anew, filled from `articles`
     (inside the caller's transaction): for a database indexed before it existed, or whose

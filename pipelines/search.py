@@ -33,12 +33,10 @@ from pipelines.schema import (
     SEARCH_FACET_TERMS,
     SEARCH_FACETS,
     SEARCH_FACETS_DIRTY,
-    SEARCH_FACETS_SQL,
-    SEARCH_FACETS_TRIGGERS,
-    SEARCH_FACETS_TRIGGERS_SQL,
     SEARCH_FACETS_UPTO,
     SEARCH_TABLE,
     STEMS_TABLE,
+    create_search_facets,
     create_search_tables,
     create_search_triggers,
     drop_search_index,
@@ -340,19 +338,7 @@ def refresh_search_facets(db) -> None:
     """Bring SEARCH_FACETS up to date (inside the caller's transaction): add the articles
     stored since the last refresh, or, after a change to one counted already (noted by
     triggers) or without a count yet, choose the terms again and count everything."""
-    fresh = False
-    for statement in SEARCH_FACETS_SQL.split(";\n"):
-        if statement.strip():
-            db.execute(statement)
-    found = {r[0] for r in db.execute(
-        f"select name from sqlite_master where type = 'trigger' and name in "
-        f"({', '.join('?' * len(SEARCH_FACETS_TRIGGERS))})", SEARCH_FACETS_TRIGGERS)}
-    if found != set(SEARCH_FACETS_TRIGGERS):
-        for trigger in SEARCH_FACETS_TRIGGERS:
-            db.execute(f"drop trigger if exists [{trigger}]")
-        for body in SEARCH_FACETS_TRIGGERS_SQL.split("end;")[:-1]:
-            db.execute(body + "end")
-        fresh = True
+    fresh = create_search_facets(db)
     upto = db.execute("select cast(value as integer) from meta where key = ?",
                       [SEARCH_FACETS_UPTO]).fetchone()
     dirty = db.execute(f"select count(*) from {SEARCH_FACETS_DIRTY}").fetchone()[0]

@@ -27,14 +27,16 @@ def test_a_new_database_has_the_whole_schema(db_path):
                        "event_nationalities", "article_aliases", schema.EVENT_PENDING_TABLE,
                        "meta", "source_health", schema.SIGNATURE_TABLE,
                        schema.STORY_PENDING_TABLE, schema.STEMS_TABLE, schema.SEARCH_TABLE,
-                       schema.STORY_GROUPS_PENDING,
+                       schema.STORY_GROUPS_PENDING, schema.SEARCH_FACETS,
+                       schema.SEARCH_FACET_TERMS, schema.SEARCH_FACETS_DIRTY,
                        *schema.FACT_TABLES, *schema.SUMMARIES}
     assert expected_tables <= found["table"]
     # The rest are FTS5's own tables of the search index.
     assert {t for t in found["table"] - expected_tables
             if not t.startswith(schema.SEARCH_TABLE + "_")} == set()
     assert found["view"] == set(schema.VIEWS)
-    assert found["trigger"] == {*schema.SEARCH_TRIGGERS, *schema.STORY_GROUPS_TRIGGERS}
+    assert found["trigger"] == {*schema.SEARCH_TRIGGERS, *schema.STORY_GROUPS_TRIGGERS,
+                                *schema.SEARCH_FACETS_TRIGGERS}
     # One index per listed column set, named by sqlite-utils after the table and columns.
     wanted = {f"idx_{table}_{'_'.join(cols)}" for table, sets in schema.INDEXES.items()
               for cols in sets}

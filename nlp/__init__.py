@@ -76,6 +76,21 @@ def _rows(doc, published: str | None = None, title: str | None = None) -> dict:
     return data
 
 
+def _extraction(doc, published: str | None = None, title: str | None = None) -> Extraction:
+    """from_doc(doc) for a Doc this process's pipeline just made: the components' own facts
+    (kept in its state by set_facts) instead of dataclasses rebuilt from the rows."""
+    from nlp.docstate import doc_state, extension_value
+    from nlp.events import resolve_event
+
+    facts = doc_state(doc).facts
+    if len(facts) < len(FACT_FIELDS) or not all(e in facts for e in FACT_FIELDS.values()):
+        return from_doc(doc, published, title)
+
+    event = resolve_event(extension_value(doc, "pantau_event"), published, title)
+    return Extraction(**{field: facts[ext] for field, ext in FACT_FIELDS.items()},
+                      event=Extraction.from_dict({"event": event}).event if event else None)
+
+
 def _process(pipeline, text: str):
     """`pipeline(text)` without Language.__call__'s per-call bookkeeping (component_cfg, error
     handlers), which Pantau's components do not use: the same Doc, a few percent sooner."""
@@ -101,7 +116,7 @@ def extract(text: str, title: str | None = None, published: str | None = None) -
     Returns:
         An Extraction; evidence offsets are character offsets into `text`.
     """
-    return from_doc(_process(load_pipeline(), _clip(text)), published, title)
+    return _extraction(_process(load_pipeline(), _clip(text)), published, title)
 
 
 def extract_many(
@@ -137,7 +152,7 @@ def extract_many(
         # One Doc through all components at a time: the components share per-Doc views
         # (nlp.tokenview), which nlp.pipe's component-by-component batches would rebuild.
         for text, published, title in items:
-            extraction = from_doc(_process(pipeline, text), published, title)
+            extraction = _extraction(_process(pipeline, text), published, title)
             yield (extraction, digest(text)) if digest else extraction
         return
     batches = _batches(items, batch_size)

@@ -23,9 +23,9 @@ from nlp.award_givers import (
     head_at,
     inner_dan,
 )
-from nlp.docstate import set_extension_value
+from nlp.docstate import set_facts
 from nlp.numbers import parse_rank
-from nlp.schema import Award, Evidence, as_rows
+from nlp.schema import Award, Evidence
 from nlp.tokenview import TokenView, clean_text, register_triggers, token_view
 from nlp.vocabulary import load_vocabulary, match_phrase, phrase_index
 
@@ -149,7 +149,7 @@ class AwardFinder:
             candidates += found
         if candidates:
             _giver_statements(tv, candidates)
-        set_extension_value(doc, "pantau_awards", as_rows(_merge(candidates)))
+        set_facts(doc, "pantau_awards", _merge(candidates))
         return doc
 
     # --- sentence context ---------------------------------------------------------------------

@@ -17,9 +17,9 @@ from nlp.count_categories import (
     Limits,
     categorise,
 )
-from nlp.docstate import set_extension_value
+from nlp.docstate import set_facts
 from nlp.numbers import NUMBER_WORDS, parse_at, starts_number
-from nlp.schema import Count, as_rows
+from nlp.schema import Count
 from nlp.tokenview import TokenView, clean_text, token_view
 from nlp.vocabulary import load_vocabulary, match_phrase, phrase_index
 
@@ -163,7 +163,7 @@ class CountFinder:
             if hit is not None:
                 found.append(hit)
             pos, pos_sent = j, sent
-        set_extension_value(doc, "pantau_counts", as_rows(self._to_counts(tv, found)))
+        set_facts(doc, "pantau_counts", self._to_counts(tv, found))
         return doc
 
     def _classify(self, tv, i, j, value, sent_start, vague, last_class):

@@ -13,11 +13,13 @@ another Doc's. (No view may hold the Doc: a value that refers to its key keeps i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from weakref import WeakKeyDictionary, ref
 
 from spacy.tokens import Doc
+
+from nlp.schema import as_rows
 
 
 @dataclass
@@ -31,6 +33,7 @@ class DocState:
     words: Any = None  # nlp.offices.Words
     links: list[tuple[int, int]] | None = None  # nlp.offices.related_links
     mentions: list | None = None  # nlp.offices.Mention, set by pantau_offices
+    facts: dict = field(default_factory=dict)  # extension -> the facts set_facts stored
     lower_words: set[str] | None = None  # the token texts (nlp.officials: a word in lower case?)
 
 
@@ -73,6 +76,13 @@ def new_state(doc: Doc, source: str) -> DocState:
 def set_extension_value(doc: Doc, name: str, value) -> None:
     """`doc._.<name> = value` for an extension with no setter."""
     doc.user_data[("._.", name, None, None)] = value
+
+
+def set_facts(doc: Doc, name: str, facts: list) -> None:
+    """`doc._.<name> = as_rows(facts)`, the facts themselves kept in the Doc's state: nlp.extract
+    takes them from there instead of rebuilding them from the rows."""
+    doc.user_data[("._.", name, None, None)] = as_rows(facts)
+    doc_state(doc).facts[name] = facts
 
 
 def extension_value(doc: Doc, name: str):

@@ -18,9 +18,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.counts import BETWEEN, skip_spelled_out, unit_at  # counts owns the unit vocabulary
-from nlp.docstate import set_extension_value
+from nlp.docstate import set_facts
 from nlp.numbers import parse_at, starts_number
-from nlp.schema import Nationality, as_rows
+from nlp.schema import Nationality
 from nlp.sentences import doc_arrays
 from nlp.tokenview import TokenView, register_triggers, token_view
 from nlp.vocabulary import DATA_DIR, load_vocabulary, match_phrase, phrase_index
@@ -165,7 +165,7 @@ class NationalityFinder:
         tv.country_starts = {m.start: m.code for m in mentions}
         if mentions:
             self._decide(tv, mentions)
-        set_extension_value(doc, "pantau_nationalities", as_rows(self._collect(tv, mentions)))
+        set_facts(doc, "pantau_nationalities", self._collect(tv, mentions))
         return doc
 
     # --- finding ------------------------------------------------------------------------------

@@ -16,9 +16,9 @@ from rapidfuzz import fuzz, process
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp.docstate import doc_state, set_extension_value
+from nlp.docstate import doc_state, set_facts
 from nlp.gazetteer import GazetteerError, fold, load_offices, load_places, place_words
-from nlp.schema import Evidence, Office, as_rows
+from nlp.schema import Evidence, Office
 from nlp.sentences import token_texts
 from nlp.tokenview import TriggerHits, register_triggers, token_view
 from nlp.vocabulary import load_vocabulary
@@ -537,7 +537,7 @@ class OfficeFinder:
         mentions = self.mentions(doc)
         _resolve_unlinked(mentions)
         doc_state(doc).mentions = mentions
-        set_extension_value(doc, "pantau_offices", as_rows(self.offices_from(doc, mentions)))
+        set_facts(doc, "pantau_offices", self.offices_from(doc, mentions))
         return doc
 
     def offices_from(self, doc: Doc, mentions: list[Mention]) -> list[Office]:

@@ -14,7 +14,7 @@ from rapidfuzz import fuzz
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp.docstate import doc_state, set_extension_value
+from nlp.docstate import doc_state, set_facts
 from nlp.gazetteer import fold
 from nlp.offices import (
     Mention,
@@ -28,7 +28,7 @@ from nlp.offices import (
     related_links,
     trie_longest,
 )
-from nlp.schema import Official, as_rows
+from nlp.schema import Official
 from nlp.sentences import token_texts
 from nlp.tokenview import token_view
 from nlp.vocabulary import load_vocabulary
@@ -188,7 +188,7 @@ class OfficialFinder:
             else:
                 done = j
         people += [(p, False) for p in self._led_by(doc, words, mentions)]
-        set_extension_value(doc, "pantau_people", as_rows(_dedupe(people)))
+        set_facts(doc, "pantau_people", _dedupe(people))
         return doc
 
     def _apposed_name(self, doc, words, k: int, texts: list[str]):

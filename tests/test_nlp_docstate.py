@@ -62,3 +62,19 @@ def test_extension_values_are_spacy_s_own():
     assert doc._.pantau_awards == [{"name": "x"}]
     doc._.pantau_people = [{"name": "y"}]
     assert extension_value(doc, "pantau_people") == [{"name": "y"}]
+
+
+def test_extract_takes_the_components_facts_as_from_doc_rebuilds_them():
+    """nlp.extract uses the facts kept by set_facts; nlp.from_doc rebuilds them from the rows
+    (a Doc from nlp.pipe or Doc.from_bytes): the same Extraction either way."""
+    pipe = nlp.load_pipeline()
+    texts = ["Kepala Kantor Imigrasi Kelas I TPI Kendari Andi Pratama mengatakan 11 WNA asal "
+             "Nigeria dideportasi pada Senin (3/2).",
+             "Kanim Bekasi meraih tiga penghargaan dari Kementerian Imigrasi pada HUT ke-75.",
+             "Tidak ada fakta di sini."]
+    for text in texts:
+        doc = nlp._process(pipe, text)
+        fast = nlp._extraction(doc, "2025-02-05", None)
+        assert doc._.pantau_state.facts  # the fast path was taken
+        assert fast == nlp.from_doc(doc, "2025-02-05", None)
+        assert fast == nlp.extract(text, published="2025-02-05")

@@ -30,7 +30,7 @@ from pipelines.schema import (
     facts_table_names,
     restore_indexes,
 )
-from pipelines.search import ensure_search_index, refresh_search_facets
+from pipelines.search import ensure_search_index, refresh_search_facets, search_facets_stale
 
 
 class DatabaseError(Exception):
@@ -249,7 +249,11 @@ def refresh_summaries_if_stale(db) -> bool:
     """
     recorded = db.execute("select value from meta where key = 'summary_inputs'").fetchone()
     if recorded and recorded[0] == _summary_inputs(db):
-        return False
+        if not search_facets_stale(db):
+            return False
+        with db.conn:  # a database from before them, or written by other code since
+            refresh_search_facets(db)
+        return True
     refresh_summaries(db)
     return True
 

@@ -334,6 +334,21 @@ def _candidate_terms(db, articles: int, last: int) -> list[str]:
                   key=lambda t: (-seen[t], t))
 
 
+def search_facets_stale(db) -> bool:
+    """Whether refresh_search_facets has anything to do: no counts yet (a database from
+    before them), articles stored since, or a counted article changed."""
+    names = {r[0] for r in db.execute(
+        "select name from sqlite_master where name in (?, ?, ?)",
+        [SEARCH_FACETS, SEARCH_FACET_TERMS, SEARCH_FACETS_DIRTY])}
+    if len(names) < 3:
+        return True
+    upto = db.execute("select cast(value as integer) from meta where key = ?",
+                      [SEARCH_FACETS_UPTO]).fetchone()
+    last = db.execute("select coalesce(max(rowid), 0) from articles").fetchone()[0]
+    return upto is None or upto[0] != last or \
+        db.execute(f"select exists (select 1 from {SEARCH_FACETS_DIRTY})").fetchone()[0] == 1
+
+
 def refresh_search_facets(db) -> None:
     """Bring SEARCH_FACETS up to date (inside the caller's transaction): add the articles
     stored since the last refresh, or, after a change to one counted already (noted by

@@ -15,9 +15,9 @@ from test_datasette_counts import MATCHES, expected_counts, facet_counts, get, m
 
 from core.settings import setting
 from pantau.serve import datasette_command
-from pipelines.db import checkpoint, open_db, refresh_summaries
+from pipelines.db import checkpoint, open_db, refresh_summaries, refresh_summaries_if_stale
 from pipelines.schema import KEYS_TABLE, SEARCH_FACET_TERMS, SEARCH_FACETS
-from pipelines.search import facet_term, fts_query
+from pipelines.search import facet_term, fts_query, search_facets_stale
 from pipelines.store import store_article
 
 # "dideportasi" is searched as ("dideportasi" OR "deportasi"): the stem group deportasi, in a
@@ -83,13 +83,6 @@ def test_a_rare_word_is_counted_from_the_keys(db_path):
     assert_page_counts(db_path, "banjir", KEYS_TABLE)
 
 
-def test_absent_summary_falls_back(db_path):
-    db = sqlite_utils.Database(db_path)
-    with db.conn:
-        db.execute(f"drop table {SEARCH_FACETS}")
-    assert_page_counts(db_path, AFFIXED, KEYS_TABLE)
-
-
 def page_after(path: Path, change, search: str) -> tuple[dict, list[str]]:
     """The search page of a server started on the database as it was (`pantau serve`
     refreshes stale summaries before it starts) and then changed by `change(connection)`
@@ -115,6 +108,12 @@ def assert_stale_falls_back(path: Path, change, search: str) -> None:
     assert facet_counts(page) == facets
     assert any(f"from {KEYS_TABLE} " in sql for sql in sqls)
     assert not any(f"from {SEARCH_FACETS} " in sql for sql in sqls)
+
+
+def test_absent_summary_falls_back(db_path):
+    def drop(raw):
+        raw.execute(f"drop table {SEARCH_FACETS}")
+    assert_stale_falls_back(db_path, drop, AFFIXED)
 
 
 def test_a_new_article_not_counted_falls_back(db_path):
@@ -165,3 +164,17 @@ def test_daily_additions_equal_a_full_count(db_path):
 
 def test_live_mode_does_not_read_the_summary(db_path):
     assert_page_counts(db_path, AFFIXED, KEYS_TABLE, live=True)
+
+
+def test_a_database_from_before_them_gets_them_when_served(db_path):
+    db = open_db(db_path)
+    with db.conn:
+        for table in (SEARCH_FACETS, SEARCH_FACET_TERMS, "search_facets_dirty"):
+            db.execute(f"drop table {table}")
+        db.execute("delete from meta where key = 'search_facets_upto'")
+    assert search_facets_stale(db)
+    assert refresh_summaries_if_stale(db)  # the other summaries' inputs did not change
+    assert not search_facets_stale(db) and not refresh_summaries_if_stale(db)
+    db.close()
+    assert summary_rows(db_path) == grouped_matches(db_path)
+    assert_page_counts(db_path, AFFIXED, SEARCH_FACETS)

@@ -66,6 +66,18 @@ def _may_end(text: str) -> bool:
     return flag
 
 
+# token text -> whether "." glued after it can end a sentence (see _is_final), cached
+_PERIOD_ENDS: dict[str, bool] = {}
+
+
+def _period_ends_after(prev: str) -> bool:
+    low = prev.lower()
+    ends = not (low in NEVER_FINAL or (len(low) == 1 and low.isalpha()))
+    if len(_PERIOD_ENDS) < _MAY_END_MAX:
+        _PERIOD_ENDS[prev] = ends
+    return ends
+
+
 def _starts_sentence(text: str) -> bool:
     ch = text[0]
     return ch.isupper() or ch.isdigit() or ch in OPENERS
@@ -126,20 +138,30 @@ def _start_indices(texts: list[str], glued: list[bool]) -> list[int]:
                 starts.append(j)
             pos = j
             continue
-        if _is_final(texts, glued, i):
-            j = i + 1
-            # Closing quotes and brackets stay with the sentence they close; a straight quote
-            # closes only when glued to the mark ('katanya." Lalu'), otherwise it opens.
-            while j < n and (texts[j] in CLOSERS or (texts[j] in STRAIGHT_QUOTES and glued[j - 1])):
-                j += 1
-            k = j
-            while k < n and texts[k].isspace():
-                k += 1
-            # "1.331" stays one token, but "Rp1.000" + "." + "Dia" needs the gap check too.
-            if k < n and (k > i + 1 or not glued[i]) and _starts_sentence(texts[k]):
-                if starts[-1] != k:
-                    starts.append(k)
-            pos = j
+        if text == "." and i > 0 and glued[i - 1]:
+            # the usual sentence end, unless an abbreviation or an initial stands before it
+            # (what _is_final tests first, without its call, the prefix cached by text)
+            prev = texts[i - 1]
+            ends = _PERIOD_ENDS.get(prev)
+            if ends is None:
+                ends = _period_ends_after(prev)
+            if not ends:
+                continue
+        elif not _is_final(texts, glued, i):
+            continue
+        j = i + 1
+        # Closing quotes and brackets stay with the sentence they close; a straight quote
+        # closes only when glued to the mark ('katanya." Lalu'), otherwise it opens.
+        while j < n and (texts[j] in CLOSERS or (texts[j] in STRAIGHT_QUOTES and glued[j - 1])):
+            j += 1
+        k = j
+        while k < n and texts[k].isspace():
+            k += 1
+        # "1.331" stays one token, but "Rp1.000" + "." + "Dia" needs the gap check too.
+        if k < n and (k > i + 1 or not glued[i]) and _starts_sentence(texts[k]):
+            if starts[-1] != k:
+                starts.append(k)
+        pos = j
     return starts
 
 

@@ -260,7 +260,7 @@ class OfficialFinder:
 
     def _role_and_name(self, doc, words, i, j, by_tok, doc_offices):
         """Parse the role after a title and find the name after (or before) it."""
-        title_words = {w.word for w in words[i:j]}
+        title_words = set(words.word[i:j])
         texts = token_texts(doc)[0]
         self._introducer = None
         role_end, office_id, kinds, content = j, None, [], 0

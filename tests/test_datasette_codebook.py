@@ -22,7 +22,8 @@ from pipelines.events import EVENT_TYPES as COUNT_EVENT_TYPES
 META = yaml.safe_load(setting("metadata").read_text(encoding="utf-8"))
 TABLES = META["databases"]["pantau"]["tables"]
 INTERNAL = ("articles_fts", "articles_fts_stems", "story_signatures_crc32", "story_pending",
-            "event_pending", "meta", "story_groups_pending")
+            "event_pending", "meta", "story_groups_pending", "search_facets",
+            "search_facet_terms", "search_facets_dirty")
 
 
 def fetch(url: str) -> str:

@@ -165,8 +165,14 @@ NOTES = [
     "- 50 clients with no think time saturate the server: requests/s is its capacity here, and "
     "latency is mostly waiting. The 2 cores are shared by the server processes, the load "
     "client (one process, aiohttp: its CPU seconds in the table) and other work on this "
-    "machine (the load averages: other sessions ran CPU-heavy jobs during these runs; the "
-    "1-minute averages also count this benchmark's own server and client processes).",
+    "machine (the load averages; the 1-minute averages also count this benchmark's own "
+    "server and client processes). Runs of the same command while other sessions ran "
+    "CPU-heavy jobs (2026-12-07 19:34-20:28, load 2.4-5.6) gave `--workers 2` alone "
+    "79.1-93.3 requests/s and p95 1,386-2,166 ms; with nothing else running (the run above, "
+    "20:59-21:03, whose load averages are its own processes' and the setup's before it; and "
+    "one `--workers 2 --no-readme` run at 20:57 from load 0.4: 168.4 requests/s, p95 708 ms) "
+    "166.6 requests/s, p95 737 ms, no errors: issue 21's target (at least 100 requests/s, "
+    "p95 under 1 s, 0 errors) met by `pantau serve` alone.",
     "- The slowest pages set the p95: the articles table page, the counts view page and the "
     "search render 100 rows with facets, 30-45 ms each asked one at a time (curl, "
     "2026-12-07, the machine busy with other work; the other pages 5-12 ms), and they and "

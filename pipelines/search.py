@@ -19,6 +19,9 @@ equal to `articles` by triggers too: a search page counts its facets from these 
 match instead of each matching article's row (data/datasette/plugins/pantau_counts.py). For the
 terms in over 5% of the articles even that is ~1 s a page at 1,000,000 articles, so their outlet
 and year counts are kept with the summaries (refresh_search_facets, schema.SEARCH_FACETS).
+
+Over 400 lines: one index and what is kept beside it (stems, keys, the common terms' counts),
+all built on the same stemming and query expansion; split, each part would import the others.
 """
 
 from __future__ import annotations

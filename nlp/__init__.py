@@ -83,7 +83,7 @@ def _extraction(doc, published: str | None = None, title: str | None = None) -> 
     from nlp.events import resolve_event
 
     facts = doc_state(doc).facts
-    if len(facts) < len(FACT_FIELDS) or not all(e in facts for e in FACT_FIELDS.values()):
+    if not all(ext in facts for ext in FACT_FIELDS.values()):
         return from_doc(doc, published, title)
 
     event = resolve_event(extension_value(doc, "pantau_event"), published, title)

@@ -34,7 +34,7 @@ class DocState:
     links: list[tuple[int, int]] | None = None  # nlp.offices.related_links
     mentions: list | None = None  # nlp.offices.Mention, set by pantau_offices
     facts: dict = field(default_factory=dict)  # extension -> the facts set_facts stored
-    lower_words: set[str] | None = None  # the token texts (nlp.officials: a word in lower case?)
+    text_set: set[str] | None = None  # the token texts (nlp.officials: a word in lower case?)
 
 
 _STATES: WeakKeyDictionary[Doc, DocState] = WeakKeyDictionary()

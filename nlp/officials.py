@@ -446,11 +446,11 @@ class OfficialFinder:
             return False
         state = doc_state(doc)
         texts = token_texts(doc)[0]
-        if state.lower_words is None:
+        if state.text_set is None:
             # the token texts as a set, built once per Doc at its first name (a few per story)
-            state.lower_words = set(texts)
+            state.text_set = set(texts)
         low = texts[toks[0]].lower()
-        if low.islower() and low in state.lower_words:
+        if low.islower() and low in state.text_set:
             return False
         full = [t for t in toks if not INITIALS_RE.match(texts[t])]
         if not full:

@@ -38,10 +38,9 @@ def _is_final(texts: list[str], glued: list[bool], i: int) -> bool:
     text = texts[i]
     if text in TERMINALS:
         if text == "." and i > 0 and glued[i - 1]:
-            prev = texts[i - 1].lower()
-            # "Kol ." / "M ." (an initial): the tokenizer split an abbreviation.
-            if prev in NEVER_FINAL or (len(prev) == 1 and prev.isalpha()):
-                return False
+            prev = texts[i - 1]
+            ends = _PERIOD_ENDS.get(prev)
+            return _period_ends_after(prev) if ends is None else ends
         return True
     if len(text) > 1 and text[-1] == ".":
         stem = text[:-1].lower()
@@ -71,6 +70,8 @@ _PERIOD_ENDS: dict[str, bool] = {}
 
 
 def _period_ends_after(prev: str) -> bool:
+    """Whether "." glued after `prev` may end a sentence (cached): not after an abbreviation
+    such as "Kol" or an initial ("M"), which the tokenizer split from their full stop."""
     low = prev.lower()
     ends = not (low in NEVER_FINAL or (len(low) == 1 and low.isalpha()))
     if len(_PERIOD_ENDS) < _MAY_END_MAX:
@@ -140,7 +141,7 @@ def _start_indices(texts: list[str], glued: list[bool]) -> list[int]:
             continue
         if text == "." and i > 0 and glued[i - 1]:
             # the usual sentence end, unless an abbreviation or an initial stands before it
-            # (what _is_final tests first, without its call, the prefix cached by text)
+            # (_is_final's first test, inlined: this loop runs for every full stop)
             prev = texts[i - 1]
             ends = _PERIOD_ENDS.get(prev)
             if ends is None:

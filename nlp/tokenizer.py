@@ -15,6 +15,10 @@ from __future__ import annotations
 
 import re
 
+try:
+    from re import _parser  # private, stable in CPython 3.11-3.13; used for speed only
+except ImportError:  # another Python: the affix searches search as spaCy does
+    _parser = None
 from spacy import util
 from spacy.lang.id import IndonesianDefaults
 from spacy.tokenizer import Tokenizer
@@ -45,9 +49,9 @@ MAX_PIECES = 1 + max(len(_INFIX_RE.findall(w)) for w in WHOLE_WORDS)
 def _branches(source: str) -> list | None:
     """The top-level alternatives of a regex source, parsed (None if this Python's parser is
     not the expected one: the callers then search as spaCy does)."""
+    if _parser is None:
+        return None
     try:
-        from re import _parser  # private, stable in CPython 3.11-3.13; used for speed only
-
         parsed = _parser.parse(source)
         if len(parsed.data) == 1 and parsed.data[0][0] is _parser.BRANCH:
             return list(parsed.data[0][1][1])
@@ -69,8 +73,6 @@ class PrefixSearch:
         if branches is None:
             self.firsts = None
             return
-        from re import _parser
-
         for branch in branches:
             first = branch.data[0] if branch.data else None
             if first == (_parser.AT, _parser.AT_BEGINNING):
@@ -111,8 +113,6 @@ class SuffixSearch:
             branches = _branches(piece + "$")
             if branches is None:
                 return
-            from re import _parser
-
             if any(b.data[-1:] != [(_parser.AT, _parser.AT_END)] for b in branches):
                 return  # an alternative not anchored at the end
             width = max(b.getwidth()[1] for b in branches)

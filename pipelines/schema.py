@@ -460,19 +460,12 @@ when old.rowid <= {_COUNTED} and (old.title is not new.title or old.text is not 
   or old.year is not new.year or old.source is not new.source) begin
     {_NOTE_DIRTY}
 end;
-create trigger {SEARCH_FACETS}_stems_ai after insert on {STEMS_TABLE}
-when (select rowid from articles where article_id = new.article_id) <= {_COUNTED} begin
+""" + "".join(f"""create trigger {SEARCH_FACETS}_stems_{name} after {event} on {STEMS_TABLE}
+when (select rowid from articles where article_id = {row}.article_id) <= {_COUNTED} begin
     {_NOTE_DIRTY}
 end;
-create trigger {SEARCH_FACETS}_stems_au after update on {STEMS_TABLE}
-when (select rowid from articles where article_id = old.article_id) <= {_COUNTED} begin
-    {_NOTE_DIRTY}
-end;
-create trigger {SEARCH_FACETS}_stems_ad after delete on {STEMS_TABLE}
-when (select rowid from articles where article_id = old.article_id) <= {_COUNTED} begin
-    {_NOTE_DIRTY}
-end;
-"""
+""" for name, event, row in (("ai", "insert", "new"), ("au", "update", "old"),
+                             ("ad", "delete", "old")))
 SEARCH_FACETS_TRIGGERS = tuple(f"{SEARCH_FACETS}_{n}"
                                for n in ("ad", "au", "stems_ai", "stems_au", "stems_ad"))
 SEARCH_TRIGGERS = (f"{SEARCH_TABLE}_ai", f"{SEARCH_TABLE}_ad", f"{SEARCH_TABLE}_au",
